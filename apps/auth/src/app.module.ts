@@ -1,0 +1,21 @@
+import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
+import { PlatformModule } from '@chat4all/platform';
+import type { Tracing } from '@chat4all/telemetry';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { AuthConfig } from './config';
+import { authDataSourceSpec } from './database/data-source-spec';
+import { SigningKeysModule } from './signing-keys/signing-keys.module';
+
+@Module({})
+export class AppModule {
+  static register(config: AuthConfig, tracing: Tracing): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({ service: config.service, readiness: [DatabaseHealth], tracing }),
+        DatabaseModule.forRoot(config.database, authDataSourceSpec),
+        SigningKeysModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { createHash, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
+import { DataSource, IsNull, MoreThan } from 'typeorm';
+import { SigningKey, type PublicJwk } from './signing-key.entity';
+
+export const SIGNING_ALG = 'ES256';
+// Tokens live 15 minutes (FR-AUTH-02); a retired key stays published a while longer than that.
+const RETIRED_KEY_PUBLISHED_MS = 60 * 60 * 1000;
+
+export interface Jwk extends PublicJwk {
+  kid: string;
+  use: 'sig';
+  alg: string;
+}
+
+// RFC 7638 thumbprint as kid: stable, derived from the key itself.
+function thumbprint(jwk: PublicJwk): string {
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+@Injectable()
+export class SigningKeysService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(SigningKeysService.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensureActiveKey();
+  }
+
+  /** Creates the first key if there is none; replicas starting together agree through a lock. */
+  async ensureActiveKey(): Promise<SigningKey> {
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('auth.signing_keys'))`);
+      const active = await tx.findOne(SigningKey, { where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
+      if (active) return active;
+      const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const jwk = publicKey.export({ format: 'jwk' }) as Required<Pick<JsonWebKey, 'kty' | 'crv' | 'x' | 'y'>>;
+      const publicJwk: PublicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+      const key = tx.create(SigningKey, {
+        kid: thumbprint(publicJwk),
+        alg: SIGNING_ALG,
+        publicJwk,
+        privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+        retiredAt: null,
+      });
+      await tx.save(key);
+      this.logger.log({ kid: key.kid, message: 'created signing key' });
+      return key;
+    });
+  }
+
+  async publishedKeys(now = new Date()): Promise<Jwk[]> {
+    const keys = await this.dataSource.getRepository(SigningKey).find({
+      where: [{ retiredAt: IsNull() }, { retiredAt: MoreThan(new Date(now.getTime() - RETIRED_KEY_PUBLISHED_MS)) }],
+      order: { createdAt: 'DESC' },
+    });
+    return keys.map((k) => ({ ...k.publicJwk, kid: k.kid, use: 'sig', alg: k.alg }));
+  }
+}

@@ -1,0 +1,20 @@
+import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
+import { KafkaHealth, KafkaModule } from '@chat4all/kafka';
+import { PlatformModule } from '@chat4all/platform';
+import type { Tracing } from '@chat4all/telemetry';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { ConnectorsConfig } from './config';
+
+@Module({})
+export class AppModule {
+  static register(config: ConnectorsConfig, tracing: Tracing): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({ service: config.service, readiness: [DatabaseHealth, KafkaHealth], tracing }),
+        DatabaseModule.forRoot(config.database, { schema: 'connectors', applicationName: 'connectors', entities: [], migrations: [] }),
+        KafkaModule.forRoot(config.kafka),
+      ],
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
+import { PlatformModule } from '@chat4all/platform';
+import { RedisHealth, RedisModule } from '@chat4all/redis';
+import type { Tracing } from '@chat4all/telemetry';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { GatewayConfig } from './config';
+import { gatewayDataSourceSpec } from './database/data-source-spec';
+import { JwksModule } from './jwks/jwks.module';
+
+// Readiness covers PostgreSQL and Redis only: Kafka being down must not stop the gateway from
+// accepting messages (they wait in the outbox, ARCHITECTURE §2).
+@Module({})
+export class AppModule {
+  static register(config: GatewayConfig, tracing: Tracing): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({ service: config.service, readiness: [DatabaseHealth, RedisHealth], tracing }),
+        DatabaseModule.forRoot(config.database, gatewayDataSourceSpec),
+        RedisModule.forRoot(config.redis, 'gateway'),
+        JwksModule.register(config.auth.grpcUrl),
+      ],
+    };
+  }
+}

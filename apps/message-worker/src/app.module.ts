@@ -1,0 +1,23 @@
+import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
+import { KafkaHealth, KafkaModule } from '@chat4all/kafka';
+import { PlatformModule } from '@chat4all/platform';
+import { RedisHealth, RedisModule } from '@chat4all/redis';
+import type { Tracing } from '@chat4all/telemetry';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { MessageWorkerConfig } from './config';
+import { messageWorkerDataSourceSpec } from './database/data-source-spec';
+
+@Module({})
+export class AppModule {
+  static register(config: MessageWorkerConfig, tracing: Tracing): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({ service: config.service, readiness: [DatabaseHealth, KafkaHealth, RedisHealth], tracing }),
+        DatabaseModule.forRoot(config.database, messageWorkerDataSourceSpec),
+        KafkaModule.forRoot(config.kafka),
+        RedisModule.forRoot(config.redis, 'message-worker'),
+      ],
+    };
+  }
+}

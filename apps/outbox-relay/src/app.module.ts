@@ -1,0 +1,21 @@
+import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
+import { KafkaHealth, KafkaModule } from '@chat4all/kafka';
+import { PlatformModule } from '@chat4all/platform';
+import type { Tracing } from '@chat4all/telemetry';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { OutboxRelayConfig } from './config';
+
+// The relay reads the gateway's outbox and owns no tables of its own (ARCHITECTURE §1).
+@Module({})
+export class AppModule {
+  static register(config: OutboxRelayConfig, tracing: Tracing): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({ service: config.service, readiness: [DatabaseHealth, KafkaHealth], tracing }),
+        DatabaseModule.forRoot(config.database, { schema: 'gateway', applicationName: 'outbox-relay', entities: [], migrations: [] }),
+        KafkaModule.forRoot(config.kafka),
+      ],
+    };
+  }
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { databaseEnv, kafkaEnv, redisEnv, s3Env, serviceEnv } from './fragments';
+
+// Typed, nested views of the validated environment, handed to the libraries that need them.
+type Env<T extends Record<string, z.ZodType>> = z.infer<z.ZodObject<T>>;
+
+export interface ServiceConfig {
+  name: string;
+  environment: 'development' | 'test' | 'production';
+  logLevel: Env<ReturnType<typeof serviceEnv>>['LOG_LEVEL'];
+  http: { host: string; port: number; bodyLimitBytes: number };
+  shutdownTimeoutMs: number;
+  telemetry: { otlpEndpoint?: string; sampleRatio: number };
+}
+
+export const toServiceConfig = (name: string, e: Env<ReturnType<typeof serviceEnv>>): ServiceConfig => ({
+  name,
+  environment: e.NODE_ENV,
+  logLevel: e.LOG_LEVEL,
+  http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES },
+  shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  telemetry: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: e.OTEL_TRACES_SAMPLE_RATIO },
+});
+
+export interface DatabaseConfig {
+  url: string;
+  poolMax: number;
+  statementTimeoutMs: number;
+}
+
+export const toDatabaseConfig = (e: Env<typeof databaseEnv>): DatabaseConfig => ({
+  url: e.DATABASE_URL,
+  poolMax: e.DATABASE_POOL_MAX,
+  statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+});
+
+export interface RedisConfig {
+  url: string;
+}
+
+export const toRedisConfig = (e: Env<typeof redisEnv>): RedisConfig => ({ url: e.REDIS_URL });
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  topicDefaults: { partitions: number; replicationFactor: number; minInsyncReplicas: number };
+}
+
+export const toKafkaConfig = (clientId: string, e: Env<typeof kafkaEnv>): KafkaConfig => ({
+  brokers: e.KAFKA_BROKERS,
+  clientId,
+  topicDefaults: {
+    partitions: e.KAFKA_TOPIC_PARTITIONS,
+    replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+    minInsyncReplicas: e.KAFKA_MIN_INSYNC_REPLICAS,
+  },
+});
+
+export interface StorageConfig {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  bucket: string;
+  forcePathStyle: boolean;
+}
+
+export const toStorageConfig = (e: Env<typeof s3Env>): StorageConfig => ({
+  endpoint: e.S3_ENDPOINT,
+  region: e.S3_REGION,
+  accessKeyId: e.S3_ACCESS_KEY_ID,
+  secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+  bucket: e.S3_BUCKET,
+  forcePathStyle: e.S3_FORCE_PATH_STYLE,
+});

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { bool, csvList, hostPort, intInRange, port, urlWithProtocol } from './env-types';
+
+// One fragment per concern. Apps compose the fragments they need into one schema, so a variable has
+// the same name, type and default in every app.
+
+export const serviceEnv = (defaults: { httpPort: number }) => ({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: port().default(defaults.httpPort),
+  HTTP_BODY_LIMIT_BYTES: intInRange(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  SHUTDOWN_TIMEOUT_MS: intInRange(1000, 120_000).default(10_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocol('http', 'https').optional(),
+  OTEL_TRACES_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
+});
+
+export const databaseEnv = {
+  DATABASE_URL: urlWithProtocol('postgres', 'postgresql'),
+  DATABASE_POOL_MAX: intInRange(1, 500).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: intInRange(100, 600_000).default(15_000),
+};
+
+export const redisEnv = {
+  REDIS_URL: urlWithProtocol('redis', 'rediss'),
+};
+
+export const kafkaEnv = {
+  KAFKA_BROKERS: csvList().pipe(z.array(hostPort())),
+  KAFKA_TOPIC_PARTITIONS: intInRange(1, 10_000).default(6),
+  KAFKA_REPLICATION_FACTOR: intInRange(1, 7).default(1),
+  KAFKA_MIN_INSYNC_REPLICAS: intInRange(1, 7).default(1),
+};
+
+export const s3Env = {
+  S3_ENDPOINT: urlWithProtocol('http', 'https'),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1),
+  S3_SECRET_ACCESS_KEY: z.string().min(8),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name'),
+  S3_FORCE_PATH_STYLE: bool().default(true),
+};
+
+export const grpcServerEnv = (defaults: { grpcPort: number }) => ({
+  GRPC_HOST: z.string().default('127.0.0.1'),
+  GRPC_PORT: port().default(defaults.grpcPort),
+});
+
+export const grpcClientEnv = <N extends string>(name: N, defaultUrl: string) =>
+  ({ [name]: hostPort().default(defaultUrl) }) as Record<N, z.ZodDefault<z.ZodString>>;

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { ConfigError, parseEnv } from './parse-env';
+import { databaseEnv, kafkaEnv, serviceEnv } from './fragments';
+import { toKafkaConfig } from './configs';
+
+const schema = z.object({ ...serviceEnv({ httpPort: 8080 }), ...databaseEnv, ...kafkaEnv });
+const valid = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', KAFKA_BROKERS: '127.0.0.1:9092' };
+
+describe('parseEnv', () => {
+  it('applies defaults and parses lists', () => {
+    const env = parseEnv(schema, { ...valid, KAFKA_BROKERS: 'a:1, b:2' });
+    expect(env.HTTP_PORT).toBe(8080);
+    expect(env.SHUTDOWN_TIMEOUT_MS).toBe(10_000);
+    expect(toKafkaConfig('svc', env).brokers).toEqual(['a:1', 'b:2']);
+  });
+
+  it('names every missing or bad variable in one error', () => {
+    let error: unknown;
+    try {
+      parseEnv(schema, { HTTP_PORT: '70000', KAFKA_BROKERS: 'no-port', DATABASE_URL: '' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(/DATABASE_URL: is required/);
+    expect(message).toMatch(/HTTP_PORT: .*65535/);
+    expect(message).toMatch(/KAFKA_BROKERS.*host:port/);
+  });
+
+  it('rejects a URL with the wrong scheme', () => {
+    expect(() => parseEnv(schema, { ...valid, DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL: must be a postgres or postgresql URL/);
+  });
+
+  it('accepts the edges of a limit and rejects one past them', () => {
+    expect(parseEnv(schema, { ...valid, SHUTDOWN_TIMEOUT_MS: '120000' }).SHUTDOWN_TIMEOUT_MS).toBe(120_000);
+    expect(() => parseEnv(schema, { ...valid, SHUTDOWN_TIMEOUT_MS: '120001' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
+    expect(() => parseEnv(schema, { ...valid, SHUTDOWN_TIMEOUT_MS: '999' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
+  });
+});

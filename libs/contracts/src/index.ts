@@ -1,0 +1,8 @@
+export { EXTERNAL_CHANNELS } from './channels';
+export type { ExternalChannel } from './channels';
+export { Topics, TOPIC_SPECS, outboundTopic } from './topics';
+export type { TopicSpec } from './topics';
+export { createEnvelope, decodeEnvelope, eventEnvelopeSchema, InvalidEnvelopeError } from './event-envelope';
+export type { EventEnvelope } from './event-envelope';
+export { PROBLEM_BASE_URI, problemType } from './problem';
+export type { ProblemDetails } from './problem';

@@ -1,0 +1,53 @@
+import type { EventEnvelope } from '@chat4all/contracts';
+import { injectTraceHeaders } from '@chat4all/telemetry';
+import { SpanKind, trace } from '@opentelemetry/api';
+import type { Kafka, Producer, RecordMetadata } from 'kafkajs';
+
+export interface PublishRecord {
+  topic: string;
+  /** Partition key: conversation_id for message topics, so a conversation stays on one partition. */
+  key: string;
+  envelope: EventEnvelope;
+}
+
+const tracer = trace.getTracer('@chat4all/kafka');
+
+// acks=all plus the idempotent producer: a record is acknowledged only once every in-sync replica has
+// it, and broker-side sequence numbers drop retried duplicates within a producer session.
+export class EventPublisher {
+  private readonly producer: Producer;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+
+  async publish(records: readonly PublishRecord[]): Promise<RecordMetadata[]> {
+    const byTopic = new Map<string, PublishRecord[]>();
+    for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+    return tracer.startActiveSpan(`publish ${[...byTopic.keys()].join(',')}`, { kind: SpanKind.PRODUCER }, async (span) => {
+      try {
+        return await this.producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, rs]) => ({
+            topic,
+            messages: rs.map((r) => ({
+              key: r.key,
+              value: JSON.stringify(r.envelope),
+              headers: injectTraceHeaders({ event_id: r.envelope.event_id, event_type: r.envelope.type }) as Record<string, string>,
+            })),
+          })),
+        });
+      } finally {
+        span.end();
+      }
+    });
+  }
+}

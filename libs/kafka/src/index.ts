@@ -1,0 +1,10 @@
+export { createKafka } from './kafka.client';
+export type { KafkaLogSink } from './kafka.client';
+export { ensureTopics } from './topics';
+export type { EnsureTopicsResult } from './topics';
+export { EventPublisher } from './event-publisher';
+export type { PublishRecord } from './event-publisher';
+export { EventConsumer } from './event-consumer';
+export type { ConsumedEvent, EventConsumerOptions } from './event-consumer';
+export { KafkaHealth } from './kafka.health';
+export { KAFKA, KAFKA_ADMIN, KafkaModule } from './kafka.module';

@@ -1,0 +1,76 @@
+import type { ServiceConfig } from '@chat4all/config';
+import { pinoOptions } from '@chat4all/telemetry';
+import type { Tracing } from '@chat4all/telemetry';
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { DependencyCheckType } from './dependency-check';
+import { HealthModule } from './health.module';
+import { ProblemDetailsFilter } from './problem.filter';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const QUIET_ROUTES = /^\/(metrics|health\/(live|ready))(\?|$)/;
+
+// Accept a caller's X-Request-Id when it is sane, otherwise mint one; echo it on the response.
+function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('x-request-id', id);
+  return id;
+}
+
+const TRACING = Symbol('TRACING');
+
+// Flushes buffered spans after everything else has shut down.
+@Injectable()
+class TracingShutdown implements OnApplicationShutdown {
+  constructor(@Inject(TRACING) private readonly tracing: Tracing) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.tracing.shutdown();
+  }
+}
+
+export interface PlatformOptions {
+  service: ServiceConfig;
+  /** The real dependencies readiness checks: one provider per dependency this app uses. */
+  readiness: DependencyCheckType[];
+  tracing: Tracing;
+}
+
+// What every app has from its first commit: JSON logs with service/trace_id/request_id, Prometheus
+// /metrics, /health/live and /health/ready, and problem+json errors.
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const { service } = options;
+    return {
+      module: PlatformModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            ...pinoOptions(service.name, service.logLevel),
+            genReqId: requestId,
+            customAttributeKeys: { reqId: 'request_id' },
+            autoLogging: { ignore: (req) => QUIET_ROUTES.test(req.url ?? '') },
+            quietReqLogger: true,
+          },
+        }),
+        PrometheusModule.register({
+          path: '/metrics',
+          defaultLabels: { service: service.name },
+          defaultMetrics: { enabled: true },
+        }),
+        HealthModule.register(options.readiness),
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: TRACING, useValue: options.tracing },
+        TracingShutdown,
+      ],
+    };
+  }
+}

@@ -1,0 +1,84 @@
+import { problemType, type ProblemDetails } from '@chat4all/contracts';
+import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { throwError, type Observable } from 'rxjs';
+
+// Domain errors carry their own stable problem type; anything else gets one derived from its status.
+export class ProblemException extends HttpException {
+  constructor(
+    readonly slug: string,
+    status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super({ slug, title, detail }, status);
+  }
+}
+
+const SLUG_BY_STATUS: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  406: 'not-acceptable',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'validation-failed',
+  429: 'rate-limited',
+  503: 'service-unavailable',
+};
+
+interface StatusError {
+  statusCode: number;
+  message: string;
+  code?: string;
+}
+
+const isStatusError = (e: unknown): e is StatusError =>
+  typeof e === 'object' && e !== null && typeof (e as StatusError).statusCode === 'number';
+
+// Every HTTP error is RFC 9457 application/problem+json (ARCHITECTURE §6). A 500 hides its cause from
+// the caller and returns an error_id that is in the log line with the cause.
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    if (host.getType() !== 'http') return throwError(() => exception);
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const problem = this.toProblem(exception, request.url);
+    void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
+  }
+
+  private toProblem(exception: unknown, instance: string): ProblemDetails {
+    if (exception instanceof ProblemException) {
+      return {
+        type: problemType(exception.slug),
+        title: exception.title,
+        status: exception.getStatus(),
+        ...(exception.detail ? { detail: exception.detail } : {}),
+        instance,
+        ...exception.extensions,
+      };
+    }
+    const status = exception instanceof HttpException ? exception.getStatus() : isStatusError(exception) ? exception.statusCode : 500;
+    if (status >= 500) {
+      const errorId = randomUUID();
+      this.logger.error({ err: exception, error_id: errorId, message: 'unhandled error' });
+      return { type: problemType('internal-error'), title: 'Internal Server Error', status: 500, instance, error_id: errorId };
+    }
+    const detail = exception instanceof HttpException ? exception.message : (exception as StatusError).message;
+    return {
+      type: problemType(SLUG_BY_STATUS[status] ?? 'bad-request'),
+      title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase().replace(/^\w/, (c) => c.toUpperCase()) ?? 'Error',
+      status,
+      detail,
+      instance,
+    };
+  }
+}

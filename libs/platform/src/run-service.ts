@@ -1,0 +1,56 @@
+import type { ServiceConfig } from '@chat4all/config';
+import type { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { GrpcOptions } from '@nestjs/microservices';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { instrumentHttp } from './http-metrics';
+
+export interface RunServiceOptions {
+  module: Type | DynamicModule;
+  service: ServiceConfig;
+  grpc?: GrpcOptions;
+}
+
+// Bootstrap shared by all seven apps: Fastify, pino as the Nest logger, HTTP metrics, optional gRPC
+// server, and a SIGTERM that finishes in-flight work but never takes longer than SHUTDOWN_TIMEOUT_MS.
+export async function runService(options: RunServiceOptions): Promise<NestFastifyApplication> {
+  const { service } = options;
+  const adapter = new FastifyAdapter({ bodyLimit: service.http.bodyLimitBytes, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.flushLogs();
+  instrumentHttp(app.getHttpAdapter().getInstance(), service.name);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log({ signal, message: 'shutting down' });
+      setTimeout(() => {
+        logger.error({ timeout_ms: service.shutdownTimeoutMs, message: 'shutdown timed out, exiting' });
+        process.exit(1);
+      }, service.shutdownTimeoutMs).unref();
+    });
+  }
+  if (options.grpc) {
+    app.connectMicroservice(options.grpc, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
+  await app.listen({ port: service.http.port, host: service.http.host });
+  logger.log({
+    http: `http://${service.http.host}:${service.http.port}`,
+    grpc: options.grpc?.options?.url,
+    message: `${service.name} ready to serve`,
+  });
+  return app;
+}
+
+/** `runService` for a main.ts: a failed start logs one fatal line and exits 1. */
+export function startService(options: RunServiceOptions): void {
+  runService(options).catch((error: unknown) => {
+    const line = { level: 'fatal', timestamp: new Date().toISOString(), service: options.service.name, message: 'start-up failed', error: String(error), stack: (error as Error).stack };
+    process.stderr.write(`${JSON.stringify(line)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,2 @@
+export { createRedisClient, createRedisSubscriber } from './redis.client';
+export { REDIS, RedisHealth, RedisModule } from './redis.module';

@@ -1,0 +1,2 @@
+export { createS3Client, MIN_MULTIPART_PART_BYTES, ObjectStorage } from './object-storage';
+export { StorageHealth, StorageModule } from './storage.module';

@@ -1,0 +1,44 @@
+import { context, trace, TraceFlags } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { pinoOptions } from './logger-options';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, stream };
+}
+
+describe('pinoOptions', () => {
+  const manager = new AsyncLocalStorageContextManager().enable();
+  beforeAll(() => context.setGlobalContextManager(manager));
+  afterAll(() => context.disable());
+
+  it('writes the mandatory fields and the active trace id', () => {
+    const { lines, stream } = capture();
+    const logger = pino(pinoOptions('gateway', 'info'), stream);
+    const spanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
+    context.with(trace.setSpanContext(context.active(), spanContext), () => logger.info({ request_id: 'r-1' }, 'hello'));
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      service: 'gateway',
+      message: 'hello',
+      request_id: 'r-1',
+      trace_id: spanContext.traceId,
+    });
+    expect(new Date(lines[0]?.timestamp as string).toISOString()).toBe(lines[0]?.timestamp);
+  });
+
+  it('redacts credentials', () => {
+    const { lines, stream } = capture();
+    const logger = pino(pinoOptions('auth', 'info'), stream);
+    logger.info({ req: { headers: { authorization: 'Bearer abc' } }, body: { client_secret: 's3cret' } }, 'token request');
+    expect(JSON.stringify(lines[0])).not.toMatch(/abc|s3cret/);
+  });
+});

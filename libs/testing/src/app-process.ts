@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './ports';
+import { stackVariables } from './stack-env';
+import { waitFor } from './wait-for';
+
+export const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+export type AppName = 'auth' | 'gateway' | 'realtime' | 'outbox-relay' | 'message-worker' | 'file-service' | 'connectors';
+
+export interface RunningApp {
+  name: AppName;
+  url: string;
+  httpPort: number;
+  process: ChildProcess;
+  /** Everything the app wrote to stdout and stderr so far (JSON log lines). */
+  output(): string;
+  /** Sends a signal and resolves with the exit code (or null if killed by a signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+/** Starts a built app (`dist/apps/<name>`) as its own process, on free ports, against the stack. */
+export async function startApp(
+  name: AppName,
+  options: { env?: Record<string, string>; waitUntil?: 'live' | 'ready' | 'none'; timeoutMs?: number } = {},
+): Promise<RunningApp> {
+  const main = join(REPO_ROOT, 'dist', 'apps', name, 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+  const httpPort = await freePort();
+  const env = {
+    PATH: process.env.PATH ?? '',
+    TZ: 'UTC',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    ...stackVariables(),
+    HTTP_PORT: String(httpPort),
+    GRPC_PORT: String(await freePort()),
+    ...options.env,
+  };
+  const child = spawn(process.execPath, ['--enable-source-maps', main], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+
+  const app: RunningApp = {
+    name,
+    url: `http://127.0.0.1:${httpPort}`,
+    httpPort,
+    process: child,
+    output: () => output,
+    exited,
+    stop: async (signal = 'SIGTERM') => {
+      if (exitCode === undefined) child.kill(signal);
+      return exited;
+    },
+  };
+  const waitUntil = options.waitUntil ?? 'ready';
+  if (waitUntil !== 'none') {
+    try {
+      await waitFor(
+        async () => {
+          if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode}`);
+          const res = await fetch(`${app.url}/health/${waitUntil}`).catch(() => undefined);
+          return res?.status === 200 ? true : undefined;
+        },
+        { timeoutMs: options.timeoutMs ?? 30_000, description: `${name} /health/${waitUntil}` },
+      );
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw new Error(`${String(error)}\n--- ${name} output ---\n${output.slice(-4000)}`);
+    }
+  }
+  return app;
+}
