@@ -33,6 +33,7 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs,tests}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       slowTestThreshold: 30,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/integration.setup.ts'],
     },
   ],
 };

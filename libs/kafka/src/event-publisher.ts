@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@chat4all/contracts';
 import { injectTraceHeaders } from '@chat4all/telemetry';
 import { SpanKind, trace } from '@opentelemetry/api';
-import type { Kafka, Producer, RecordMetadata } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer, type RecordMetadata } from 'kafkajs';
 
 export interface PublishRecord {
   topic: string;
@@ -18,7 +18,17 @@ export class EventPublisher {
   private readonly producer: Producer;
 
   constructor(kafka: Kafka) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // murmur2, as the Java client: a key lands on the same partition whoever produces it.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded, unlike kafkajs' idempotent default of retrying forever: a caller (the outbox relay)
+      // must get an error back to release its batch and retry later; duplicates that a new producer
+      // session might create are dropped by the consumers' inbox (ARCHITECTURE §2).
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
   }
 
   connect(): Promise<void> {

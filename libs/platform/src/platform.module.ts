@@ -5,22 +5,11 @@ import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutd
 import { APP_FILTER } from '@nestjs/core';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { DependencyCheckType } from './dependency-check';
 import { HealthModule } from './health.module';
 import { ProblemDetailsFilter } from './problem.filter';
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const QUIET_ROUTES = /^\/(metrics|health\/(live|ready))(\?|$)/;
-
-// Accept a caller's X-Request-Id when it is sane, otherwise mint one; echo it on the response.
-function requestId(req: IncomingMessage, res: ServerResponse): string {
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-  res.setHeader('x-request-id', id);
-  return id;
-}
 
 const TRACING = Symbol('TRACING');
 
@@ -53,7 +42,6 @@ export class PlatformModule {
         LoggerModule.forRoot({
           pinoHttp: {
             ...pinoOptions(service.name, service.logLevel),
-            genReqId: requestId,
             customAttributeKeys: { reqId: 'request_id' },
             autoLogging: { ignore: (req) => QUIET_ROUTES.test(req.url ?? '') },
             quietReqLogger: true,

@@ -4,7 +4,18 @@ import { NestFactory } from '@nestjs/core';
 import type { GrpcOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { instrumentHttp } from './http-metrics';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+// Accept a caller's X-Request-Id when it is sane, otherwise mint one. Fastify stores it as the
+// request id, which the request logger reuses, so the log and the response header agree.
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
 
 export interface RunServiceOptions {
   module: Type | DynamicModule;
@@ -16,13 +27,24 @@ export interface RunServiceOptions {
 // server, and a SIGTERM that finishes in-flight work but never takes longer than SHUTDOWN_TIMEOUT_MS.
 export async function runService(options: RunServiceOptions): Promise<NestFastifyApplication> {
   const { service } = options;
-  const adapter = new FastifyAdapter({ bodyLimit: service.http.bodyLimitBytes, trustProxy: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: service.http.bodyLimitBytes,
+    trustProxy: true,
+    requestIdHeader: false,
+    genReqId: requestId,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
-  instrumentHttp(app.getHttpAdapter().getInstance(), service.name);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  instrumentHttp(fastify, service.name);
+  // Exit 0 once the hooks ran (lets pino flush), rather than re-raising the signal.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

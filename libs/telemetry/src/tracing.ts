@@ -9,6 +9,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
 
+const SHUTDOWN_FLUSH_MS = 2_000;
+
 export interface TracingOptions {
   serviceName: string;
   /** OTLP/HTTP collector base URL (e.g. Jaeger's :4318); without it spans are created but not exported. */
@@ -31,6 +33,10 @@ export function startTracing(options: TracingOptions): Tracing {
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
     textMapPropagator: new W3CTraceContextPropagator(),
     spanProcessors,
+    // Only traces go through OpenTelemetry (metrics are Prometheus, logs are pino): configure the
+    // other two pipelines as empty rather than letting the SDK build OTLP exporters from defaults.
+    metricReaders: [],
+    logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(metrics|health\/)/.test(req.url ?? '') }),
       new GrpcInstrumentation(),
@@ -40,5 +46,9 @@ export function startTracing(options: TracingOptions): Tracing {
     ],
   });
   sdk.start();
-  return { shutdown: () => sdk.shutdown() };
+  return {
+    // Flushing spans must never hold a shutdown hostage: give it a bounded slice of the budget.
+    shutdown: () =>
+      Promise.race([sdk.shutdown(), new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_FLUSH_MS).unref())]),
+  };
 }

@@ -13,12 +13,20 @@ export interface RunningApp {
   name: AppName;
   url: string;
   httpPort: number;
+  grpcPort: number;
   process: ChildProcess;
   /** Everything the app wrote to stdout and stderr so far (JSON log lines). */
   output(): string;
-  /** Sends a signal and resolves with the exit code (or null if killed by a signal). */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-  exited: Promise<number | null>;
+  /** Sends a signal and resolves with how the process ended. */
+  stop(signal?: NodeJS.Signals): Promise<AppExit>;
+  exited: Promise<AppExit>;
+}
+
+export interface AppExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Milliseconds from the stop request (or start) to exit. */
+  afterMs: number;
 }
 
 /** Starts a built app (`dist/apps/<name>`) as its own process, on free ports, against the stack. */
@@ -29,6 +37,7 @@ export async function startApp(
   const main = join(REPO_ROOT, 'dist', 'apps', name, 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const httpPort = await freePort();
+  const grpcPort = await freePort();
   const env = {
     PATH: process.env.PATH ?? '',
     TZ: 'UTC',
@@ -36,26 +45,33 @@ export async function startApp(
     LOG_LEVEL: 'info',
     ...stackVariables(),
     HTTP_PORT: String(httpPort),
-    GRPC_PORT: String(await freePort()),
+    GRPC_PORT: String(grpcPort),
     ...options.env,
   };
   const child = spawn(process.execPath, ['--enable-source-maps', main], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let stopRequestedAt = Date.now();
+  const exited = new Promise<AppExit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, afterMs: Date.now() - stopRequestedAt })),
+  );
   let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
+  void exited.then((exit) => (exitCode = exit.code));
 
   const app: RunningApp = {
     name,
     url: `http://127.0.0.1:${httpPort}`,
     httpPort,
+    grpcPort,
     process: child,
     output: () => output,
     exited,
     stop: async (signal = 'SIGTERM') => {
-      if (exitCode === undefined) child.kill(signal);
+      if (exitCode === undefined) {
+        stopRequestedAt = Date.now();
+        child.kill(signal);
+      }
       return exited;
     },
   };

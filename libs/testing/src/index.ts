@@ -1,5 +1,5 @@
 export { REPO_ROOT, startApp } from './app-process';
-export type { AppName, RunningApp } from './app-process';
+export type { AppExit, AppName, RunningApp } from './app-process';
 export { freePort } from './ports';
 export { stackService } from './stack-control';
 export type { StackService } from './stack-control';

@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# The local stack without Docker: PostgreSQL and Redis from Debian packages, Apache Kafka (KRaft,
+# combined broker+controller) from its jars on Maven Central, MinIO built with `go install`. Each runs
+# as a local process on loopback, on non-default ports, with its data under .stack/ (git-ignored).
+#
+#   stack.sh up [svc...]     install what is missing, start, wait until healthy (idempotent)
+#   stack.sh down [svc...]   stop gracefully (idempotent)
+#   stack.sh status          one line per service
+#   stack.sh logs <svc> [-f] tail a service's log
+#   stack.sh reset <svc>|all stop and delete a service's data (binaries and caches stay)
+#   stack.sh env             export lines for DATABASE_URL, REDIS_URL, KAFKA_BROKERS, S3_*
+#
+# A service whose URL variable (DATABASE_URL, REDIS_URL, KAFKA_BROKERS, S3_ENDPOINT) is set to
+# something other than the local default is external: nothing is installed or started for it.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STACK="$ROOT/.stack"
+CACHE="${CHAT4ALL_CACHE:-$HOME/.cache/chat4all}"
+SERVICES=(postgres redis kafka minio)
+
+PG_PORT=54329
+REDIS_PORT=63790
+KAFKA_PORT=19092
+KAFKA_CONTROLLER_PORT=19093
+MINIO_PORT=19000
+MINIO_CONSOLE_PORT=19001
+KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
+HEALTH_TIMEOUT_S="${STACK_HEALTH_TIMEOUT_S:-60}"
+
+LOCAL_DATABASE_URL="postgres://chat4all:chat4all@127.0.0.1:$PG_PORT/chat4all"
+LOCAL_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+LOCAL_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+LOCAL_S3_ENDPOINT="http://127.0.0.1:$MINIO_PORT"
+S3_LOCAL_USER=chat4all
+S3_LOCAL_SECRET=chat4all-secret
+
+say() { printf 'stack: %s\n' "$*"; }
+die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+data_dir() { echo "$STACK/data/$1"; }
+log_file() { echo "$STACK/logs/$1.log"; }
+pid_file() { echo "$STACK/run/$1.pid"; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+url_var() {
+  case "$1" in
+    postgres) echo DATABASE_URL ;; redis) echo REDIS_URL ;; kafka) echo KAFKA_BROKERS ;; minio) echo S3_ENDPOINT ;;
+  esac
+}
+local_url() {
+  case "$1" in
+    postgres) echo "$LOCAL_DATABASE_URL" ;; redis) echo "$LOCAL_REDIS_URL" ;;
+    kafka) echo "$LOCAL_KAFKA_BROKERS" ;; minio) echo "$LOCAL_S3_ENDPOINT" ;;
+  esac
+}
+is_external() {
+  local var value
+  var="$(url_var "$1")"
+  value="${!var:-}"
+  [ -n "$value" ] && [ "$value" != "$(local_url "$1")" ]
+}
+effective_url() { local var; var="$(url_var "$1")"; if is_external "$1"; then echo "${!var}"; else local_url "$1"; fi; }
+
+# --- installation --------------------------------------------------------------------------------
+APT_UPDATED=0
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || die "apt-get not found: install $* yourself, or set $(url_var "$SVC")"
+  [ "$(id -u)" = 0 ] || die "installing $* needs root (apt-get): run as root or install it yourself"
+  if [ "$APT_UPDATED" = 0 ]; then
+    say "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    APT_UPDATED=1
+  fi
+  say "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+pg_bin() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$dir" ] && [ -x "$dir/initdb" ] && echo "$dir"
+}
+
+install_postgres() {
+  pg_bin >/dev/null && return
+  # The stack runs its own cluster; do not let the package create and start the system one.
+  mkdir -p /etc/postgresql-common
+  [ -f /etc/postgresql-common/createcluster.conf ] || echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+  SVC=postgres apt_install postgresql
+}
+
+install_redis() {
+  command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 && return
+  SVC=redis apt_install redis-server redis-tools
+}
+
+kafka_libs() { echo "$CACHE/kafka-$KAFKA_VERSION/libs"; }
+install_kafka() {
+  command -v java >/dev/null 2>&1 || die "Java 17+ is required for Kafka: apt-get install -y openjdk-17-jre-headless"
+  local libs stamp
+  libs="$(kafka_libs)"
+  stamp="$libs/.complete"
+  [ -f "$stamp" ] && return
+  command -v mvn >/dev/null 2>&1 || die "Maven is required to fetch Kafka's jars from Maven Central: apt-get install -y maven"
+  say "kafka: resolving Apache Kafka $KAFKA_VERSION jars from Maven Central (first run only)"
+  rm -rf "$libs" && mkdir -p "$libs"
+  mvn -q -B -f "$ROOT/tools/stack/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs" >/dev/null
+  touch "$stamp"
+}
+
+minio_bin() {
+  local candidate
+  for candidate in "$CACHE/bin/minio" "$(command -v go >/dev/null 2>&1 && go env GOPATH)/bin/minio" "$(command -v minio 2>/dev/null)"; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] && { echo "$candidate"; return; }
+  done
+  return 1
+}
+install_minio() {
+  minio_bin >/dev/null && return
+  command -v go >/dev/null 2>&1 || die "Go is required to build MinIO: install Go 1.24+ (apt-get install -y golang, or from the Go site)"
+  say "minio: go install github.com/minio/minio@latest (first run only, takes a few minutes)"
+  mkdir -p "$CACHE/bin"
+  GOBIN="$CACHE/bin" go install github.com/minio/minio@latest
+}
+
+# --- per-service start / stop / health ---------------------------------------------------------------
+postgres_pid() { local f; f="$(data_dir postgres)/postmaster.pid"; [ -f "$f" ] && head -n 1 "$f"; }
+postgres_healthy() { "$(pg_bin)/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
+as_postgres() { runuser -u postgres -- "$@"; }
+start_postgres() {
+  local bin data sock log
+  bin="$(pg_bin)"; data="$(data_dir postgres)"; sock="$STACK/run/postgres"; log="$(log_file postgres)"
+  id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+  mkdir -p "$data" "$sock"; touch "$log"
+  chown postgres "$data" "$sock" "$log"; chmod 700 "$data"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    say "postgres: initdb (own cluster in .stack/data/postgres)"
+    as_postgres "$bin/initdb" -D "$data" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    cat >> "$data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$sock'
+max_connections = 200
+shared_buffers = 256MB
+fsync = on
+synchronous_commit = on
+log_min_duration_statement = 1000
+CONF
+    echo "host all all 127.0.0.1/32 scram-sha-256" >> "$data/pg_hba.conf"
+  fi
+  as_postgres "$bin/pg_ctl" -D "$data" -l "$log" -w -t "$HEALTH_TIMEOUT_S" start >/dev/null
+  as_postgres "$bin/psql" -q -h "$sock" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+SELECT 'CREATE ROLE chat4all LOGIN CREATEDB PASSWORD ''chat4all'''
+  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'chat4all') \gexec
+SELECT 'CREATE DATABASE chat4all OWNER chat4all'
+  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'chat4all') \gexec
+SQL
+}
+stop_postgres() { as_postgres "$(pg_bin)/pg_ctl" -D "$(data_dir postgres)" -m fast -w -t 30 stop >/dev/null; }
+
+redis_pid() { [ -f "$(pid_file redis)" ] && cat "$(pid_file redis)"; }
+redis_healthy() { [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; }
+start_redis() {
+  mkdir -p "$(data_dir redis)"
+  # AOF with fsync every second: Redis holds only live fan-out and rate-limit state, nothing durable.
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --dir "$(data_dir redis)" \
+    --pidfile "$(pid_file redis)" --logfile "$(log_file redis)" --appendonly yes --appendfsync everysec \
+    --save '' --protected-mode yes >/dev/null
+}
+stop_redis() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true; }
+
+kafka_conf() { echo "$STACK/run/kafka.properties"; }
+write_kafka_conf() {
+  cat > "$(kafka_conf)" <<CONF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$(data_dir kafka)
+num.partitions=3
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+min.insync.replicas=1
+group.initial.rebalance.delay.ms=0
+controlled.shutdown.enable=true
+CONF
+}
+KAFKA_JAVA_OPTS=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
+  "-Dlog4j.configuration=file:$ROOT/tools/stack/kafka/log4j.properties")
+kafka_java() { java "${KAFKA_JAVA_OPTS[@]}" -cp "$(kafka_libs)/*" "$@"; }
+kafka_pid() { local f; f="$(pid_file kafka)"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
+kafka_healthy() {
+  port_open "$KAFKA_PORT" && [ -n "$(kafka_pid)" ] || return 1
+  tail -c +"$(cat "$STACK/run/kafka.log-offset" 2>/dev/null || echo 1)" "$(log_file kafka)" | grep -q "Kafka Server started"
+}
+start_kafka() {
+  mkdir -p "$(data_dir kafka)"
+  write_kafka_conf
+  if [ ! -f "$(data_dir kafka)/meta.properties" ]; then
+    say "kafka: formatting KRaft storage"
+    kafka_java kafka.tools.StorageTool format -t "$(kafka_java kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)" \
+      -c "$(kafka_conf)" >> "$(log_file kafka)" 2>&1
+  fi
+  touch "$(log_file kafka)"
+  echo $(( $(stat -c %s "$(log_file kafka)") + 1 )) > "$STACK/run/kafka.log-offset"
+  nohup java "${KAFKA_JAVA_OPTS[@]}" -cp "$(kafka_libs)/*" kafka.Kafka "$(kafka_conf)" \
+    >> "$(log_file kafka)" 2>&1 < /dev/null &
+  echo $! > "$(pid_file kafka)"
+}
+stop_pid_file() { # name, grace seconds
+  local pid f; f="$(pid_file "$1")"
+  [ -f "$f" ] || return 0
+  pid="$(cat "$f")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 $(( $2 * 4 ))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$pid" 2>/dev/null && { say "$1: did not stop in $2 s, killing"; kill -KILL "$pid"; }
+  fi
+  rm -f "$f"
+}
+stop_kafka() { stop_pid_file kafka 30; }
+
+minio_pid() { local f; f="$(pid_file minio)"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
+minio_healthy() { [ -n "$(minio_pid)" ] && curl -sf -o /dev/null "http://127.0.0.1:$MINIO_PORT/minio/health/ready"; }
+start_minio() {
+  mkdir -p "$(data_dir minio)"
+  MINIO_ROOT_USER="$S3_LOCAL_USER" MINIO_ROOT_PASSWORD="$S3_LOCAL_SECRET" MINIO_BROWSER=off \
+    nohup "$(minio_bin)" server "$(data_dir minio)" --address "127.0.0.1:$MINIO_PORT" \
+    --console-address "127.0.0.1:$MINIO_CONSOLE_PORT" --quiet >> "$(log_file minio)" 2>&1 < /dev/null &
+  echo $! > "$(pid_file minio)"
+}
+stop_minio() { stop_pid_file minio 15; }
+
+running() { [ -n "$("$1"_pid 2>/dev/null)" ] && "$1"_healthy; }
+
+# --- commands ---------------------------------------------------------------------------------------
+select_services() { if [ $# -eq 0 ]; then echo "${SERVICES[@]}"; else
+  for s in "$@"; do [[ " ${SERVICES[*]} " == *" $s "* ]] || die "unknown service '$s' (one of: ${SERVICES[*]})"; done; echo "$@"; fi; }
+
+check_external() {
+  case "$1" in
+    kafka) local hp="${KAFKA_BROKERS%%,*}"; port_open_host "${hp%:*}" "${hp##*:}" ;;
+    *) return 0 ;;
+  esac
+}
+port_open_host() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+cmd_up() {
+  local started=$SECONDS svc
+  mkdir -p "$STACK/data" "$STACK/logs" "$STACK/run"
+  local -a todo=()
+  for svc in $(select_services "$@"); do
+    if is_external "$svc"; then say "$svc: external ($(effective_url "$svc"))"; check_external "$svc" || say "$svc: warning: external server not reachable"; continue; fi
+    "install_$svc"
+    if running "$svc"; then say "$svc: already running"; continue; fi
+    "start_$svc"
+    todo+=("$svc")
+  done
+  for svc in "${todo[@]}"; do
+    local deadline=$(( SECONDS + HEALTH_TIMEOUT_S ))
+    until "${svc}_healthy"; do
+      if [ $SECONDS -ge $deadline ]; then
+        tail -n 30 "$(log_file "$svc")" >&2 || true
+        die "$svc: not healthy after $HEALTH_TIMEOUT_S s (log: .stack/logs/$svc.log)"
+      fi
+      sleep 0.25
+    done
+    say "$svc: up at $(local_url "$svc")"
+  done
+  say "up in $(( SECONDS - started )) s"
+}
+
+cmd_down() {
+  local svc
+  for svc in $(select_services "$@"); do
+    is_external "$svc" && continue
+    if [ -n "$("${svc}_pid" 2>/dev/null)" ]; then "stop_$svc"; say "$svc: stopped"; fi
+  done
+}
+
+cmd_status() {
+  local svc state pid
+  for svc in "${SERVICES[@]}"; do
+    pid="-"
+    if is_external "$svc"; then state=external
+    elif pid="$("${svc}_pid" 2>/dev/null)" && [ -n "$pid" ]; then
+      if "${svc}_healthy"; then state=running; else state=starting; fi
+    else state=stopped; pid="-"; fi
+    printf '%-9s %-9s %-8s %s\n' "$svc" "$state" "$pid" "$(effective_url "$svc")"
+  done
+}
+
+cmd_logs() {
+  [ $# -ge 1 ] || die "usage: stack.sh logs <service> [-f]"
+  select_services "$1" >/dev/null
+  if [ "${2:-}" = "-f" ]; then tail -n 100 -F "$(log_file "$1")"; else tail -n 100 "$(log_file "$1")"; fi
+}
+
+cmd_reset() {
+  [ $# -ge 1 ] || die "usage: stack.sh reset <service>|all"
+  local targets
+  if [ "$1" = all ]; then targets="${SERVICES[*]}"; else targets="$(select_services "$@")"; fi
+  for svc in $targets; do
+    is_external "$svc" && { say "$svc: external, not touched"; continue; }
+    cmd_down "$svc"
+    rm -rf "$(data_dir "$svc")"
+    say "$svc: data deleted"
+  done
+}
+
+cmd_env() {
+  echo "export DATABASE_URL='$(effective_url postgres)'"
+  echo "export REDIS_URL='$(effective_url redis)'"
+  echo "export KAFKA_BROKERS='$(effective_url kafka)'"
+  echo "export S3_ENDPOINT='$(effective_url minio)'"
+  if is_external minio; then
+    for v in S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY S3_BUCKET S3_REGION; do [ -n "${!v:-}" ] && echo "export $v='${!v}'"; done
+  else
+    echo "export S3_ACCESS_KEY_ID='$S3_LOCAL_USER'"
+    echo "export S3_SECRET_ACCESS_KEY='$S3_LOCAL_SECRET'"
+    echo "export S3_BUCKET='${S3_BUCKET:-chat4all}'"
+    echo "export S3_REGION='${S3_REGION:-us-east-1}'"
+  fi
+}
+
+command="${1:-}"
+[ $# -gt 0 ] && shift
+case "$command" in
+  up) cmd_up "$@" ;;
+  down) cmd_down "$@" ;;
+  status) cmd_status ;;
+  logs) cmd_logs "$@" ;;
+  reset) cmd_reset "$@" ;;
+  env) cmd_env ;;
+  *) die "usage: stack.sh up|down [svc...] | status | logs <svc> [-f] | reset <svc>|all | env   (services: ${SERVICES[*]})" ;;
+esac
