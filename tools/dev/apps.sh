@@ -2,7 +2,8 @@
 # The seven apps and their default ports (HTTP, gRPC); the apps' config schemas hold the same defaults.
 APPS=(auth gateway realtime outbox-relay message-worker file-service connectors)
 declare -A HTTP_PORTS=([gateway]=8080 [realtime]=8081 [auth]=8082 [file-service]=8083 [connectors]=8084 [outbox-relay]=8085 [message-worker]=8086)
-declare -A GRPC_PORTS=([auth]=50051 [gateway]=50052 [file-service]=50053)
+# Only apps that serve gRPC today (gateway:50052 and file-service:50053 come with their services).
+declare -A GRPC_PORTS=([auth]=50051)
 APP_RUN="$ROOT/.stack/run/apps"
 APP_LOGS="$ROOT/.stack/logs/apps"
 
