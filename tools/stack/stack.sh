@@ -104,7 +104,7 @@ install_kafka() {
   command -v mvn >/dev/null 2>&1 || die "Maven is required to fetch Kafka's jars from Maven Central: apt-get install -y maven"
   say "kafka: resolving Apache Kafka $KAFKA_VERSION jars from Maven Central (first run only)"
   rm -rf "$libs" && mkdir -p "$libs"
-  mvn -q -B -f "$ROOT/tools/stack/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
+  mvn -q -B -Dstyle.color=never -f "$ROOT/tools/stack/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
     dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs" >/dev/null
   touch "$stamp"
 }
@@ -199,7 +199,8 @@ kafka_java() { java "${KAFKA_JAVA_OPTS[@]}" -cp "$(kafka_libs)/*" "$@"; }
 kafka_pid() { local f; f="$(pid_file kafka)"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
 kafka_healthy() {
   port_open "$KAFKA_PORT" && [ -n "$(kafka_pid)" ] || return 1
-  tail -c +"$(cat "$STACK/run/kafka.log-offset" 2>/dev/null || echo 1)" "$(log_file kafka)" | grep -q "Kafka Server started"
+  # grep -c reads to the end: with -q, tail would die of SIGPIPE and pipefail would report failure.
+  [ "$(tail -c +"$(cat "$STACK/run/kafka.log-offset" 2>/dev/null || echo 1)" "$(log_file kafka)" | grep -c "Kafka Server started")" -gt 0 ]
 }
 start_kafka() {
   mkdir -p "$(data_dir kafka)"

@@ -43,7 +43,7 @@ export class PlatformModule {
           pinoHttp: {
             ...pinoOptions(service.name, service.logLevel),
             customAttributeKeys: { reqId: 'request_id' },
-            autoLogging: { ignore: (req) => QUIET_ROUTES.test(req.url ?? '') },
+            autoLogging: { ignore: (req) => QUIET_ROUTES.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? '') },
             quietReqLogger: true,
           },
         }),

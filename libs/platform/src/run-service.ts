@@ -1,6 +1,7 @@
 import type { ServiceConfig } from '@chat4all/config';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { context } from '@opentelemetry/api';
 import type { GrpcOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -40,6 +41,9 @@ export async function runService(options: RunServiceOptions): Promise<NestFastif
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    // Response listeners (the request logger's 'finish' among them) run in the request's trace
+    // context, so the "request completed" line carries its trace_id.
+    context.bind(context.active(), reply.raw);
     done();
   });
   instrumentHttp(fastify, service.name);

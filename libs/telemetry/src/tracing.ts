@@ -7,7 +7,7 @@ import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core'
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, NoopSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
 
 const SHUTDOWN_FLUSH_MS = 2_000;
 
@@ -25,9 +25,11 @@ export interface Tracing {
 // Must run before NestJS, pg, ioredis or grpc are required, or their instrumentation silently does
 // nothing: each app's `instrument.ts` calls this and is the first import of its main.ts.
 export function startTracing(options: TracingOptions): Tracing {
+  // Without a collector spans are still created (a no-op processor keeps the SDK's tracer provider
+  // registered), so logs carry trace_id and Kafka headers carry traceparent either way.
   const spanProcessors = options.otlpEndpoint
     ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }) })]
-    : [];
+    : [new NoopSpanProcessor()];
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
