@@ -1,11 +1,13 @@
 import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
 import { PlatformModule } from '@chat4all/platform';
 import type { Tracing } from '@chat4all/telemetry';
-import { Module, type DynamicModule } from '@nestjs/common';
-import type { AuthConfig } from './config';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { AUTH_CONFIG, type AuthConfig } from './config';
 import { authDataSourceSpec } from './database/data-source-spec';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
+import { TokensModule } from './tokens/tokens.module';
 
+@Global()
 @Module({})
 export class AppModule {
   static register(config: AuthConfig, tracing: Tracing): DynamicModule {
@@ -15,7 +17,10 @@ export class AppModule {
         PlatformModule.forRoot({ service: config.service, readiness: [DatabaseHealth], tracing }),
         DatabaseModule.forRoot(config.database, authDataSourceSpec),
         SigningKeysModule,
+        TokensModule,
       ],
+      providers: [{ provide: AUTH_CONFIG, useValue: config }],
+      exports: [AUTH_CONFIG],
     };
   }
 }

@@ -1,10 +1,25 @@
-import { databaseEnv, grpcServerEnv, parseEnv, serviceEnv, toDatabaseConfig, toServiceConfig, type EnvSource } from '@chat4all/config';
+import {
+  databaseEnv,
+  grpcServerEnv,
+  intInRange,
+  parseEnv,
+  serviceEnv,
+  toDatabaseConfig,
+  tokenEnv,
+  toServiceConfig,
+  type EnvSource,
+} from '@chat4all/config';
 import { z } from 'zod';
 
 const schema = z.object({
   ...serviceEnv({ httpPort: 8082 }),
   ...grpcServerEnv({ grpcPort: 50051 }),
   ...databaseEnv,
+  ...tokenEnv,
+  // Single tenant (spec clarification 4): one configured value in every token.
+  TENANT_ID: z.string().min(1).max(100).default('chat4all'),
+  ACCESS_TOKEN_TTL_SECONDS: intInRange(60, 3600).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: intInRange(3600, 90 * 24 * 3600).default(30 * 24 * 3600),
 });
 
 export function loadAuthConfig(source?: EnvSource) {
@@ -13,7 +28,15 @@ export function loadAuthConfig(source?: EnvSource) {
     service: toServiceConfig('auth', env),
     grpc: { url: `${env.GRPC_HOST}:${env.GRPC_PORT}` },
     database: toDatabaseConfig(env),
+    tokens: {
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+      tenantId: env.TENANT_ID,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+    },
   };
 }
 
 export type AuthConfig = ReturnType<typeof loadAuthConfig>;
+export const AUTH_CONFIG = Symbol('AUTH_CONFIG');

@@ -1,11 +1,13 @@
+import { AuthGuardModule } from '@chat4all/auth-guard';
 import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
 import { PlatformModule } from '@chat4all/platform';
 import { RedisHealth, RedisModule } from '@chat4all/redis';
 import type { Tracing } from '@chat4all/telemetry';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
 import type { GatewayConfig } from './config';
 import { gatewayDataSourceSpec } from './database/data-source-spec';
-import { JwksModule } from './jwks/jwks.module';
+import { MeController } from './me/me.controller';
 
 // Readiness covers PostgreSQL and Redis only: Kafka being down must not stop the gateway from
 // accepting messages (they wait in the outbox, ARCHITECTURE §2).
@@ -18,8 +20,10 @@ export class AppModule {
         PlatformModule.forRoot({ service: config.service, readiness: [DatabaseHealth, RedisHealth], tracing }),
         DatabaseModule.forRoot(config.database, gatewayDataSourceSpec),
         RedisModule.forRoot(config.redis, 'gateway'),
-        JwksModule.register(config.auth.grpcUrl),
+        AuthGuardModule.forRoot(config.auth),
+        AuthModule.register(config.auth.authGrpcUrl),
       ],
+      controllers: [MeController],
     };
   }
 }

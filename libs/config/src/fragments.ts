@@ -48,3 +48,9 @@ export const grpcServerEnv = (defaults: { grpcPort: number }) => ({
 
 export const grpcClientEnv = <N extends string>(name: N, defaultUrl: string) =>
   ({ [name]: hostPort().default(defaultUrl) }) as Record<N, z.ZodDefault<z.ZodString>>;
+
+// Issuer and audience every token carries and every verifier checks (issue 3).
+export const tokenEnv = {
+  AUTH_ISSUER: z.string().min(1).default('https://auth.chat4all.local'),
+  AUTH_AUDIENCE: z.string().min(1).default('chat4all-api'),
+};

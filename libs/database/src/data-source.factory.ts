@@ -27,6 +27,9 @@ export function createDataSource(config: DatabaseConfig, spec: DataSourceSpec): 
     synchronize: false,
     migrationsRun: false,
     useUTC: true,
+    // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     connectTimeoutMS: 5_000,
     extra: {
       max: config.poolMax,

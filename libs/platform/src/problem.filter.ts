@@ -2,7 +2,8 @@ import { problemType, type ProblemDetails } from '@chat4all/contracts';
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { throwError, type Observable } from 'rxjs';
+import { BaseRpcExceptionFilter } from '@nestjs/microservices';
+import type { Observable } from 'rxjs';
 
 // Domain errors carry their own stable problem type; anything else gets one derived from its status.
 export class ProblemException extends HttpException {
@@ -12,6 +13,8 @@ export class ProblemException extends HttpException {
     readonly title: string,
     readonly detail?: string,
     readonly extensions: Record<string, unknown> = {},
+    /** Response headers that belong to this error (WWW-Authenticate, Retry-After, ...). */
+    readonly headers: Record<string, string> = {},
   ) {
     super({ slug, title, detail }, status);
   }
@@ -46,12 +49,15 @@ const isStatusError = (e: unknown): e is StatusError =>
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemDetailsFilter.name);
+  private readonly rpc = new BaseRpcExceptionFilter();
 
-  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
-    if (host.getType() !== 'http') return throwError(() => exception);
+  catch(exception: unknown, host: ArgumentsHost): Observable<unknown> | void {
+    // gRPC: RpcException({code, message}) becomes that status; anything else an opaque error.
+    if (host.getType() !== 'http') return this.rpc.catch(exception, host);
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const problem = this.toProblem(exception, request.url);
+    if (exception instanceof ProblemException) void reply.headers(exception.headers);
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
 

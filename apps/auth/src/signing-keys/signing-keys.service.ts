@@ -51,6 +51,16 @@ export class SigningKeysService implements OnApplicationBootstrap {
     });
   }
 
+  private cached?: { key: SigningKey; until: number };
+
+  /** The key that signs new tokens; re-read every minute so a rotation reaches every replica. */
+  async activeKey(): Promise<SigningKey> {
+    if (this.cached && this.cached.until > Date.now()) return this.cached.key;
+    const key = await this.ensureActiveKey();
+    this.cached = { key, until: Date.now() + 60_000 };
+    return key;
+  }
+
   async publishedKeys(now = new Date()): Promise<Jwk[]> {
     const keys = await this.dataSource.getRepository(SigningKey).find({
       where: [{ retiredAt: IsNull() }, { retiredAt: MoreThan(new Date(now.getTime() - RETIRED_KEY_PUBLISHED_MS)) }],

@@ -4,14 +4,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ClientsModule } from '@nestjs/microservices';
 import { AUTH_GRPC } from './auth-grpc.token';
 import { JwksController } from './jwks.controller';
+import { OAuthController } from './oauth.controller';
 
+// The public face of the auth app: /auth/* and the JWKS, forwarded over gRPC (ARCHITECTURE §3a).
 @Module({})
-export class JwksModule {
+export class AuthModule {
   static register(authGrpcUrl: string): DynamicModule {
     return {
-      module: JwksModule,
+      module: AuthModule,
       imports: [ClientsModule.register([grpcClientOptions(AUTH_GRPC, GrpcContracts.auth, authGrpcUrl)])],
-      controllers: [JwksController],
+      controllers: [JwksController, OAuthController],
     };
   }
 }

@@ -1,0 +1,126 @@
+import { createLocalJWKSet, errors, jwtVerify, type CryptoKey, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+
+export interface JwksSource {
+  fetch(): Promise<JSONWebKeySet>;
+}
+
+export interface TokenVerifierOptions {
+  issuer: string;
+  audience: string;
+  /** Tolerated clock difference for exp/nbf/iat, in seconds. */
+  clockToleranceSeconds: number;
+  jwks: JwksSource;
+  /** Keys are re-read at most this often when a token names an unknown kid (rotation). */
+  unknownKidRefreshMs?: number;
+  /** And at least this often otherwise, so retired keys drop out. */
+  maxKeyAgeMs?: number;
+}
+
+export interface Principal {
+  userId: string;
+  clientId: string;
+  tenantId: string;
+  scopes: string[];
+  tokenId: string;
+  expiresAt: Date;
+}
+
+export class InvalidTokenError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+/** No signing keys could be loaded (auth unreachable and nothing cached): not the caller's fault. */
+export class KeysUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`signing keys unavailable: ${String(cause)}`);
+    this.name = 'KeysUnavailableError';
+  }
+}
+
+// Only this algorithm is accepted: no `none`, no HMAC with the public key (algorithm confusion).
+export const ACCEPTED_ALGORITHMS = ['ES256'];
+
+// Verifies access tokens locally against the cached JWKS: no call to auth per request (issue 3).
+export class TokenVerifier {
+  private keys?: { resolve: ReturnType<typeof createLocalJWKSet>; fetchedAt: number };
+  private refreshing?: Promise<void>;
+  private lastUnknownKidRefresh = 0;
+
+  constructor(private readonly options: TokenVerifierOptions) {}
+
+  async verify(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, (header, input) => this.resolveKey(header, input), {
+        algorithms: ACCEPTED_ALGORITHMS,
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        clockTolerance: this.options.clockToleranceSeconds,
+        typ: 'at+jwt',
+        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+      }));
+    } catch (error) {
+      if (error instanceof KeysUnavailableError) throw error;
+      throw new InvalidTokenError(describe(error));
+    }
+    const claims = payload as JWTPayload & { user_id?: unknown; client_id?: unknown; tenant_id?: unknown; scope?: unknown };
+    if (typeof claims.client_id !== 'string' || typeof claims.scope !== 'string' || typeof claims.tenant_id !== 'string') {
+      throw new InvalidTokenError('token lacks client_id, tenant_id or scope');
+    }
+    return {
+      userId: typeof claims.user_id === 'string' ? claims.user_id : (claims.sub as string),
+      clientId: claims.client_id,
+      tenantId: claims.tenant_id,
+      scopes: claims.scope.split(' ').filter(Boolean),
+      tokenId: claims.jti as string,
+      expiresAt: new Date((claims.exp as number) * 1000),
+    };
+  }
+
+  private async resolveKey(...args: Parameters<JWTVerifyGetKey>): Promise<CryptoKey> {
+    const maxAge = this.options.maxKeyAgeMs ?? 5 * 60_000;
+    if (!this.keys || Date.now() - this.keys.fetchedAt > maxAge) await this.refresh();
+    try {
+      return await this.currentKeys().resolve(...args);
+    } catch (error) {
+      const throttle = this.options.unknownKidRefreshMs ?? 30_000;
+      if (!(error instanceof errors.JWKSNoMatchingKey) || Date.now() - this.lastUnknownKidRefresh < throttle) throw error;
+      this.lastUnknownKidRefresh = Date.now();
+      await this.refresh();
+      return this.currentKeys().resolve(...args);
+    }
+  }
+
+  private currentKeys(): { resolve: ReturnType<typeof createLocalJWKSet> } {
+    if (!this.keys) throw new KeysUnavailableError('no keys loaded');
+    return this.keys;
+  }
+
+  private refresh(): Promise<void> {
+    // One fetch at a time however many requests miss together. A failed fetch keeps the keys we have
+    // (auth briefly down must not log everyone out); with none cached it is a 503, not a 401.
+    this.refreshing ??= this.options.jwks
+      .fetch()
+      .then((set) => {
+        this.keys = { resolve: createLocalJWKSet(set), fetchedAt: Date.now() };
+      })
+      .catch((error: unknown) => {
+        if (!this.keys) throw new KeysUnavailableError(error);
+      })
+      .finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'token expired';
+  if (error instanceof errors.JWTClaimValidationFailed) return `claim ${error.claim} is invalid`;
+  if (error instanceof errors.JWKSNoMatchingKey) return 'unknown signing key';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'signing algorithm not allowed';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature verification failed';
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'malformed token';
+  return 'token could not be verified';
+}
