@@ -35,6 +35,17 @@ for app in "${APPS[@]}"; do
   done
 done
 
+# A demo API client: its secret exists only at creation, so it is kept in .stack/ (git-ignored) and
+# recreated when the database was reset.
+demo="$ROOT/.stack/demo-client.json"
+admin() { node "$ROOT/dist/apps/auth/src/cli/admin.js" "$@"; }
+if [ ! -f "$demo" ] || ! admin list-clients | grep -q "$(node -p "require('$demo').client_id")"; then
+  admin list-users | grep -q '"name": "demo"' || admin create-user demo >/dev/null
+  admin create-client demo --scopes read,write,admin > "$demo"
+fi
+demo_id="$(node -p "require('$demo').client_id")"
+demo_secret="$(node -p "require('$demo').client_secret")"
+
 say ""
 say "Chat4All is running ($(( $(date +%s) - started )) s):"
 for app in "${APPS[@]}"; do
@@ -42,5 +53,8 @@ for app in "${APPS[@]}"; do
   [ -n "${GRPC_PORTS[$app]:-}" ] && grpc="  grpc 127.0.0.1:${GRPC_PORTS[$app]}"
   printf '  %-15s http://127.0.0.1:%s  (ready: /health/ready, metrics: /metrics)%s\n' "$app" "${HTTP_PORTS[$app]}" "$grpc"
 done
+say ""
+say "  demo client:    $demo_id  secret: $demo_secret  (also in .stack/demo-client.json)"
+say "  get a token:    curl -s -u '$demo_id:$demo_secret' -d grant_type=client_credentials http://127.0.0.1:8080/auth/token"
 say "  logs:           .stack/logs/apps/<app>.log   stack: npm run stack -- status"
 say "  stop:           npm stop   (apps only; 'npm stop -- --all' also stops the stack)"

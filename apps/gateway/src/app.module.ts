@@ -3,14 +3,16 @@ import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
 import { PlatformModule } from '@chat4all/platform';
 import { RedisHealth, RedisModule } from '@chat4all/redis';
 import type { Tracing } from '@chat4all/telemetry';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
-import type { GatewayConfig } from './config';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { gatewayDataSourceSpec } from './database/data-source-spec';
 import { MeController } from './me/me.controller';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 // Readiness covers PostgreSQL and Redis only: Kafka being down must not stop the gateway from
 // accepting messages (they wait in the outbox, ARCHITECTURE §2).
+@Global()
 @Module({})
 export class AppModule {
   static register(config: GatewayConfig, tracing: Tracing): DynamicModule {
@@ -21,9 +23,12 @@ export class AppModule {
         DatabaseModule.forRoot(config.database, gatewayDataSourceSpec),
         RedisModule.forRoot(config.redis, 'gateway'),
         AuthGuardModule.forRoot(config.auth),
+        RateLimitModule,
         AuthModule.register(config.auth.authGrpcUrl),
       ],
       controllers: [MeController],
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
+      exports: [GATEWAY_CONFIG],
     };
   }
 }

@@ -20,6 +20,13 @@ const schema = z.object({
   ...tokenEnv,
   ...grpcClientEnv('AUTH_GRPC_URL', '127.0.0.1:50051'),
   AUTH_CLOCK_SKEW_SECONDS: intInRange(0, 300).default(30),
+  // FR-API-07: state-changing requests per user (or per IP before authentication) per minute.
+  RATE_LIMIT_WRITE_PER_MINUTE: intInRange(1, 1_000_000).default(60),
+  // Against secret guessing on /auth/token, on top of the per-IP limit above.
+  RATE_LIMIT_TOKEN_PER_CLIENT_PER_MINUTE: intInRange(1, 100_000).default(20),
+  // Redis unreachable: 'allow' keeps the API available (limits lapse, a metric and a log line say
+  // so); 'deny' answers 503 instead.
+  RATE_LIMIT_ON_REDIS_ERROR: z.enum(['allow', 'deny']).default('allow'),
 });
 
 export function loadGatewayConfig(source?: EnvSource) {
@@ -34,7 +41,13 @@ export function loadGatewayConfig(source?: EnvSource) {
       audience: env.AUTH_AUDIENCE,
       clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
     },
+    rateLimits: {
+      writePerMinute: env.RATE_LIMIT_WRITE_PER_MINUTE,
+      tokenPerClientPerMinute: env.RATE_LIMIT_TOKEN_PER_CLIENT_PER_MINUTE,
+      onRedisError: env.RATE_LIMIT_ON_REDIS_ERROR,
+    },
   };
 }
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

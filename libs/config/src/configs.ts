@@ -8,7 +8,7 @@ export interface ServiceConfig {
   name: string;
   environment: 'development' | 'test' | 'production';
   logLevel: Env<ReturnType<typeof serviceEnv>>['LOG_LEVEL'];
-  http: { host: string; port: number; bodyLimitBytes: number };
+  http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
   shutdownTimeoutMs: number;
   telemetry: { otlpEndpoint?: string; sampleRatio: number };
 }
@@ -17,7 +17,7 @@ export const toServiceConfig = (name: string, e: Env<ReturnType<typeof serviceEn
   name,
   environment: e.NODE_ENV,
   logLevel: e.LOG_LEVEL,
-  http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES },
+  http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES, trustProxy: e.HTTP_TRUST_PROXY },
   shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   telemetry: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: e.OTEL_TRACES_SAMPLE_RATIO },
 });

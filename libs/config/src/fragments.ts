@@ -10,6 +10,8 @@ export const serviceEnv = (defaults: { httpPort: number }) => ({
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: port().default(defaults.httpPort),
   HTTP_BODY_LIMIT_BYTES: intInRange(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  // Only behind a proxy you run: X-Forwarded-For then decides the client IP (and IP rate limits).
+  HTTP_TRUST_PROXY: bool().default(false),
   SHUTDOWN_TIMEOUT_MS: intInRange(1000, 120_000).default(10_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocol('http', 'https').optional(),
   OTEL_TRACES_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),

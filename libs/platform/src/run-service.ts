@@ -30,7 +30,7 @@ export async function runService(options: RunServiceOptions): Promise<NestFastif
   const { service } = options;
   const adapter = new FastifyAdapter({
     bodyLimit: service.http.bodyLimitBytes,
-    trustProxy: true,
+    trustProxy: service.http.trustProxy,
     requestIdHeader: false,
     genReqId: requestId,
   });

@@ -1,5 +1,5 @@
 import type { DataSourceSpec } from '@chat4all/database';
-import { AuditEvent } from '../audit/audit-event.entity';
+import { AuditEvent } from '@chat4all/audit';
 import { ApiClient } from '../clients/api-client.entity';
 import { SigningKey } from '../signing-keys/signing-key.entity';
 import { RefreshToken } from '../tokens/refresh-token.entity';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { AuditLog } from '@chat4all/audit';
 import { ApiClient } from '../clients/api-client.entity';
 import { DUMMY_SECRET_HASH, verifyClientSecret } from '../clients/client-secret';
 import { AUTH_CONFIG, type AuthConfig } from '../config';
@@ -30,7 +30,7 @@ export class TokenService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly signer: AccessTokenSigner,
-    private readonly audit: AuditService,
+    private readonly audit: AuditLog,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
+import { AuditLog } from '@chat4all/audit';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { AccessTokenSigner } from './access-token.signer';
 import { TokenGrpcController } from './token.grpc-controller';
@@ -8,6 +8,6 @@ import { TokenService } from './token.service';
 @Module({
   imports: [SigningKeysModule],
   controllers: [TokenGrpcController],
-  providers: [TokenService, AccessTokenSigner, AuditService],
+  providers: [TokenService, AccessTokenSigner, AuditLog],
 })
 export class TokensModule {}

@@ -1,9 +1,11 @@
+import { ProblemException } from '@chat4all/platform';
 import { authV1 } from '@chat4all/proto';
 import { Body, Controller, Headers, HttpCode, Inject, Ip, Logger, Post, Res, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { FastifyReply } from 'fastify';
 import { firstValueFrom, timeout, type Observable } from 'rxjs';
+import { RateLimits } from '../rate-limit/rate-limits';
 import { AUTH_GRPC } from './auth-grpc.token';
 import { bodyOf, clientAuth, OAuthRequestError, param, type ClientAuth } from './oauth-request';
 
@@ -37,7 +39,10 @@ export class OAuthController implements OnModuleInit {
   private auth!: authV1.AuthServiceClient;
   private readonly logger = new Logger(OAuthController.name);
 
-  constructor(@Inject(AUTH_GRPC) private readonly client: ClientGrpc) {}
+  constructor(
+    @Inject(AUTH_GRPC) private readonly client: ClientGrpc,
+    private readonly limits: RateLimits,
+  ) {}
 
   onModuleInit(): void {
     this.auth = this.client.getService<authV1.AuthServiceClient>(authV1.AUTH_SERVICE_NAME);
@@ -54,6 +59,9 @@ export class OAuthController implements OnModuleInit {
       creds.viaBasic = auth.viaBasic;
       if (grant === 'refresh_token') return this.refresh(body, auth, ip);
       if (grant !== 'client_credentials') throw new OAuthRequestError('unsupported_grant_type', `grant_type ${grant} is not supported`);
+      if (auth.clientId) {
+        await this.limits.enforce(this.limits.tokenPerClient, { key: `client:${auth.clientId}`, clientId: auth.clientId, ip }, reply);
+      }
       const { token } = await this.call(
         this.auth.issueToken({ clientId: auth.clientId ?? '', clientSecret: auth.clientSecret ?? '', scope: param(body, 'scope') ?? '', remoteIp: ip }),
       );
@@ -106,6 +114,8 @@ export class OAuthController implements OnModuleInit {
     try {
       return await work(creds);
     } catch (error) {
+      // Rate limits and outages answer problem+json like the rest of the API.
+      if (error instanceof ProblemException) throw error;
       const { status, body } = toOAuthError(error);
       if (status >= 500) this.logger.error({ err: error, message: `token endpoint answered ${status}` });
       if (status === 401) void reply.header('www-authenticate', creds.viaBasic ? 'Basic realm="chat4all"' : 'Bearer realm="chat4all"');

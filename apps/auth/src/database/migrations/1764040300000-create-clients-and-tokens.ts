@@ -1,3 +1,4 @@
+import { createAuditEventsTable } from '@chat4all/audit';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class CreateClientsAndTokens1764040300000 implements MigrationInterface {
@@ -43,20 +44,7 @@ export class CreateClientsAndTokens1764040300000 implements MigrationInterface {
     );
     await q.query(`CREATE UNIQUE INDEX "UQ_refresh_tokens_token_hash" ON "auth"."refresh_tokens" ("token_hash")`);
     await q.query(`CREATE INDEX "IDX_refresh_tokens_family" ON "auth"."refresh_tokens" ("family_id")`);
-    await q.query(
-      `CREATE TABLE "auth"."audit_events" (
-        "id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
-        "occurred_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-        "type" text NOT NULL,
-        "outcome" text NOT NULL,
-        "client_id" text,
-        "user_id" uuid,
-        "remote_ip" text,
-        "details" jsonb NOT NULL DEFAULT '{}',
-        CONSTRAINT "PK_audit_events" PRIMARY KEY ("id")
-      )`,
-    );
-    await q.query(`CREATE INDEX "IDX_audit_events_type_time" ON "auth"."audit_events" ("type", "occurred_at")`);
+    await createAuditEventsTable(q, 'auth');
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { AuditEvent } from './audit-event.entity';
 
 export interface AuditRecord {
-  type: 'token_issued' | 'token_refreshed' | 'client_auth_failed' | 'refresh_rejected' | 'refresh_reuse_detected' | 'token_revoked';
+  /** e.g. token_issued, client_auth_failed, refresh_reuse_detected, token_revoked, rate_limited */
+  type: string;
   outcome: 'success' | 'failure';
   clientId?: string | null;
   userId?: string | null;
@@ -12,9 +13,10 @@ export interface AuditRecord {
 }
 
 // Every security event is both a JSON log line marked `audit: true` (for the log pipeline) and a
-// row in auth.audit_events (queryable), NFR-022. A failed insert never fails the request.
+// row in the app's own audit_events table (queryable), NFR-022. A failed insert never fails the
+// request that caused it: the log line still carries the event.
 @Injectable()
-export class AuditService {
+export class AuditLog {
   private readonly logger = new Logger('Audit');
 
   constructor(private readonly dataSource: DataSource) {}
