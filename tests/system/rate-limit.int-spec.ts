@@ -34,11 +34,11 @@ describe('rate limiting shared through Redis', () => {
   it('request 61 in a minute, spread over three gateways, gets 429 with Retry-After and RateLimit headers, and is audited', async () => {
     const ip = freshIp();
     for (let i = 0; i < 60; i++) {
-      const res = await revoke(gateways[i % 3] as RunningApp, ip);
+      const res = await revoke(gateways[i % 3], ip);
       expect(res.status).toBe(200);
       expect(res.headers.get('ratelimit')).toBe(`"writes";r=${59 - i};t=${res.headers.get('ratelimit')?.split('t=')[1]}`);
     }
-    const res = await revoke(gateways[0] as RunningApp, ip);
+    const res = await revoke(gateways[0], ip);
     expect(res.status).toBe(429);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -65,7 +65,7 @@ describe('rate limiting shared through Redis', () => {
     run('create-user', user);
     const { client_id } = run('create-client', user);
     const attempt = (i: number) =>
-      fetch(`${(gateways[i % 3] as RunningApp).url}/auth/token`, {
+      fetch(`${(gateways[i % 3]).url}/auth/token`, {
         method: 'POST',
         // A different address each time: the per-client limit must hold regardless.
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': freshIp() },
@@ -79,11 +79,11 @@ describe('rate limiting shared through Redis', () => {
   it('lets requests through when Redis is down (RATE_LIMIT_ON_REDIS_ERROR=allow), counting it in a metric', async () => {
     await stackService('down', 'redis');
     try {
-      const res = await revoke(gateways[1] as RunningApp, freshIp());
+      const res = await revoke(gateways[1], freshIp());
       expect(res.status).toBe(200);
-      const metrics = await (await fetch(`${(gateways[1] as RunningApp).url}/metrics`)).text();
+      const metrics = await (await fetch(`${(gateways[1]).url}/metrics`)).text();
       expect(metrics).toMatch(/^rate_limit_store_errors_total\{policy="writes",outcome="allowed",service="gateway"\} [1-9]/m);
-      await waitFor(() => (gateways[1] as RunningApp).output().includes('rate-limit store (Redis) unreachable'), { timeoutMs: 5_000, description: 'log line' });
+      await waitFor(() => (gateways[1]).output().includes('rate-limit store (Redis) unreachable'), { timeoutMs: 5_000, description: 'log line' });
     } finally {
       await stackService('up', 'redis');
     }
