@@ -4,6 +4,8 @@ APPS=(auth gateway realtime outbox-relay message-worker file-service connectors)
 declare -A HTTP_PORTS=([gateway]=8080 [realtime]=8081 [auth]=8082 [file-service]=8083 [connectors]=8084 [outbox-relay]=8085 [message-worker]=8086)
 # Only apps that serve gRPC today (gateway:50052 and file-service:50053 come with their services).
 declare -A GRPC_PORTS=([auth]=50051)
+# Public entry points serve HTTPS/WSS locally with the self-signed certificate (NFR-018).
+TLS_APPS=(gateway realtime)
 APP_RUN="$ROOT/.stack/run/apps"
 APP_LOGS="$ROOT/.stack/logs/apps"
 
@@ -11,3 +13,6 @@ app_pid() {
   local f="$APP_RUN/$1.pid"
   [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"
 }
+
+uses_tls() { [[ " ${TLS_APPS[*]} " == *" $1 "* ]]; }
+app_url() { if uses_tls "$1"; then echo "https://127.0.0.1:${HTTP_PORTS[$1]}"; else echo "http://127.0.0.1:${HTTP_PORTS[$1]}"; fi; }

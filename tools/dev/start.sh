@@ -4,6 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 source "$ROOT/tools/dev/apps.sh"
+source "$ROOT/tools/dev/tls.sh"
 started=$(date +%s)
 
 ensure_node_deps
@@ -11,6 +12,7 @@ bash "$ROOT/tools/stack/stack.sh" up
 eval "$(bash "$ROOT/tools/stack/stack.sh" env)"
 build_all
 migrate_all
+ensure_local_tls
 
 mkdir -p "$APP_RUN" "$APP_LOGS"
 for app in "${APPS[@]}"; do
@@ -18,15 +20,17 @@ for app in "${APPS[@]}"; do
     say "apps: $app already running (pid $pid)"
     continue
   fi
-  HTTP_PORT="${HTTP_PORTS[$app]}" nohup node --enable-source-maps "$ROOT/dist/apps/$app/src/main.js" \
+  tls_env=()
+  uses_tls "$app" && tls_env=(TLS_CERT_FILE="$TLS_DIR/cert.pem" TLS_KEY_FILE="$TLS_DIR/key.pem")
+  env HTTP_PORT="${HTTP_PORTS[$app]}" "${tls_env[@]}" nohup node --enable-source-maps "$ROOT/dist/apps/$app/src/main.js" \
     >> "$APP_LOGS/$app.log" 2>&1 &
   echo $! > "$APP_RUN/$app.pid"
 done
 
 deadline=$(( $(date +%s) + 90 ))
 for app in "${APPS[@]}"; do
-  url="http://127.0.0.1:${HTTP_PORTS[$app]}/health/ready"
-  until curl -sf -o /dev/null "$url"; do
+  url="$(app_url "$app")/health/ready"
+  until curl -sf --cacert "$TLS_DIR/cert.pem" -o /dev/null "$url"; do
     if ! app_pid "$app" >/dev/null || [ "$(date +%s)" -gt "$deadline" ]; then
       tail -n 30 "$APP_LOGS/$app.log" >&2
       die "apps: $app did not become ready (log: .stack/logs/apps/$app.log)"
@@ -51,10 +55,10 @@ say "Chat4All is running ($(( $(date +%s) - started )) s):"
 for app in "${APPS[@]}"; do
   grpc=""
   [ -n "${GRPC_PORTS[$app]:-}" ] && grpc="  grpc 127.0.0.1:${GRPC_PORTS[$app]}"
-  printf '  %-15s http://127.0.0.1:%s  (ready: /health/ready, metrics: /metrics)%s\n' "$app" "${HTTP_PORTS[$app]}" "$grpc"
+  printf '  %-15s %s  (ready: /health/ready, metrics: /metrics)%s\n' "$app" "$(app_url "$app")" "$grpc"
 done
 say ""
 say "  demo client:    $demo_id  secret: $demo_secret  (also in .stack/demo-client.json)"
-say "  get a token:    curl -s -u '$demo_id:$demo_secret' -d grant_type=client_credentials http://127.0.0.1:8080/auth/token"
+say "  get a token:    curl -s --cacert .stack/tls/cert.pem -u '$demo_id:$demo_secret' -d grant_type=client_credentials https://127.0.0.1:8080/auth/token"
 say "  logs:           .stack/logs/apps/<app>.log   stack: npm run stack -- status"
 say "  stop:           npm stop   (apps only; 'npm stop -- --all' also stops the stack)"

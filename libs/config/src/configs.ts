@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { databaseEnv, kafkaEnv, redisEnv, s3Env, serviceEnv } from './fragments';
+import { ConfigError } from './parse-env';
 
 // Typed, nested views of the validated environment, handed to the libraries that need them.
 type Env<T extends Record<string, z.ZodType>> = z.infer<z.ZodObject<T>>;
@@ -8,16 +9,29 @@ export interface ServiceConfig {
   name: string;
   environment: 'development' | 'test' | 'production';
   logLevel: Env<ReturnType<typeof serviceEnv>>['LOG_LEVEL'];
-  http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
+  http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean; tls?: { certFile: string; keyFile: string } };
   shutdownTimeoutMs: number;
   telemetry: { otlpEndpoint?: string; sampleRatio: number };
 }
 
-export const toServiceConfig = (name: string, e: Env<ReturnType<typeof serviceEnv>>): ServiceConfig => ({
+export const toServiceConfig = (name: string, e: Env<ReturnType<typeof serviceEnv>>): ServiceConfig => {
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
+    throw new ConfigError(['TLS_CERT_FILE, TLS_KEY_FILE: set both (HTTPS) or neither (HTTP)']);
+  }
+  return toServiceConfigChecked(name, e);
+};
+
+const toServiceConfigChecked = (name: string, e: Env<ReturnType<typeof serviceEnv>>): ServiceConfig => ({
   name,
   environment: e.NODE_ENV,
   logLevel: e.LOG_LEVEL,
-  http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES, trustProxy: e.HTTP_TRUST_PROXY },
+  http: {
+    host: e.HTTP_HOST,
+    port: e.HTTP_PORT,
+    bodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES,
+    trustProxy: e.HTTP_TRUST_PROXY,
+    tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
+  },
   shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   telemetry: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: e.OTEL_TRACES_SAMPLE_RATIO },
 });

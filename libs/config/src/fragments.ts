@@ -13,6 +13,9 @@ export const serviceEnv = (defaults: { httpPort: number }) => ({
   // Only behind a proxy you run: X-Forwarded-For then decides the client IP (and IP rate limits).
   HTTP_TRUST_PROXY: bool().default(false),
   SHUTDOWN_TIMEOUT_MS: intInRange(1000, 120_000).default(10_000),
+  // With both, the app serves HTTPS (and WSS) with TLS 1.3 as the minimum (NFR-018).
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocol('http', 'https').optional(),
   OTEL_TRACES_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, parseEnv } from './parse-env';
 import { databaseEnv, kafkaEnv, serviceEnv } from './fragments';
-import { toKafkaConfig } from './configs';
+import { toKafkaConfig, toServiceConfig } from './configs';
 
 const schema = z.object({ ...serviceEnv({ httpPort: 8080 }), ...databaseEnv, ...kafkaEnv });
 const valid = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', KAFKA_BROKERS: '127.0.0.1:9092' };
@@ -36,5 +36,14 @@ describe('parseEnv', () => {
     expect(parseEnv(schema, { ...valid, SHUTDOWN_TIMEOUT_MS: '120000' }).SHUTDOWN_TIMEOUT_MS).toBe(120_000);
     expect(() => parseEnv(schema, { ...valid, SHUTDOWN_TIMEOUT_MS: '120001' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
     expect(() => parseEnv(schema, { ...valid, SHUTDOWN_TIMEOUT_MS: '999' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
+  });
+});
+
+describe('toServiceConfig', () => {
+  const base = parseEnv(z.object(serviceEnv({ httpPort: 8080 })), {});
+  it('needs both TLS files or neither', () => {
+    expect(toServiceConfig('gateway', base).http.tls).toBeUndefined();
+    expect(toServiceConfig('gateway', { ...base, TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' }).http.tls).toEqual({ certFile: '/c.pem', keyFile: '/k.pem' });
+    expect(() => toServiceConfig('gateway', { ...base, TLS_CERT_FILE: '/c.pem' })).toThrow(/set both/);
   });
 });

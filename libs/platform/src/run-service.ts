@@ -6,6 +6,7 @@ import type { GrpcOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { instrumentHttp } from './http-metrics';
 
@@ -28,7 +29,10 @@ export interface RunServiceOptions {
 // server, and a SIGTERM that finishes in-flight work but never takes longer than SHUTDOWN_TIMEOUT_MS.
 export async function runService(options: RunServiceOptions): Promise<NestFastifyApplication> {
   const { service } = options;
+  const { tls } = service.http;
   const adapter = new FastifyAdapter({
+    // NFR-018: TLS 1.3 minimum; a TLS 1.2-only client fails the handshake.
+    ...(tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), minVersion: 'TLSv1.3' as const } } : {}),
     bodyLimit: service.http.bodyLimitBytes,
     trustProxy: service.http.trustProxy,
     requestIdHeader: false,
@@ -65,7 +69,7 @@ export async function runService(options: RunServiceOptions): Promise<NestFastif
   }
   await app.listen({ port: service.http.port, host: service.http.host });
   logger.log({
-    http: `http://${service.http.host}:${service.http.port}`,
+    http: `${tls ? 'https' : 'http'}://${service.http.host}:${service.http.port}`,
     grpc: options.grpc?.options?.url,
     message: `${service.name} ready to serve`,
   });
