@@ -164,6 +164,13 @@ describe('identity: OAuth 2.0 client credentials and bearer tokens', () => {
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="chat4all", error="invalid_token"/);
       expect(res.headers.get('content-type')).toMatch(/problem\+json/);
     });
+
+    it('records every refused token in the gateway audit log', async () => {
+      const before = await db.query<{ n: string }[]>(`SELECT count(*) AS n FROM gateway.audit_events WHERE type = 'access_token_rejected'`);
+      await me('garbage');
+      const after = await db.query<{ n: string }[]>(`SELECT count(*) AS n FROM gateway.audit_events WHERE type = 'access_token_rejected'`);
+      expect(Number(after[0]?.n)).toBe(Number(before[0]?.n) + 1);
+    });
   });
 
   it('refresh returns a new pair; the used refresh token presented again revokes the whole family', async () => {
@@ -203,6 +210,15 @@ describe('identity: OAuth 2.0 client credentials and bearer tokens', () => {
     const denied = await me(access_token);
     expect(denied.status).toBe(403);
     expect(denied.headers.get('www-authenticate')).toMatch(/error="insufficient_scope", scope="read"/);
+  });
+
+  it('keeps verifying tokens signed by a rotated-out key; the JWKS publishes both keys', async () => {
+    const before = await issue();
+    const rotated = admin('rotate-signing-key') as { kid: string };
+    expect(rotated.kid).not.toBe(signingKey.kid);
+    const { keys } = (await (await fetch(`${gateway.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+    expect(keys.map((k) => k.kid)).toEqual(expect.arrayContaining([signingKey.kid, rotated.kid]));
+    expect((await me(before.access_token)).status).toBe(200);
   });
 
   it('refuses a disabled client', async () => {

@@ -1,4 +1,5 @@
-import { AuthGuardModule } from '@chat4all/auth-guard';
+import { AuditLog } from '@chat4all/audit';
+import { AuthGuardModule, type AuthFailureListener } from '@chat4all/auth-guard';
 import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
 import { PlatformModule } from '@chat4all/platform';
 import { RedisHealth, RedisModule } from '@chat4all/redis';
@@ -22,13 +23,19 @@ export class AppModule {
         PlatformModule.forRoot({ service: config.service, readiness: [DatabaseHealth, RedisHealth], tracing }),
         DatabaseModule.forRoot(config.database, gatewayDataSourceSpec),
         RedisModule.forRoot(config.redis, 'gateway'),
-        AuthGuardModule.forRoot(config.auth),
+        AuthGuardModule.forRoot(config.auth, {
+          inject: [AuditLog],
+          useFactory:
+            (audit: AuditLog): AuthFailureListener =>
+            (f) =>
+              audit.record({ type: 'access_token_rejected', outcome: 'failure', remoteIp: f.ip, details: { reason: f.reason, path: f.path } }),
+        }),
         RateLimitModule,
         AuthModule.register(config.auth.authGrpcUrl),
       ],
       controllers: [MeController],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
-      exports: [GATEWAY_CONFIG],
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, AuditLog],
+      exports: [GATEWAY_CONFIG, AuditLog],
     };
   }
 }

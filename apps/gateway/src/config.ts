@@ -19,7 +19,6 @@ const schema = z.object({
   ...redisEnv,
   ...tokenEnv,
   ...grpcClientEnv('AUTH_GRPC_URL', '127.0.0.1:50051'),
-  AUTH_CLOCK_SKEW_SECONDS: intInRange(0, 300).default(30),
   // FR-API-07: state-changing requests per user (or per IP before authentication) per minute.
   RATE_LIMIT_WRITE_PER_MINUTE: intInRange(1, 1_000_000).default(60),
   // Against secret guessing on /auth/token, on top of the per-IP limit above.

@@ -1,8 +1,8 @@
 import { grpcClientOptions } from '@chat4all/platform';
 import { authV1, GrpcContracts } from '@chat4all/proto';
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type FactoryProvider } from '@nestjs/common';
 import { ClientsModule, type ClientGrpc } from '@nestjs/microservices';
-import { BearerAuthGuard } from './bearer-auth.guard';
+import { AUTH_FAILURE_LISTENER, BearerAuthGuard, type AuthFailureListener } from './bearer-auth.guard';
 import { GrpcJwksSource } from './grpc-jwks-source';
 import { TokenVerifier } from './token-verifier';
 
@@ -18,7 +18,8 @@ export interface AuthGuardOptions {
 @Global()
 @Module({})
 export class AuthGuardModule {
-  static forRoot(options: AuthGuardOptions): DynamicModule {
+  /** `failureListener`: a provider for AUTH_FAILURE_LISTENER (e.g. one that writes audit records). */
+  static forRoot(options: AuthGuardOptions, failureListener?: Omit<FactoryProvider<AuthFailureListener>, 'provide'>): DynamicModule {
     return {
       module: AuthGuardModule,
       imports: [ClientsModule.register([grpcClientOptions(AUTH_GRPC_FOR_JWKS, GrpcContracts.auth, options.authGrpcUrl)])],
@@ -35,8 +36,10 @@ export class AuthGuardModule {
             }),
         },
         BearerAuthGuard,
+        ...(failureListener ? [{ ...failureListener, provide: AUTH_FAILURE_LISTENER }] : []),
       ],
-      exports: [TokenVerifier, BearerAuthGuard],
+      // The guard is instantiated in each controller's module: what it injects must be exported.
+      exports: [TokenVerifier, BearerAuthGuard, ...(failureListener ? [AUTH_FAILURE_LISTENER] : [])],
     };
   }
 }

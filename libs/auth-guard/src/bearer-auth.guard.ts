@@ -1,10 +1,14 @@
 import { ProblemException } from '@chat4all/platform';
-import { Injectable, SetMetadata, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, SetMetadata, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { InvalidTokenError, KeysUnavailableError, TokenVerifier, type Principal } from './token-verifier';
 
 const REALM = 'chat4all';
+
+/** Told about every refused bearer token, e.g. to write an audit record (NFR-022). */
+export const AUTH_FAILURE_LISTENER = Symbol('AUTH_FAILURE_LISTENER');
+export type AuthFailureListener = (failure: { reason: string; ip: string; path: string }) => Promise<void>;
 const SCOPES_KEY = 'chat4all:required-scopes';
 
 /** Scopes a route needs (all of them), e.g. `@RequireScopes('write')`. */
@@ -28,6 +32,7 @@ export class BearerAuthGuard implements CanActivate {
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly reflector: Reflector,
+    @Optional() @Inject(AUTH_FAILURE_LISTENER) private readonly onFailure?: AuthFailureListener,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -47,6 +52,7 @@ export class BearerAuthGuard implements CanActivate {
         throw new ProblemException('auth-unavailable', 503, 'Token verification is temporarily unavailable', 'Retry shortly.', {}, { 'retry-after': '5' });
       }
       const reason = error instanceof InvalidTokenError ? error.reason : 'token could not be verified';
+      await this.onFailure?.({ reason, ip: request.ip, path: request.url });
       throw new ProblemException('invalid-token', 401, 'Invalid access token', reason, {}, {
         'www-authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${quote(reason)}"`,
       });

@@ -58,4 +58,6 @@ export const grpcClientEnv = <N extends string>(name: N, defaultUrl: string) =>
 export const tokenEnv = {
   AUTH_ISSUER: z.string().min(1).default('https://auth.chat4all.local'),
   AUTH_AUDIENCE: z.string().min(1).default('chat4all-api'),
+  // Tolerated clock difference when verifying exp/nbf/iat.
+  AUTH_CLOCK_SKEW_SECONDS: intInRange(0, 300).default(30),
 };

@@ -1,15 +1,18 @@
 import { loadConfigOrExit } from '@chat4all/config';
 import { createDataSource } from '@chat4all/database';
+import { Logger } from '@nestjs/common';
 import { parseArgs } from 'node:util';
 import { AdminError, ClientsAdmin } from '../clients/clients.service';
 import { loadAuthConfig } from '../config';
 import { authDataSourceSpec } from '../database/data-source-spec';
+import { SigningKeysService } from '../signing-keys/signing-keys.service';
 
 const USAGE = `usage: admin <command>
   create-user <name>
   create-client <user-name> [--scopes read,write,admin]   prints the new secret once
   list-users | list-clients
-  disable-user <name> | disable-client <client-id>`;
+  disable-user <name> | disable-client <client-id>
+  rotate-signing-key                                      old key keeps verifying until its tokens expire`;
 
 // Prints one JSON document on stdout (so scripts can parse it); errors go to stderr with exit 1.
 async function main(argv: string[]): Promise<unknown> {
@@ -40,6 +43,10 @@ async function main(argv: string[]): Promise<unknown> {
       case 'disable-client':
         await admin.disableClient(need('a client id'));
         return { disabled: arg };
+      case 'rotate-signing-key': {
+        const key = await new SigningKeysService(dataSource).rotate();
+        return { kid: key.kid, alg: key.alg, created_at: key.createdAt };
+      }
       default:
         throw new AdminError(USAGE);
     }
@@ -47,6 +54,9 @@ async function main(argv: string[]): Promise<unknown> {
     await dataSource.destroy();
   }
 }
+
+// stdout carries only the JSON result: service log lines (e.g. "created signing key") stay quiet.
+Logger.overrideLogger(['error']);
 
 main(process.argv.slice(2)).then(
   (result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`),

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { createHash, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
-import { DataSource, IsNull, MoreThan } from 'typeorm';
+import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 import { SigningKey, type PublicJwk } from './signing-key.entity';
 
 export const SIGNING_ALG = 'ES256';
@@ -34,21 +34,36 @@ export class SigningKeysService implements OnApplicationBootstrap {
     return this.dataSource.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('auth.signing_keys'))`);
       const active = await tx.findOne(SigningKey, { where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
-      if (active) return active;
-      const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const jwk = publicKey.export({ format: 'jwk' }) as Required<Pick<JsonWebKey, 'kty' | 'crv' | 'x' | 'y'>>;
-      const publicJwk: PublicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
-      const key = tx.create(SigningKey, {
-        kid: thumbprint(publicJwk),
-        alg: SIGNING_ALG,
-        publicJwk,
-        privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-        retiredAt: null,
-      });
-      await tx.save(key);
-      this.logger.log({ kid: key.kid, message: 'created signing key' });
-      return key;
+      return active ?? this.createKey(tx);
     });
+  }
+
+  /**
+   * Retires the active key and makes a new one. The retired key stays in the JWKS for
+   * RETIRED_KEY_PUBLISHED_MS, longer than any token it signed lives, so no live token breaks.
+   */
+  async rotate(): Promise<SigningKey> {
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('auth.signing_keys'))`);
+      await tx.update(SigningKey, { retiredAt: IsNull() }, { retiredAt: new Date() });
+      return this.createKey(tx);
+    });
+  }
+
+  private async createKey(tx: EntityManager): Promise<SigningKey> {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = publicKey.export({ format: 'jwk' }) as Required<Pick<JsonWebKey, 'kty' | 'crv' | 'x' | 'y'>>;
+    const publicJwk: PublicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+    const key = tx.create(SigningKey, {
+      kid: thumbprint(publicJwk),
+      alg: SIGNING_ALG,
+      publicJwk,
+      privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      retiredAt: null,
+    });
+    await tx.save(key);
+    this.logger.log({ kid: key.kid, message: 'created signing key' });
+    return key;
   }
 
   private cached?: { key: SigningKey; until: number };

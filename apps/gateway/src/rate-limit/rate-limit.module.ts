@@ -1,4 +1,3 @@
-import { AuditLog } from '@chat4all/audit';
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { RateLimits } from './rate-limits';
@@ -6,7 +5,7 @@ import { WriteRateLimitInterceptor } from './write-rate-limit.interceptor';
 
 @Global()
 @Module({
-  providers: [RateLimits, AuditLog, { provide: APP_INTERCEPTOR, useClass: WriteRateLimitInterceptor }],
+  providers: [RateLimits, { provide: APP_INTERCEPTOR, useClass: WriteRateLimitInterceptor }],
   exports: [RateLimits],
 })
 export class RateLimitModule {}
