@@ -43,6 +43,8 @@ export class WebSocketEndpoint implements OnApplicationBootstrap, BeforeApplicat
     try {
       principal = await authenticateUpgrade(this.verifier, request);
     } catch (error) {
+      // Security event (NFR-022); realtime keeps no database, so the audit store is the log pipeline.
+      this.logger.warn({ audit: true, type: 'websocket_auth_refused', outcome: 'failure', remote_ip: request.socket.remoteAddress, reason: (error as Error).message, message: 'audit websocket_auth_refused' });
       refuseUpgrade(socket, error);
       return;
     }
