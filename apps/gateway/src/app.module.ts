@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { gatewayDataSourceSpec } from './database/data-source-spec';
 import { MeController } from './me/me.controller';
+import { MessagingModule } from './messages/messaging.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 // Readiness covers PostgreSQL and Redis only: Kafka being down must not stop the gateway from
@@ -32,6 +33,7 @@ export class AppModule {
         }),
         RateLimitModule,
         AuthModule.register(config.auth.authGrpcUrl),
+        MessagingModule,
       ],
       controllers: [MeController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, AuditLog],

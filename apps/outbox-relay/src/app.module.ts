@@ -3,7 +3,8 @@ import { KafkaHealth, KafkaModule } from '@chat4all/kafka';
 import { PlatformModule } from '@chat4all/platform';
 import type { Tracing } from '@chat4all/telemetry';
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { OutboxRelayConfig } from './config';
+import { RELAY_CONFIG, type OutboxRelayConfig } from './config';
+import { OutboxRelay } from './relay/outbox-relay.service';
 
 // The relay reads the gateway's outbox and owns no tables of its own (ARCHITECTURE §1).
 @Module({})
@@ -16,6 +17,7 @@ export class AppModule {
         DatabaseModule.forRoot(config.database, { schema: 'gateway', applicationName: 'outbox-relay', entities: [], migrations: [] }),
         KafkaModule.forRoot(config.kafka),
       ],
+      providers: [{ provide: RELAY_CONFIG, useValue: config.relay }, OutboxRelay],
     };
   }
 }

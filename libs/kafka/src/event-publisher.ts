@@ -8,6 +8,8 @@ export interface PublishRecord {
   /** Partition key: conversation_id for message topics, so a conversation stays on one partition. */
   key: string;
   envelope: EventEnvelope;
+  /** Trace context captured where the event was created (e.g. stored in the outbox); by default the current one. */
+  traceHeaders?: Record<string, string>;
 }
 
 const tracer = trace.getTracer('@chat4all/kafka');
@@ -51,7 +53,11 @@ export class EventPublisher {
             messages: rs.map((r) => ({
               key: r.key,
               value: JSON.stringify(r.envelope),
-              headers: injectTraceHeaders({ event_id: r.envelope.event_id, event_type: r.envelope.type }) as Record<string, string>,
+              headers: {
+                ...(r.traceHeaders ?? (injectTraceHeaders({}) as Record<string, string>)),
+                event_id: r.envelope.event_id,
+                event_type: r.envelope.type,
+              },
             })),
           })),
         });

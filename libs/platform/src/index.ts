@@ -4,6 +4,7 @@ export { ProblemDetailsFilter, ProblemException } from './problem.filter';
 export { PlatformModule } from './platform.module';
 export type { PlatformOptions } from './platform.module';
 export { instrumentHttp } from './http-metrics';
+export { parseRequest } from './parse-request';
 export { grpcClientOptions, grpcServerOptions } from './grpc-options';
 export { runService, startService } from './run-service';
 export type { RunServiceOptions } from './run-service';

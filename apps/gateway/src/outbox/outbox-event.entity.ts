@@ -4,6 +4,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 // published to Kafka afterwards by outbox-relay.
 @Entity({ name: 'outbox_events' })
 @Index('IDX_outbox_events_unpublished', ['id'], { where: '"published_at" IS NULL' })
+@Index('IDX_outbox_events_bucket_unpublished', ['bucket', 'id'], { where: '"published_at" IS NULL' })
 export class OutboxEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
@@ -17,6 +18,10 @@ export class OutboxEvent {
 
   @Column({ name: 'partition_key', type: 'text' })
   partitionKey!: string;
+
+  /** outboxBucket(partition_key): which relay lock covers this row. */
+  @Column({ type: 'smallint', default: 0 })
+  bucket!: number;
 
   @Column({ name: 'event_type', type: 'text' })
   eventType!: string;

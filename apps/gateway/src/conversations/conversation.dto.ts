@@ -1,0 +1,31 @@
+import { EXTERNAL_CHANNELS } from '@chat4all/contracts';
+import { z } from 'zod';
+
+export const GROUP_MIN_MEMBERS = 3;
+export const GROUP_MAX_MEMBERS = 100;
+
+// Members are user ids and include the caller (added if missing). private: exactly 2 members;
+// group: 3-100 (ARCHITECTURE §3a); an external channel needs the contact it talks to.
+export const createConversationSchema = z
+  .object({
+    type: z.enum(['private', 'group']),
+    member_ids: z.array(z.uuid()).min(1).max(GROUP_MAX_MEMBERS),
+    title: z.string().min(1).max(200).optional(),
+    channel: z.enum(['internal', ...EXTERNAL_CHANNELS]).default('internal'),
+    external_contact: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((c) => c.channel === 'internal' || c.external_contact !== undefined, {
+    message: 'an external channel needs external_contact',
+    path: ['external_contact'],
+  });
+
+export type CreateConversationRequest = z.infer<typeof createConversationSchema>;
+
+export const timelineQuerySchema = z
+  .object({
+    after_seq: z.coerce.number().int().min(0).optional(),
+    before_seq: z.coerce.number().int().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+  })
+  .strict();

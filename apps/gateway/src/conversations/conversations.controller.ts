@@ -1,0 +1,34 @@
+import { BearerAuthGuard, CurrentPrincipal, RequireScopes, type Principal } from '@chat4all/auth-guard';
+import { parseRequest } from '@chat4all/platform';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { MessagesService } from '../messages/messages.service';
+import { createConversationSchema, timelineQuerySchema } from './conversation.dto';
+import { ConversationsService } from './conversations.service';
+
+@Controller('v1/conversations')
+@UseGuards(BearerAuthGuard)
+export class ConversationsController {
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly messages: MessagesService,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @RequireScopes('write')
+  create(@CurrentPrincipal() caller: Principal, @Body() body: unknown) {
+    return this.conversations.create(caller.userId, parseRequest(createConversationSchema, body));
+  }
+
+  @Get(':id')
+  @RequireScopes('read')
+  get(@CurrentPrincipal() caller: Principal, @Param('id') id: string) {
+    return this.conversations.get(caller.userId, id);
+  }
+
+  @Get(':id/messages')
+  @RequireScopes('read')
+  timeline(@CurrentPrincipal() caller: Principal, @Param('id') id: string, @Query() query: unknown) {
+    return this.messages.timeline(caller.userId, id, parseRequest(timelineQuerySchema, query, 'query'));
+  }
+}

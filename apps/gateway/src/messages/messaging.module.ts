@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ConversationsController } from '../conversations/conversations.controller';
+import { ConversationsService } from '../conversations/conversations.service';
+import { MessageWriteRepository } from './message-write.repository';
+import { MessagesController } from './messages.controller';
+import { MessagesService } from './messages.service';
+
+@Module({
+  controllers: [ConversationsController, MessagesController],
+  providers: [ConversationsService, MessagesService, MessageWriteRepository],
+})
+export class MessagingModule {}
