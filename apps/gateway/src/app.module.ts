@@ -9,6 +9,9 @@ import { AuthModule } from './auth/auth.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { gatewayDataSourceSpec } from './database/data-source-spec';
 import { MeController } from './me/me.controller';
+import { AdminModule } from './admin/admin.module';
+import { DeliveryModule } from './delivery/delivery.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { MessagingModule } from './messages/messaging.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 
@@ -33,7 +36,10 @@ export class AppModule {
         }),
         RateLimitModule,
         AuthModule.register(config.auth.authGrpcUrl),
+        IdempotencyModule,
+        DeliveryModule.register(config.deliveryGrpcUrl),
         MessagingModule,
+        AdminModule,
       ],
       controllers: [MeController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, AuditLog],

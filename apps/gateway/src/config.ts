@@ -19,6 +19,11 @@ const schema = z.object({
   ...redisEnv,
   ...tokenEnv,
   ...grpcClientEnv('AUTH_GRPC_URL', '127.0.0.1:50051'),
+  ...grpcClientEnv('DELIVERY_GRPC_URL', '127.0.0.1:50054'),
+  // NFR-016: how long a response stays replayable under its Idempotency-Key, and after how long a
+  // request that never finished (its gateway died) frees its key.
+  IDEMPOTENCY_KEY_TTL_SECONDS: intInRange(60, 7 * 24 * 3600).default(24 * 3600),
+  IDEMPOTENCY_KEY_ABANDON_AFTER_SECONDS: intInRange(5, 3600).default(60),
   // FR-API-07: state-changing requests per user (or per IP before authentication) per minute.
   RATE_LIMIT_WRITE_PER_MINUTE: intInRange(1, 1_000_000).default(60),
   // Against secret guessing on /auth/token, on top of the per-IP limit above.
@@ -40,6 +45,8 @@ export function loadGatewayConfig(source?: EnvSource) {
       audience: env.AUTH_AUDIENCE,
       clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
     },
+    deliveryGrpcUrl: env.DELIVERY_GRPC_URL,
+    idempotency: { ttlSeconds: env.IDEMPOTENCY_KEY_TTL_SECONDS, abandonAfterSeconds: env.IDEMPOTENCY_KEY_ABANDON_AFTER_SECONDS },
     rateLimits: {
       writePerMinute: env.RATE_LIMIT_WRITE_PER_MINUTE,
       tokenPerClientPerMinute: env.RATE_LIMIT_TOKEN_PER_CLIENT_PER_MINUTE,

@@ -4,8 +4,12 @@ import { PlatformModule } from '@chat4all/platform';
 import { RedisHealth, RedisModule } from '@chat4all/redis';
 import type { Tracing } from '@chat4all/telemetry';
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { MessageWorkerConfig } from './config';
+import { WORKER_CONFIG, type MessageWorkerConfig } from './config';
 import { messageWorkerDataSourceSpec } from './database/data-source-spec';
+import { DeadLetterService } from './dead-letters/dead-letter.service';
+import { DeliveryGrpcController } from './deliveries/delivery.grpc-controller';
+import { DeliveryService } from './deliveries/delivery.service';
+import { MessagePipeline } from './pipeline/message-pipeline.service';
 
 @Module({})
 export class AppModule {
@@ -18,6 +22,8 @@ export class AppModule {
         KafkaModule.forRoot(config.kafka),
         RedisModule.forRoot(config.redis, 'message-worker'),
       ],
+      controllers: [DeliveryGrpcController],
+      providers: [{ provide: WORKER_CONFIG, useValue: config.worker }, DeliveryService, DeadLetterService, MessagePipeline],
     };
   }
 }

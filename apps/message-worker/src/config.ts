@@ -1,5 +1,8 @@
 import {
+  csvList,
   databaseEnv,
+  grpcServerEnv,
+  intInRange,
   kafkaEnv,
   parseEnv,
   redisEnv,
@@ -14,19 +17,32 @@ import { z } from 'zod';
 
 const schema = z.object({
   ...serviceEnv({ httpPort: 8086 }),
+  ...grpcServerEnv({ grpcPort: 50054 }),
   ...databaseEnv,
   ...kafkaEnv,
   ...redisEnv,
+  // FR-DP-05: pauses before each retry of a failing event; after the last one it is dead-lettered.
+  WORKER_RETRY_BACKOFF_MS: csvList().pipe(z.array(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().int().max(600_000))).max(10)).default([1000, 2000, 4000]),
+  // Partitions processed at once by one instance (records of one partition: always one at a time).
+  WORKER_PARTITION_CONCURRENCY: intInRange(1, 64).default(4),
+  WORKER_CONSUMER_GROUP: z.string().min(1).default('message-worker'),
 });
 
 export function loadMessageWorkerConfig(source?: EnvSource) {
   const env = parseEnv(schema, source);
   return {
     service: toServiceConfig('message-worker', env),
+    grpc: { url: `${env.GRPC_HOST}:${env.GRPC_PORT}` },
     database: toDatabaseConfig(env),
     kafka: toKafkaConfig('message-worker', env),
     redis: toRedisConfig(env),
+    worker: {
+      retryBackoffMs: env.WORKER_RETRY_BACKOFF_MS,
+      partitionConcurrency: env.WORKER_PARTITION_CONCURRENCY,
+      consumerGroup: env.WORKER_CONSUMER_GROUP,
+    },
   };
 }
 
 export type MessageWorkerConfig = ReturnType<typeof loadMessageWorkerConfig>;
+export const WORKER_CONFIG = Symbol('WORKER_CONFIG');

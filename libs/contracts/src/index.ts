@@ -7,3 +7,15 @@ export type { EventEnvelope } from './event-envelope';
 export { OUTBOX_BUCKETS, outboxBucket } from './outbox';
 export { PROBLEM_BASE_URI, problemType } from './problem';
 export type { ProblemDetails } from './problem';
+export {
+  conversationReadSchema,
+  EventTypes,
+  isForwardTransition,
+  MESSAGE_STATUSES,
+  messageContentSchema,
+  messageCreatedSchema,
+  messageStatusSchema,
+  outboundMessageSchema,
+  statusesBefore,
+} from './messaging-events';
+export type { ConversationRead, MessageCreated, MessageStatus, MessageStatusEvent, OutboundMessage } from './messaging-events';

@@ -10,17 +10,21 @@ export interface ConsumedEvent {
   key: string | null;
   envelope: EventEnvelope;
   headers: RecordHeaders;
+  /** The record's value as it was on the topic (for dead-lettering it unchanged). */
+  value: string;
 }
 
 export interface EventConsumerOptions {
   groupId: string;
   topics: string[];
   fromBeginning?: boolean;
+  /** Partitions handled at once; records of one partition are always handled one at a time. */
+  partitionsConsumedConcurrently?: number;
   consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
   /** Called once per record, in partition order; the offset is committed only after it resolves. */
   handle(event: ConsumedEvent): Promise<void>;
   /** Records whose value is not a valid envelope; they are skipped after this returns. */
-  onInvalid?(message: KafkaMessage, topic: string, reason: string): Promise<void>;
+  onInvalid?(message: KafkaMessage, topic: string, partition: number, reason: string): Promise<void>;
 }
 
 const tracer = trace.getTracer('@chat4all/kafka');
@@ -51,20 +55,20 @@ export class EventConsumer {
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
     await this.consumer.run({
       autoCommit: true,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachMessage: async ({ topic, partition, message }) => {
         const headers: RecordHeaders = message.headers ?? {};
         let envelope: EventEnvelope;
         try {
           envelope = decodeEnvelope(message.value);
         } catch (error) {
-          await this.options.onInvalid?.(message, topic, (error as Error).message);
+          await this.options.onInvalid?.(message, topic, partition, (error as Error).message);
           return;
         }
         const parent = extractTraceContext(headers, context.active());
         await tracer.startActiveSpan(`consume ${topic}`, { kind: SpanKind.CONSUMER }, parent, async (span) => {
           try {
-            await this.options.handle({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, envelope, headers });
+            await this.options.handle({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, envelope, headers, value: message.value?.toString() ?? '' });
           } catch (error) {
             span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
             throw error;

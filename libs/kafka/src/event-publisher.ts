@@ -41,6 +41,11 @@ export class EventPublisher {
     return this.producer.disconnect();
   }
 
+  /** Publishes records exactly as given (value and headers untouched): dead letters and their replays. */
+  async publishRaw(topic: string, messages: readonly { key: string | null; value: string; headers: Record<string, string> }[]): Promise<RecordMetadata[]> {
+    return this.producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })) });
+  }
+
   async publish(records: readonly PublishRecord[]): Promise<RecordMetadata[]> {
     const byTopic = new Map<string, PublishRecord[]>();
     for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);

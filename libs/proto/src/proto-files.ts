@@ -29,4 +29,5 @@ export const GrpcContracts = {
   auth: contract('chat4all.auth.v1', 'AuthService', 'chat4all/auth/v1/auth.proto'),
   messaging: contract('chat4all.messaging.v1', 'MessagingService', 'chat4all/messaging/v1/messaging.proto'),
   file: contract('chat4all.file.v1', 'FileService', 'chat4all/file/v1/file.proto'),
+  delivery: contract('chat4all.delivery.v1', 'DeliveryService', 'chat4all/delivery/v1/delivery.proto'),
 } as const;

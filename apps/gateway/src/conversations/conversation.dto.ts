@@ -29,3 +29,21 @@ export const timelineQuerySchema = z
     limit: z.coerce.number().int().min(1).max(100).default(50),
   })
   .strict();
+
+export const CONVERSATIONS_PAGE_DEFAULT = 50;
+export const CONVERSATIONS_PAGE_MAX = 100;
+export const CONVERSATIONS_OFFSET_MAX = 10_000;
+
+// FR-API-02: limit/offset for simple clients, plus an opaque cursor that stays stable while new
+// messages reorder the list (use one or the other; with a cursor, offset counts from it).
+export const listConversationsQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(CONVERSATIONS_PAGE_MAX).default(CONVERSATIONS_PAGE_DEFAULT),
+    offset: z.coerce.number().int().min(0).max(CONVERSATIONS_OFFSET_MAX).default(0),
+    cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'not a cursor returned by this API').optional(),
+  })
+  .strict();
+
+export type ListConversationsQuery = z.infer<typeof listConversationsQuerySchema>;
+
+export const markReadSchema = z.object({ up_to_seq: z.number().int().min(0).optional() }).strict();

@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type ConversationType = 'private' | 'group';
 
@@ -7,7 +7,6 @@ export type ConversationType = 'private' | 'group';
 @Entity({ name: 'conversations' })
 @Check('CHK_conversations_type', `"type" IN ('private', 'group')`)
 @Check('CHK_conversations_last_seq', `"last_seq" >= 0`)
-@Index('IDX_conversations_last_message_at', ['lastMessageAt'])
 export class Conversation {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -34,6 +33,7 @@ export class Conversation {
   @Column({ name: 'last_seq', type: 'bigint', default: 0 })
   lastSeq!: string;
 
-  @Column({ name: 'last_message_at', type: 'timestamptz', nullable: true })
-  lastMessageAt!: Date | null;
+  /** Creation, then each accepted message: what GET /v1/conversations sorts by, newest first. */
+  @Column({ name: 'last_activity_at', type: 'timestamptz', default: () => 'now()' })
+  lastActivityAt!: Date;
 }

@@ -2,7 +2,7 @@ import { BearerAuthGuard, CurrentPrincipal, RequireScopes, type Principal } from
 import { parseRequest } from '@chat4all/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { MessagesService } from '../messages/messages.service';
-import { createConversationSchema, timelineQuerySchema } from './conversation.dto';
+import { createConversationSchema, listConversationsQuerySchema, markReadSchema, timelineQuerySchema } from './conversation.dto';
 import { ConversationsService } from './conversations.service';
 
 @Controller('v1/conversations')
@@ -18,6 +18,19 @@ export class ConversationsController {
   @RequireScopes('write')
   create(@CurrentPrincipal() caller: Principal, @Body() body: unknown) {
     return this.conversations.create(caller.userId, parseRequest(createConversationSchema, body));
+  }
+
+  @Get()
+  @RequireScopes('read')
+  list(@CurrentPrincipal() caller: Principal, @Query() query: unknown) {
+    return this.conversations.list(caller.userId, parseRequest(listConversationsQuerySchema, query, 'query'));
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @RequireScopes('write')
+  markRead(@CurrentPrincipal() caller: Principal, @Param('id') id: string, @Body() body: unknown) {
+    return this.conversations.markRead(caller.userId, id, parseRequest(markReadSchema, body ?? {}).up_to_seq);
   }
 
   @Get(':id')

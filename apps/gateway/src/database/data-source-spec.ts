@@ -2,18 +2,19 @@ import { AuditEvent } from '@chat4all/audit';
 import type { DataSourceSpec } from '@chat4all/database';
 import { ConversationMember } from '../conversations/conversation-member.entity';
 import { Conversation } from '../conversations/conversation.entity';
-import { MessageStatusChange } from '../messages/message-status-change.entity';
+import { IdempotencyKey } from '../idempotency/idempotency-key.entity';
 import { Message } from '../messages/message.entity';
 import { OutboxEvent } from '../outbox/outbox-event.entity';
 import { CreateOutboxEvents1764040100000 } from './migrations/1764040100000-create-outbox-events';
 import { CreateAuditEvents1764040400000 } from './migrations/1764040400000-create-audit-events';
 import { CreateConversationsAndMessages1764040500000 } from './migrations/1764040500000-create-conversations-and-messages';
+import { DeliveryStateToWorkerAndIdempotencyKeys1764040600000 } from './migrations/1764040600000-delivery-state-to-worker-and-idempotency-keys';
 
 export const GATEWAY_SCHEMA = 'gateway';
 
 export const gatewayDataSourceSpec: DataSourceSpec = {
   schema: GATEWAY_SCHEMA,
   applicationName: 'gateway',
-  entities: [OutboxEvent, AuditEvent, Conversation, ConversationMember, Message, MessageStatusChange],
-  migrations: [CreateOutboxEvents1764040100000, CreateAuditEvents1764040400000, CreateConversationsAndMessages1764040500000],
+  entities: [OutboxEvent, AuditEvent, Conversation, ConversationMember, Message, IdempotencyKey],
+  migrations: [CreateOutboxEvents1764040100000, CreateAuditEvents1764040400000, CreateConversationsAndMessages1764040500000, DeliveryStateToWorkerAndIdempotencyKeys1764040600000],
 };

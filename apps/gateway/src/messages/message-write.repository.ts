@@ -1,19 +1,19 @@
-import { createEnvelope, outboxBucket, Topics } from '@chat4all/contracts';
-import { injectTraceHeaders } from '@chat4all/telemetry';
+import { createEnvelope, EventTypes, Topics, type ConversationRead, type MessageCreated } from '@chat4all/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { writeOutboxEvent } from '../outbox/outbox-writer';
 
 export interface AcceptMessageInput {
   messageId: string;
   conversationId: string;
   senderId: string;
-  payload: Record<string, unknown>;
+  payload: MessageCreated['payload'];
   requestHash: string;
 }
 
 export type AcceptOutcome =
   | { kind: 'accepted'; seq: number }
-  | { kind: 'replayed'; seq: number; status: string }
+  | { kind: 'replayed'; seq: number }
   | { kind: 'conflict' }
   | { kind: 'not-member' };
 
@@ -48,50 +48,56 @@ export class MessageWriteRepository {
     if (previous) return previous;
 
     // (Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE ... RETURNING.)
-    const [counter] = await tx.query<{ last_seq: string }[]>(
-      `WITH next AS (UPDATE gateway.conversations SET last_seq = last_seq + 1, last_message_at = now() WHERE id = $1 RETURNING last_seq)
-       SELECT last_seq FROM next`,
+    const [counter] = await tx.query<{ last_seq: string; channel: MessageCreated['channel']; external_contact: string | null; now: Date }[]>(
+      `WITH next AS (UPDATE gateway.conversations SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $1
+                     RETURNING last_seq, channel, external_contact)
+       SELECT last_seq, channel, external_contact, now() AS now FROM next`,
       [input.conversationId],
     );
-    const seq = Number(counter?.last_seq);
+    const seq = Number(counter.last_seq);
     const inserted = await tx.query<unknown[]>(
-      `INSERT INTO gateway.messages (id, conversation_id, seq, sender_id, payload, request_hash)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [input.messageId, input.conversationId, seq, input.senderId, JSON.stringify(input.payload), input.requestHash],
+      `INSERT INTO gateway.messages (id, conversation_id, seq, sender_id, payload, request_hash, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [input.messageId, input.conversationId, seq, input.senderId, JSON.stringify(input.payload), input.requestHash, counter.now],
     );
     if (inserted.length === 0) throw new DuplicateRace();
-    await tx.query(`INSERT INTO gateway.message_status_history (message_id, status) VALUES ($1, 'ACCEPTED')`, [input.messageId]);
+    // Replying implies having read everything before: the sender's horizon moves to its own message
+    // (so its own messages are never unread), and if that skipped others' messages, they become READ.
+    const [horizon] = await tx.query<{ previous: string }[]>(
+      `WITH old AS (SELECT read_seq FROM gateway.conversation_members WHERE conversation_id = $1 AND user_id = $2 FOR UPDATE),
+            moved AS (UPDATE gateway.conversation_members SET read_seq = $3 WHERE conversation_id = $1 AND user_id = $2 AND read_seq < $3 RETURNING 1)
+       SELECT old.read_seq AS previous FROM old`,
+      [input.conversationId, input.senderId, seq],
+    );
 
-    const envelope = createEnvelope('message.created', input.conversationId, {
+    const created: MessageCreated = {
       message_id: input.messageId,
       conversation_id: input.conversationId,
       seq,
       sender_id: input.senderId,
+      channel: counter.channel,
+      external_contact: counter.external_contact,
       payload: input.payload,
-    });
-    await tx.query(
-      `INSERT INTO gateway.outbox_events (event_id, topic, partition_key, bucket, event_type, envelope, headers)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        envelope.event_id,
-        Topics.messagesCreated,
-        input.conversationId,
-        outboxBucket(input.conversationId),
-        envelope.type,
-        JSON.stringify(envelope),
-        JSON.stringify(injectTraceHeaders({})),
-      ],
-    );
+      created_at: counter.now.toISOString(),
+    };
+    const envelope = createEnvelope(EventTypes.messageCreated, input.conversationId, created);
+    await writeOutboxEvent(tx, Topics.messagesCreated, input.conversationId, envelope);
+    const previousReadSeq = Number(horizon?.previous ?? seq);
+    // After the message's own event, so consumers see the message before the read horizon passes it.
+    if (previousReadSeq < seq - 1) {
+      const read: ConversationRead = { conversation_id: input.conversationId, user_id: input.senderId, read_seq: seq, previous_read_seq: previousReadSeq, at: counter.now.toISOString() };
+      await writeOutboxEvent(tx, Topics.conversationsRead, input.conversationId, createEnvelope(EventTypes.conversationRead, input.conversationId, read));
+    }
     return { kind: 'accepted', seq };
   }
 
   private async existing(m: EntityManager, input: AcceptMessageInput): Promise<AcceptOutcome | undefined> {
-    const [row] = await m.query<{ request_hash: string; seq: string; status: string; sender_id: string }[]>(
-      `SELECT request_hash, seq, status, sender_id FROM gateway.messages WHERE id = $1`,
+    const [row] = await m.query<{ request_hash: string; seq: string; sender_id: string }[]>(
+      `SELECT request_hash, seq, sender_id FROM gateway.messages WHERE id = $1`,
       [input.messageId],
     );
     if (!row) return undefined;
     if (row.request_hash !== input.requestHash || row.sender_id !== input.senderId) return { kind: 'conflict' };
-    return { kind: 'replayed', seq: Number(row.seq), status: row.status };
+    return { kind: 'replayed', seq: Number(row.seq) };
   }
 }

@@ -1,9 +1,11 @@
 import { ProblemException } from '@chat4all/platform';
-import { Injectable } from '@nestjs/common';
+import type { deliveryV1 } from '@chat4all/proto';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { conversationNotFound, ConversationsService } from '../conversations/conversations.service';
 import { requestHash, type SendMessageRequest } from './message.dto';
 import { MessageWriteRepository } from './message-write.repository';
+import { DeliveryClient } from '../delivery/delivery.client';
 
 export interface MessageView {
   message_id: string;
@@ -11,8 +13,9 @@ export interface MessageView {
   seq: number;
   sender_id: string;
   payload: Record<string, unknown>;
-  status: string;
-  failure_reason?: string | null;
+  /** Absent only when the timeline was served while the message worker was unreachable. */
+  status?: string;
+  failure_reason?: string;
   created_at: string;
   status_history?: { status: string; at: string }[];
 }
@@ -26,28 +29,36 @@ interface MessageRow {
   seq: string;
   sender_id: string;
   payload: Record<string, unknown>;
-  status: string;
-  failure_reason: string | null;
   created_at: Date;
 }
 
-const toView = (r: MessageRow): MessageView => ({
-  message_id: r.id,
-  conversation_id: r.conversation_id,
-  seq: Number(r.seq),
-  sender_id: r.sender_id,
-  payload: r.payload,
-  status: r.status,
-  failure_reason: r.failure_reason,
-  created_at: r.created_at.toISOString(),
-});
+const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.payload, m.created_at';
+
+// The gateway holds the message; the worker holds where it stands (ARCHITECTURE §1). Until the worker
+// has processed it, a message is ACCEPTED since its creation: read-after-write holds (NFR-017).
+function withDelivery(r: MessageRow, d: deliveryV1.Delivery | undefined): MessageView {
+  const view: MessageView = {
+    message_id: r.id,
+    conversation_id: r.conversation_id,
+    seq: Number(r.seq),
+    sender_id: r.sender_id,
+    payload: r.payload,
+    status: d?.status ?? 'ACCEPTED',
+    created_at: r.created_at.toISOString(),
+  };
+  if (d?.failureReason) view.failure_reason = d.failureReason;
+  return view;
+}
 
 @Injectable()
 export class MessagesService {
+  private readonly logger = new Logger(MessagesService.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly writes: MessageWriteRepository,
     private readonly conversations: ConversationsService,
+    private readonly delivery: DeliveryClient,
   ) {}
 
   /** 202 once durable: the message row and its outbox event committed together (NFR-001). */
@@ -71,22 +82,20 @@ export class MessagesService {
     }
   }
 
-  /** Read-after-write (NFR-017): served from the primary, visible as soon as the 202 was sent. */
+  /** One message with its status history; read from the primary, so visible as soon as the 202 was sent. */
   async get(callerId: string, id: string): Promise<MessageView> {
     if (!UUID.test(id)) throw messageNotFound(id);
     const [row] = await this.dataSource.query<MessageRow[]>(
-      `SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.payload, m.status, m.failure_reason, m.created_at
+      `SELECT ${MESSAGE_COLUMNS}
          FROM gateway.messages m
          JOIN gateway.conversation_members cm ON cm.conversation_id = m.conversation_id AND cm.user_id = $2
         WHERE m.id = $1`,
       [id, callerId],
     );
     if (!row) throw messageNotFound(id);
-    const history = await this.dataSource.query<{ status: string; occurred_at: Date }[]>(
-      `SELECT status, occurred_at FROM gateway.message_status_history WHERE message_id = $1 ORDER BY occurred_at, status`,
-      [id],
-    );
-    return { ...toView(row), status_history: history.map((h) => ({ status: h.status, at: h.occurred_at.toISOString() })) };
+    const d = (await this.delivery.deliveries([id])).get(id);
+    const history = d?.history?.length ? d.history : [{ status: 'ACCEPTED', at: row.created_at.toISOString() }];
+    return { ...withDelivery(row, d), status_history: history.map((h) => ({ status: h.status, at: h.at })) };
   }
 
   async timeline(callerId: string, conversationId: string, q: { after_seq?: number; before_seq?: number; limit: number }): Promise<{ messages: MessageView[] }> {
@@ -94,13 +103,20 @@ export class MessagesService {
     // Only before_seq: the latest page before it, returned in seq order.
     const newestFirst = q.before_seq !== undefined && q.after_seq === undefined;
     const rows = await this.dataSource.query<MessageRow[]>(
-      `SELECT id, conversation_id, seq, sender_id, payload, status, failure_reason, created_at
-         FROM gateway.messages
-        WHERE conversation_id = $1 AND seq > $2 AND ($3::bigint IS NULL OR seq < $3)
-        ORDER BY seq ${newestFirst ? 'DESC' : 'ASC'} LIMIT $4`,
+      `SELECT ${MESSAGE_COLUMNS}
+         FROM gateway.messages m
+        WHERE m.conversation_id = $1 AND m.seq > $2 AND ($3::bigint IS NULL OR m.seq < $3)
+        ORDER BY m.seq ${newestFirst ? 'DESC' : 'ASC'} LIMIT $4`,
       [conversationId, q.after_seq ?? 0, q.before_seq ?? null, q.limit],
     );
     const ordered = newestFirst ? rows.reverse() : rows;
-    return { messages: ordered.map(toView) };
+    try {
+      const deliveries = await this.delivery.deliveries(ordered.map((r) => r.id));
+      return { messages: ordered.map((r) => withDelivery(r, deliveries.get(r.id))) };
+    } catch (error) {
+      // The timeline is the fallback when everything else is down: serve the messages, without status.
+      this.logger.warn({ err: error, message: 'delivery state unavailable; timeline served without status' });
+      return { messages: ordered.map((r) => ({ ...withDelivery(r, undefined), status: undefined })) };
+    }
   }
 }

@@ -1,0 +1,36 @@
+import { Counter, Histogram, register } from 'prom-client';
+
+// The worker's counters (FR-DP-06/07, NFR-015): what an SRE alerts on.
+export const eventsHandled = new Counter({
+  name: 'worker_events_total',
+  help: 'Events handled by the message worker, by topic and outcome (processed, duplicate, dead_lettered)',
+  labelNames: ['topic', 'outcome'],
+  registers: [register],
+});
+
+export const retries = new Counter({
+  name: 'worker_retries_total',
+  help: 'Retries of events whose processing failed',
+  labelNames: ['topic'],
+  registers: [register],
+});
+
+export const deadLettered = new Counter({
+  name: 'worker_dead_letters_total',
+  help: 'Events sent to message_processing_dlq after their retries (alert when it increases)',
+  labelNames: ['topic'],
+  registers: [register],
+});
+
+export const statusIgnored = new Counter({
+  name: 'worker_status_not_forward_total',
+  help: 'Status changes ignored because they would move a message backwards (late or duplicated receipts)',
+  registers: [register],
+});
+
+export const acceptToProcessed = new Histogram({
+  name: 'worker_accept_to_processed_seconds',
+  help: 'From the gateway accepting a message to the worker committing its processing',
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [register],
+});
