@@ -1,5 +1,6 @@
 // Helpers shared by the benchmarks: start built apps on free ports against the stack, percentiles.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,7 @@ export async function startApp(name, env = {}) {
   child.once('exit', () => (exited = true));
   for (const deadline = Date.now() + 30_000; Date.now() < deadline && !exited; await sleep(200)) {
     const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
-    if (ok) return { url, grpcPort, stop: () => child.kill('SIGTERM') };
+    if (ok) return { name, url, grpcPort, child, exited: new Promise((r) => (exited ? r() : child.once('exit', r))), stop: () => child.kill('SIGTERM') };
   }
   child.kill('SIGKILL');
   throw new Error(`${name} did not become ready${exited ? ' (it exited: see its log line above)' : ''}`);
@@ -39,3 +40,66 @@ export function percentile(sorted, p) {
 }
 
 export const fmt = (n, digits = 1) => n.toFixed(digits);
+
+/** Runs the auth admin CLI (create-user, create-client, ...) and returns its JSON output. */
+export const adminCli = (...args) => JSON.parse(execFileSync(process.execPath, [join(ROOT, 'dist/apps/auth/src/cli/admin.js'), ...args]).toString());
+
+/** A new user with an API client and an access token from the gateway. */
+export async function newCaller(gatewayUrl, name, scopes = 'read,write') {
+  const user = adminCli('create-user', `${name}-${randomUUID()}`);
+  const client = adminCli('create-client', user.name, '--scopes', scopes);
+  const res = await fetch(`${gatewayUrl}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }).toString(),
+  });
+  const { access_token } = await res.json();
+  return { userId: user.user_id, token: access_token };
+}
+
+/** A JSON request to the gateway as a caller; resolves with { status, body, headers }. */
+export async function api(gatewayUrl, caller, method, path, body) {
+  const res = await fetch(`${gatewayUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${caller.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}
+
+/** Starts auth, a gateway and the given numbers of relays and workers (the message pipeline). */
+export async function startPipeline({ relays = 1, workers = 1, gatewayEnv = {} } = {}) {
+  const started = [];
+  const track = async (promise) => {
+    const app = await promise;
+    started.push(app);
+    return app;
+  };
+  try {
+    return await startPipelineApps(track, { relays, workers, gatewayEnv });
+  } catch (error) {
+    started.forEach((a) => a.stop());
+    throw error;
+  }
+}
+
+async function startPipelineApps(track, { relays, workers, gatewayEnv }) {
+  const auth = await track(startApp('auth'));
+  const workerApps = await Promise.all(Array.from({ length: workers }, () => track(startApp('message-worker'))));
+  const relayApps = await Promise.all(Array.from({ length: relays }, () => track(startApp('outbox-relay'))));
+  const gateway = await track(startApp('gateway', {
+    AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
+    ...(workerApps.length ? { DELIVERY_GRPC_URL: `127.0.0.1:${workerApps[0].grpcPort}` } : {}),
+    RATE_LIMIT_WRITE_PER_MINUTE: '1000000',
+    RATE_LIMIT_TOKEN_PER_CLIENT_PER_MINUTE: '100000',
+    ...gatewayEnv,
+  }));
+  return {
+    auth,
+    gateway,
+    relays: relayApps,
+    workers: workerApps,
+    stopAll: () => [auth, gateway, ...relayApps, ...workerApps].forEach((a) => a.stop()),
+  };
+}
