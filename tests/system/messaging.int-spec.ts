@@ -277,7 +277,11 @@ describe('messaging: write path, outbox, relay and worker', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(7000); // 1 s + 2 s + 4 s of backoff
     const [row] = await db.query<{ id: string; attempts: number; reason: string }[]>(`SELECT id, attempts, reason FROM message_worker.dead_letters WHERE event_id = $1`, [receipt.event_id]);
     expect(row).toMatchObject({ attempts: 4, reason: expect.stringContaining('unknown message') as string });
-    expect(await workerMetric('worker_dead_letters_total', `topic="${Topics.messagesStatus}"`)).toBe(deadBefore + 1);
+    // Counted once the DLQ record is written (right after the row).
+    await waitFor(async () => (await workerMetric('worker_dead_letters_total', `topic="${Topics.messagesStatus}"`)) === deadBefore + 1, {
+      timeoutMs: 10_000,
+      description: 'worker_dead_letters_total incremented',
+    });
 
     const dlq: EventEnvelope[] = [];
     const dlqConsumer = new EventConsumer(createKafka(stackEnv().kafka), {
@@ -336,6 +340,10 @@ describe('messaging: write path, outbox, relay and worker', () => {
     expect(page.next_cursor).toEqual(expect.any(String));
     const next = (await (await call(alice, 'GET', `/v1/conversations?limit=2&cursor=${page.next_cursor}`)).json()) as { conversations: { id: string }[] };
     expect(next.conversations.map((c) => c.id)).not.toContain(first);
+    // A member sees only their own conversations.
+    const carols = (await (await call(carol, 'GET', '/v1/conversations?limit=100')).json()) as { conversations: { id: string }[] };
+    expect(carols.conversations.map((c) => c.id)).toContain(second);
+    expect(carols.conversations.map((c) => c.id)).not.toContain(first);
     expect((await call(alice, 'GET', '/v1/conversations?limit=101')).status).toBe(400);
     expect((await call(alice, 'GET', '/v1/conversations?cursor=bm9wZQ')).status).toBe(400);
 

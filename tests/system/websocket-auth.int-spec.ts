@@ -25,6 +25,7 @@ function connect(url: string, waitForFrames = 1): Promise<Outcome> {
         resolve(outcome);
       }
     });
+    ws.on('close', () => resolve(outcome));
     ws.on('error', (error) => (outcome.status ? undefined : reject(error)));
   });
 }
@@ -38,7 +39,9 @@ describe('WebSocket authentication (FR-AUTH-08, NFR-019)', () => {
   beforeAll(async () => {
     auth = await startApp('auth');
     const env = { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}` };
-    [gateway, realtime] = await Promise.all([startApp('gateway', { env }), startApp('realtime', { env })]);
+    gateway = await startApp('gateway', { env });
+    // realtime loads each user's conversations from gateway's MessagingService.
+    realtime = await startApp('realtime', { env: { ...env, MESSAGING_GRPC_URL: `127.0.0.1:${gateway.grpcPort}` } });
     wsUrl = `ws://127.0.0.1:${realtime.httpPort}/ws`;
   }, 60_000);
 

@@ -2,8 +2,8 @@
 # The seven apps and their default ports (HTTP, gRPC); the apps' config schemas hold the same defaults.
 APPS=(auth gateway realtime outbox-relay message-worker file-service connectors)
 declare -A HTTP_PORTS=([gateway]=8080 [realtime]=8081 [auth]=8082 [file-service]=8083 [connectors]=8084 [outbox-relay]=8085 [message-worker]=8086)
-# Apps that serve gRPC today (gateway:50052 and file-service:50053 come with their services).
-declare -A GRPC_PORTS=([auth]=50051 [message-worker]=50054)
+# Apps that serve gRPC today (file-service:50053 comes with its service).
+declare -A GRPC_PORTS=([auth]=50051 [gateway]=50052 [message-worker]=50054)
 # Public entry points serve HTTPS/WSS locally with the self-signed certificate (NFR-018).
 TLS_APPS=(gateway realtime)
 APP_RUN="$ROOT/.stack/run/apps"

@@ -1,6 +1,7 @@
 import {
   databaseEnv,
   grpcClientEnv,
+  grpcServerEnv,
   intInRange,
   parseEnv,
   redisEnv,
@@ -15,6 +16,7 @@ import { z } from 'zod';
 
 const schema = z.object({
   ...serviceEnv({ httpPort: 8080 }),
+  ...grpcServerEnv({ grpcPort: 50052 }),
   ...databaseEnv,
   ...redisEnv,
   ...tokenEnv,
@@ -24,6 +26,8 @@ const schema = z.object({
   // request that never finished (its gateway died) frees its key.
   IDEMPOTENCY_KEY_TTL_SECONDS: intInRange(60, 7 * 24 * 3600).default(24 * 3600),
   IDEMPOTENCY_KEY_ABANDON_AFTER_SECONDS: intInRange(5, 3600).default(60),
+  // Resume (FR-RT-06): a client further behind than this in one conversation is told to reset.
+  REPLAY_MAX_MESSAGES: intInRange(1, 1_000_000).default(10_000),
   // FR-API-07: state-changing requests per user (or per IP before authentication) per minute.
   RATE_LIMIT_WRITE_PER_MINUTE: intInRange(1, 1_000_000).default(60),
   // Against secret guessing on /auth/token, on top of the per-IP limit above.
@@ -45,7 +49,9 @@ export function loadGatewayConfig(source?: EnvSource) {
       audience: env.AUTH_AUDIENCE,
       clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
     },
+    grpc: { url: `${env.GRPC_HOST}:${env.GRPC_PORT}` },
     deliveryGrpcUrl: env.DELIVERY_GRPC_URL,
+    replayMaxMessages: env.REPLAY_MAX_MESSAGES,
     idempotency: { ttlSeconds: env.IDEMPOTENCY_KEY_TTL_SECONDS, abandonAfterSeconds: env.IDEMPOTENCY_KEY_ABANDON_AFTER_SECONDS },
     rateLimits: {
       writePerMinute: env.RATE_LIMIT_WRITE_PER_MINUTE,

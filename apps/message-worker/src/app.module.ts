@@ -9,6 +9,7 @@ import { messageWorkerDataSourceSpec } from './database/data-source-spec';
 import { DeadLetterService } from './dead-letters/dead-letter.service';
 import { DeliveryGrpcController } from './deliveries/delivery.grpc-controller';
 import { DeliveryService } from './deliveries/delivery.service';
+import { RealtimePublisher } from './deliveries/realtime-publisher';
 import { MessagePipeline } from './pipeline/message-pipeline.service';
 
 @Module({})
@@ -23,7 +24,7 @@ export class AppModule {
         RedisModule.forRoot(config.redis, 'message-worker'),
       ],
       controllers: [DeliveryGrpcController],
-      providers: [{ provide: WORKER_CONFIG, useValue: config.worker }, DeliveryService, DeadLetterService, MessagePipeline],
+      providers: [{ provide: WORKER_CONFIG, useValue: config.worker }, DeliveryService, RealtimePublisher, DeadLetterService, MessagePipeline],
     };
   }
 }

@@ -19,3 +19,5 @@ export {
   statusesBefore,
 } from './messaging-events';
 export type { ConversationRead, MessageCreated, MessageStatus, MessageStatusEvent, OutboundMessage } from './messaging-events';
+export { RealtimeChannels } from './realtime-events';
+export type { ConversationFrame, ConversationJoinedFrame, ConversationReadFrame, MessageCreatedFrame, MessageStatusFrame, RealtimeFrame } from './realtime-events';

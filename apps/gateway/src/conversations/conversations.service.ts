@@ -1,6 +1,8 @@
-import { createEnvelope, EventTypes, Topics, type ConversationRead } from '@chat4all/contracts';
+import { createEnvelope, EventTypes, RealtimeChannels, Topics, type ConversationJoinedFrame, type ConversationRead } from '@chat4all/contracts';
+import { REDIS } from '@chat4all/redis';
 import { ProblemException } from '@chat4all/platform';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { writeOutboxEvent } from '../outbox/outbox-writer';
 import { GROUP_MIN_MEMBERS, type CreateConversationRequest, type ListConversationsQuery } from './conversation.dto';
@@ -71,7 +73,12 @@ export const conversationNotFound = (id: string) =>
 
 @Injectable()
 export class ConversationsService {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly logger = new Logger(ConversationsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
 
   async create(callerId: string, request: CreateConversationRequest): Promise<ConversationView> {
     const members = [...new Set([callerId, ...request.member_ids])];
@@ -94,6 +101,7 @@ export class ConversationsService {
       );
       return conversationId;
     });
+    await this.announceMembership(id, members);
     return this.get(callerId, id);
   }
 
@@ -192,6 +200,21 @@ export class ConversationsService {
       await writeOutboxEvent(tx, Topics.conversationsRead, id, createEnvelope(EventTypes.conversationRead, id, read));
       return { conversation_id: id, read_seq: target, unread_count: lastSeq - target };
     });
+  }
+
+  /**
+   * Tells realtime instances holding the members' connections to follow the new conversation. Best
+   * effort: a member who misses it (Redis down) picks the conversation up on the next connect.
+   */
+  private async announceMembership(conversationId: string, members: string[]): Promise<void> {
+    const frame: ConversationJoinedFrame = { type: 'conversation.joined', conversation_id: conversationId, seq: 0 };
+    try {
+      const pipeline = this.redis.pipeline();
+      for (const userId of members) pipeline.publish(RealtimeChannels.user(userId), JSON.stringify(frame));
+      await pipeline.exec();
+    } catch (error) {
+      this.logger.warn({ err: error, conversation_id: conversationId, message: 'could not announce the new conversation to realtime' });
+    }
   }
 
   /** Throws the not-found problem unless the caller is a member. */

@@ -4,9 +4,10 @@ import { ConversationsService } from '../conversations/conversations.service';
 import { MessageWriteRepository } from './message-write.repository';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
+import { MessagingGrpcController } from './messaging.grpc-controller';
 
 @Module({
-  controllers: [ConversationsController, MessagesController],
+  controllers: [ConversationsController, MessagesController, MessagingGrpcController],
   providers: [ConversationsService, MessagesService, MessageWriteRepository],
 })
 export class MessagingModule {}

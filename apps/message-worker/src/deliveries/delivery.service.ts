@@ -6,6 +6,7 @@ import {
   messageStatusSchema,
   outboundTopic,
   statusesBefore,
+  type ConversationFrame,
   type EventEnvelope,
   type MessageCreated,
   type OutboundMessage,
@@ -16,8 +17,11 @@ import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { WORKER_CONFIG, type MessageWorkerConfig } from '../config';
 import { acceptToProcessed, statusIgnored } from '../pipeline/worker-metrics';
+import { RealtimePublisher } from './realtime-publisher';
 
 export type Effect = 'processed' | 'duplicate';
+
+export const MAX_STATUS_FRAMES_PER_READ = 100;
 
 export interface DeliveryView {
   messageId: string;
@@ -42,6 +46,7 @@ export class DeliveryService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: EventPublisher,
+    private readonly realtime: RealtimePublisher,
     @Inject(WORKER_CONFIG) private readonly config: MessageWorkerConfig['worker'],
   ) {}
 
@@ -71,6 +76,14 @@ export class DeliveryService {
       // again with the same event id, which the connector's inbox drops.
       if (!internal) await this.route(m);
       acceptToProcessed.observe((Date.now() - Date.parse(m.created_at)) / 1000);
+      return [
+        {
+          type: 'message.created',
+          conversation_id: m.conversation_id,
+          seq: m.seq,
+          message: { message_id: m.message_id, sender_id: m.sender_id, payload: m.payload, created_at: m.created_at },
+        },
+      ];
     });
   }
 
@@ -78,15 +91,15 @@ export class DeliveryService {
   messageStatus(envelope: EventEnvelope): Promise<Effect> {
     const s = messageStatusSchema.parse(envelope.payload);
     return this.once(envelope, async (tx) => {
-      const moved = await tx.query<{ message_id: string }[]>(
+      const moved = await tx.query<{ message_id: string; seq: string }[]>(
         `WITH u AS (
            UPDATE message_worker.deliveries
               SET status = $2,
                   failure_reason = CASE WHEN $2 = 'FAILED' THEN $3 ELSE failure_reason END,
                   provider_message_id = COALESCE($4, provider_message_id)
             WHERE message_id = $1 AND status = ANY($5::text[])
-            RETURNING message_id)
-         SELECT message_id FROM u`,
+            RETURNING message_id, seq)
+         SELECT message_id, seq FROM u`,
         [s.message_id, s.status, s.reason ?? null, s.provider_message_id ?? null, statusesBefore(s.status)],
       );
       if (moved.length === 0) {
@@ -94,12 +107,13 @@ export class DeliveryService {
         // A receipt can overtake its message (different topics): retried, then dead-lettered.
         if (known.length === 0) throw new RetryableError(`status ${s.status} for unknown message ${s.message_id}`);
         statusIgnored.inc();
-        return;
+        return [];
       }
       await tx.query(
         `INSERT INTO message_worker.delivery_status_history (message_id, status, occurred_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
         [s.message_id, s.status, s.at],
       );
+      return [{ type: 'message.status', conversation_id: s.conversation_id, seq: Number(moved[0].seq), message_id: s.message_id, status: s.status, at: s.at }];
     });
   }
 
@@ -112,15 +126,23 @@ export class DeliveryService {
          ON CONFLICT (conversation_id, user_id) DO UPDATE SET read_seq = GREATEST(read_horizons.read_seq, EXCLUDED.read_seq)`,
         [r.conversation_id, r.user_id, r.read_seq],
       );
-      await tx.query(
+      const read = await tx.query<{ message_id: string; seq: string }[]>(
         `WITH u AS (
            UPDATE message_worker.deliveries SET status = 'READ'
             WHERE conversation_id = $1 AND seq <= $2 AND sender_id <> $3 AND status = ANY($4::text[])
-            RETURNING message_id)
-         INSERT INTO message_worker.delivery_status_history (message_id, status, occurred_at)
-         SELECT message_id, 'READ', $5 FROM u ON CONFLICT DO NOTHING`,
+            RETURNING message_id, seq),
+         h AS (INSERT INTO message_worker.delivery_status_history (message_id, status, occurred_at)
+               SELECT message_id, 'READ', $5 FROM u ON CONFLICT DO NOTHING)
+         SELECT message_id, seq FROM u ORDER BY seq`,
         [r.conversation_id, r.read_seq, r.user_id, statusesBefore('READ'), r.at],
       );
+      // The read frame says it all (every message up to seq); per-message frames follow for the
+      // latest ones, bounded so one read of a long backlog stays one small burst.
+      const frames: ConversationFrame[] = [{ type: 'conversation.read', conversation_id: r.conversation_id, seq: r.read_seq, user_id: r.user_id }];
+      for (const m of read.slice(-MAX_STATUS_FRAMES_PER_READ)) {
+        frames.push({ type: 'message.status', conversation_id: r.conversation_id, seq: Number(m.seq), message_id: m.message_id, status: 'READ', at: r.at });
+      }
+      return frames;
     });
   }
 
@@ -153,16 +175,20 @@ export class DeliveryService {
     ]);
   }
 
-  /** Runs the effect with the inbox row in one transaction; a known event id means it already ran. */
-  private async once(envelope: EventEnvelope, effect: (tx: EntityManager) => Promise<void>): Promise<Effect> {
-    return this.dataSource.transaction(async (tx) => {
+  /**
+   * Runs the effect with the inbox row in one transaction; a known event id means it already ran.
+   * The frames the effect returns go to realtime after the commit, never for a duplicate.
+   */
+  private async once(envelope: EventEnvelope, effect: (tx: EntityManager) => Promise<ConversationFrame[]>): Promise<Effect> {
+    const outcome = await this.dataSource.transaction(async (tx) => {
       const claimed = await tx.query<unknown[]>(
         `INSERT INTO message_worker.processed_events (consumer_group, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
         [this.config.consumerGroup, envelope.event_id],
       );
-      if (claimed.length === 0) return 'duplicate';
-      await effect(tx);
-      return 'processed';
+      if (claimed.length === 0) return { effect: 'duplicate' as const, frames: [] };
+      return { effect: 'processed' as const, frames: await effect(tx) };
     });
+    await this.realtime.publish(outcome.frames);
+    return outcome.effect;
   }
 }

@@ -1,0 +1,5 @@
+import { runConnectorConformance } from './conformance';
+import { loadChannelModules } from './registry';
+
+// Every channel folder the registry finds must pass the same suite against its simulator.
+for (const module of loadChannelModules()) runConnectorConformance(module);

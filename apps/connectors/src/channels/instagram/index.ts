@@ -1,0 +1,13 @@
+import type { ChannelModule } from '../channel-module';
+import { instagramCapabilities } from './instagram.capabilities';
+import { InstagramConnector } from './instagram.connector';
+import { InstagramSimulator } from './instagram.simulator';
+
+export const channelModule: ChannelModule = {
+  channel: 'instagram',
+  capabilities: instagramCapabilities,
+  createConnector: (config) => new InstagramConnector(config),
+  createSimulator: (options) => new InstagramSimulator(options),
+};
+
+export { InstagramConnector, InstagramSimulator };

@@ -1,0 +1,13 @@
+import type { ChannelModule } from '../channel-module';
+import { messengerCapabilities } from './messenger.capabilities';
+import { MessengerConnector } from './messenger.connector';
+import { MessengerSimulator } from './messenger.simulator';
+
+export const channelModule: ChannelModule = {
+  channel: 'messenger',
+  capabilities: messengerCapabilities,
+  createConnector: (config) => new MessengerConnector(config),
+  createSimulator: (options) => new MessengerSimulator(options),
+};
+
+export { MessengerConnector, MessengerSimulator };

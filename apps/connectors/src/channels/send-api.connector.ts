@@ -1,0 +1,102 @@
+import type { ExternalChannel, OutboundMessage } from '@chat4all/contracts';
+import { z } from 'zod';
+import {
+  channelConnectorConfigSchema,
+  webhookPayloadError,
+  type ChannelCapabilities,
+  type ChannelConnector,
+  type ChannelConnectorConfig,
+  type InboundEvent,
+  type SendResult,
+  type WebhookHeaders,
+} from './channel-connector';
+import { DEFAULT_GRAPH_API_VERSION, graphFailure } from './meta-graph';
+import { postJson, transportFailure, unreadableReply } from './provider-http';
+import { RecentSends, type RecentSendsBounds } from './recent-sends';
+import { preflight } from './send-preflight';
+import { verifyHubSignature256 } from './webhook-signature';
+
+const sendResponseSchema = z.object({ recipient_id: z.string(), message_id: z.string().min(1) });
+
+export const messagingEventSchema = z.object({
+  sender: z.object({ id: z.string() }),
+  recipient: z.object({ id: z.string() }),
+  timestamp: z.number().optional(),
+  message: z.object({ mid: z.string(), text: z.string().optional(), is_echo: z.boolean().optional() }).optional(),
+  delivery: z.object({ mids: z.array(z.string()).optional(), watermark: z.number() }).optional(),
+  read: z.object({ watermark: z.number().optional(), mid: z.string().optional() }).optional(),
+});
+export type MessagingEvent = z.infer<typeof messagingEventSchema>;
+
+export interface SendApiOptions {
+  /** The webhook `object` the platform posts: `page` (Messenger) or `instagram`. */
+  webhookObject: 'page' | 'instagram';
+  /** Fields the platform wants beside recipient and message (Messenger's messaging_type). */
+  extraFields: Record<string, unknown>;
+  recentSends?: RecentSendsBounds;
+}
+
+// Messenger and Instagram share Meta's Send API (POST /{version}/me/messages with a Page access
+// token) and the `messaging` webhook envelope; they differ in the receipts they send.
+export abstract class SendApiConnector implements ChannelConnector {
+  protected readonly config: ChannelConnectorConfig;
+  protected readonly sends: RecentSends;
+  private readonly webhookSchema: z.ZodType<{ entry: { messaging?: MessagingEvent[] }[] }>;
+
+  protected constructor(
+    readonly channel: ExternalChannel,
+    readonly capabilities: ChannelCapabilities,
+    config: ChannelConnectorConfig,
+    private readonly options: SendApiOptions,
+  ) {
+    this.config = channelConnectorConfigSchema.parse(config);
+    this.sends = new RecentSends(options.recentSends);
+    this.webhookSchema = z.object({
+      object: z.literal(options.webhookObject),
+      // `standby` entries (handover protocol) are another app's conversation, so only `messaging`.
+      entry: z.array(z.object({ id: z.string(), time: z.number(), messaging: z.array(messagingEventSchema).optional() })),
+    });
+  }
+
+  /** The statuses a receipt event stands for, or none when it is not a receipt. */
+  protected abstract receipts(event: MessagingEvent): InboundEvent[];
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    const checked = preflight(message, this.capabilities);
+    if (!checked.ok) return checked;
+    const { baseUrl, apiVersion = DEFAULT_GRAPH_API_VERSION, accessToken, timeoutMs } = this.config;
+    const contact = message.external_contact;
+    const startedAt = Date.now();
+    const reply = await postJson(
+      `${baseUrl}/${apiVersion}/me/messages?access_token=${encodeURIComponent(accessToken)}`,
+      { recipient: { id: contact }, ...this.options.extraFields, message: { text: checked.text } },
+      { timeoutMs },
+    );
+    if (reply.kind !== 'reply') return transportFailure(reply, timeoutMs);
+    if (reply.status < 200 || reply.status >= 300) return graphFailure(reply.status, reply.json, reply.text, reply.headers);
+    const body = sendResponseSchema.safeParse(reply.json);
+    if (!body.success) return unreadableReply(reply.status, reply.text);
+    this.sends.record(contact, body.data.message_id, startedAt);
+    return { ok: true, providerMessageId: body.data.message_id };
+  }
+
+  verifySignature(headers: WebhookHeaders, rawBody: Buffer): boolean {
+    return verifyHubSignature256(headers, rawBody, this.config.webhookSecret);
+  }
+
+  parseWebhook(body: unknown): InboundEvent[] {
+    const envelope = this.webhookSchema.safeParse(body);
+    if (!envelope.success) throw webhookPayloadError(this.channel, envelope.error);
+    return envelope.data.entry.flatMap((entry) => (entry.messaging ?? []).flatMap((event) => this.interpret(event)));
+  }
+
+  private interpret(event: MessagingEvent): InboundEvent[] {
+    const { message } = event;
+    if (message) {
+      // Echoes are our own messages coming back; attachments-only messages cannot be represented yet.
+      if (message.is_echo || message.text === undefined) return [];
+      return [{ kind: 'message', providerMessageId: message.mid, from: event.sender.id, text: message.text, at: new Date(event.timestamp ?? Date.now()) }];
+    }
+    return this.receipts(event);
+  }
+}

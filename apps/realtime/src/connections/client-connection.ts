@@ -1,0 +1,30 @@
+import type { WebSocket } from 'ws';
+
+/** One WebSocket of one user on this instance, and where it stands in each conversation. */
+export class ClientConnection {
+  /** Highest message.created seq sent per conversation: live frames at or below it are not sent again. */
+  readonly sentSeq = new Map<string, number>();
+  /** Conversations being replayed: live frames wait here until the replay is done. */
+  readonly replaying = new Map<string, Buffer[]>();
+  lastSeenAt = Date.now();
+
+  constructor(
+    readonly id: string,
+    readonly userId: string,
+    readonly socket: WebSocket,
+  ) {}
+
+  /** Sends a frame about a conversation, in order and at most once per message. */
+  deliver(conversationId: string, type: string, seq: number, frame: Buffer): void {
+    const waiting = this.replaying.get(conversationId);
+    if (waiting) {
+      waiting.push(frame);
+      return;
+    }
+    if (type === 'message.created') {
+      if (seq <= (this.sentSeq.get(conversationId) ?? 0)) return;
+      this.sentSeq.set(conversationId, seq);
+    }
+    this.socket.send(frame);
+  }
+}

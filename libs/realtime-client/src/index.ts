@@ -1,0 +1,2 @@
+export { RealtimeClient } from './realtime-client';
+export type { ConversationEvent, RealtimeClientOptions } from './realtime-client';
