@@ -17,7 +17,7 @@ describe('the seven apps on the real stack', () => {
   const apps = new Map<AppName, RunningApp>();
 
   beforeAll(async () => {
-    for (const app of await Promise.all(NAMES.map((n) => startApp(n, { timeoutMs: 60_000 })))) apps.set(app.name, app);
+    for (const app of await Promise.all(NAMES.map((n) => startApp(n, { timeoutMs: 60_000, env: n === 'connectors' ? { CONNECTORS_SIMULATE: 'true' } : {} })))) apps.set(app.name, app);
   }, 90_000);
 
   afterAll(async () => {

@@ -14,6 +14,20 @@ build_all
 migrate_all
 ensure_local_tls
 
+# A demo API client: its secret exists only at creation, so it is kept in .stack/ (git-ignored) and
+# recreated when the database was reset.
+demo="$ROOT/.stack/demo-client.json"
+admin() { node "$ROOT/dist/apps/auth/src/cli/admin.js" "$@"; }
+if [ ! -f "$demo" ] || ! admin list-clients | grep -q "$(node -p "require('$demo').client_id")"; then
+  admin list-users | grep -q '"name": "demo"' || admin create-user demo >/dev/null
+  admin create-client demo --scopes read,write,admin > "$demo"
+fi
+# New external contacts' conversations go to the demo user (gateway INBOUND_MEMBER_IDS), and the four
+# messaging platforms are simulated inside connectors (spec clarification 3), unless set otherwise.
+demo_user_id="$(admin list-users | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).find(u=>u.name==="demo").user_id))')"
+export INBOUND_MEMBER_IDS="${INBOUND_MEMBER_IDS:-$demo_user_id}"
+export CONNECTORS_SIMULATE="${CONNECTORS_SIMULATE:-true}"
+
 mkdir -p "$APP_RUN" "$APP_LOGS"
 for app in "${APPS[@]}"; do
   if pid=$(app_pid "$app"); then
@@ -39,14 +53,6 @@ for app in "${APPS[@]}"; do
   done
 done
 
-# A demo API client: its secret exists only at creation, so it is kept in .stack/ (git-ignored) and
-# recreated when the database was reset.
-demo="$ROOT/.stack/demo-client.json"
-admin() { node "$ROOT/dist/apps/auth/src/cli/admin.js" "$@"; }
-if [ ! -f "$demo" ] || ! admin list-clients | grep -q "$(node -p "require('$demo').client_id")"; then
-  admin list-users | grep -q '"name": "demo"' || admin create-user demo >/dev/null
-  admin create-client demo --scopes read,write,admin > "$demo"
-fi
 demo_id="$(node -p "require('$demo').client_id")"
 demo_secret="$(node -p "require('$demo').client_secret")"
 

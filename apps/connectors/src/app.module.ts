@@ -1,9 +1,14 @@
+import { AuditLog } from '@chat4all/audit';
 import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
 import { KafkaHealth, KafkaModule } from '@chat4all/kafka';
 import { PlatformModule } from '@chat4all/platform';
 import type { Tracing } from '@chat4all/telemetry';
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { ConnectorsConfig } from './config';
+import { Channels } from './channel-runtime';
+import { CONNECTORS_CONFIG, type ConnectorsConfig } from './config';
+import { connectorsDataSourceSpec } from './database/data-source-spec';
+import { OutboundDispatcher } from './outbound/outbound-dispatcher';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 @Module({})
 export class AppModule {
@@ -12,8 +17,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot({ service: config.service, readiness: [DatabaseHealth, KafkaHealth], tracing }),
-        DatabaseModule.forRoot(config.database, { schema: 'connectors', applicationName: 'connectors', entities: [], migrations: [] }),
+        DatabaseModule.forRoot(config.database, connectorsDataSourceSpec),
         KafkaModule.forRoot(config.kafka),
+      ],
+      controllers: [WebhooksController],
+      providers: [
+        { provide: CONNECTORS_CONFIG, useValue: config.connectors },
+        { provide: Channels, useFactory: () => Channels.start(config.connectors) },
+        AuditLog,
+        OutboundDispatcher,
       ],
     };
   }

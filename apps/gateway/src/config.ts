@@ -1,4 +1,5 @@
 import {
+  csvList,
   databaseEnv,
   grpcClientEnv,
   grpcServerEnv,
@@ -28,6 +29,10 @@ const schema = z.object({
   IDEMPOTENCY_KEY_ABANDON_AFTER_SECONDS: intInRange(5, 3600).default(60),
   // Resume (FR-RT-06): a client further behind than this in one conversation is told to reset.
   REPLAY_MAX_MESSAGES: intInRange(1, 1_000_000).default(10_000),
+  // Members of the conversation created when an external contact writes for the first time (the
+  // agents of the shared inbox). Unset: such a message waits (retried, then dead-lettered by the worker)
+  // until it is set, rather than landing in a conversation nobody can see.
+  INBOUND_MEMBER_IDS: csvList().pipe(z.array(z.uuid({ error: 'must be user ids (UUIDs)' })).max(100)).optional(),
   // FR-API-07: state-changing requests per user (or per IP before authentication) per minute.
   RATE_LIMIT_WRITE_PER_MINUTE: intInRange(1, 1_000_000).default(60),
   // Against secret guessing on /auth/token, on top of the per-IP limit above.
@@ -52,6 +57,7 @@ export function loadGatewayConfig(source?: EnvSource) {
     grpc: { url: `${env.GRPC_HOST}:${env.GRPC_PORT}` },
     deliveryGrpcUrl: env.DELIVERY_GRPC_URL,
     replayMaxMessages: env.REPLAY_MAX_MESSAGES,
+    inboundMemberIds: env.INBOUND_MEMBER_IDS ?? [],
     idempotency: { ttlSeconds: env.IDEMPOTENCY_KEY_TTL_SECONDS, abandonAfterSeconds: env.IDEMPOTENCY_KEY_ABANDON_AFTER_SECONDS },
     rateLimits: {
       writePerMinute: env.RATE_LIMIT_WRITE_PER_MINUTE,

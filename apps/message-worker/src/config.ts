@@ -1,6 +1,7 @@
 import {
   csvList,
   databaseEnv,
+  grpcClientEnv,
   grpcServerEnv,
   intInRange,
   kafkaEnv,
@@ -21,6 +22,8 @@ const schema = z.object({
   ...databaseEnv,
   ...kafkaEnv,
   ...redisEnv,
+  // gateway's MessagingService: where contacts' inbound messages are written (gateway owns messages).
+  ...grpcClientEnv('MESSAGING_GRPC_URL', '127.0.0.1:50052'),
   // FR-DP-05: pauses before each retry of a failing event; after the last one it is dead-lettered.
   WORKER_RETRY_BACKOFF_MS: csvList().pipe(z.array(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().int().max(600_000))).max(10)).default([1000, 2000, 4000]),
   // Partitions processed at once by one instance (records of one partition: always one at a time).
@@ -36,6 +39,7 @@ export function loadMessageWorkerConfig(source?: EnvSource) {
     database: toDatabaseConfig(env),
     kafka: toKafkaConfig('message-worker', env),
     redis: toRedisConfig(env),
+    messagingGrpcUrl: env.MESSAGING_GRPC_URL,
     worker: {
       retryBackoffMs: env.WORKER_RETRY_BACKOFF_MS,
       partitionConcurrency: env.WORKER_PARTITION_CONCURRENCY,

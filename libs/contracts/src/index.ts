@@ -1,4 +1,5 @@
 export { EXTERNAL_CHANNELS } from './channels';
+export { contactSenderId, inboundEventId, nameUuid } from './ids';
 export type { ExternalChannel } from './channels';
 export { Topics, TOPIC_SPECS, outboundTopic } from './topics';
 export type { TopicSpec } from './topics';
@@ -10,6 +11,8 @@ export type { ProblemDetails } from './problem';
 export {
   conversationReadSchema,
   EventTypes,
+  inboundKey,
+  inboundMessageSchema,
   isForwardTransition,
   MESSAGE_STATUSES,
   messageContentSchema,
@@ -18,6 +21,6 @@ export {
   outboundMessageSchema,
   statusesBefore,
 } from './messaging-events';
-export type { ConversationRead, MessageCreated, MessageStatus, MessageStatusEvent, OutboundMessage } from './messaging-events';
+export type { ConversationRead, InboundMessage, MessageCreated, MessageStatus, MessageStatusEvent, OutboundMessage } from './messaging-events';
 export { RealtimeChannels } from './realtime-events';
 export type { ConversationFrame, ConversationJoinedFrame, ConversationReadFrame, MessageCreatedFrame, MessageStatusFrame, RealtimeFrame } from './realtime-events';

@@ -39,12 +39,31 @@ export const messageCreatedSchema = z.object({
   external_contact: z.string().nullable(),
   payload: messageContentSchema,
   created_at: z.iso.datetime({ offset: true }),
+  /** `contact`: written by the external contact (arrived by webhook), so never routed back out. */
+  origin: z.enum(['member', 'contact']).default('member'),
 });
 export type MessageCreated = z.infer<typeof messageCreatedSchema>;
 
 /** `messages.outbound.<channel>`, type `message.outbound`: what a connector sends to the provider. */
 export const outboundMessageSchema = messageCreatedSchema.extend({ channel: z.enum(EXTERNAL_CHANNELS), external_contact: z.string() });
 export type OutboundMessage = z.infer<typeof outboundMessageSchema>;
+
+/**
+ * `messages.inbound`, type `message.inbound`: a contact wrote to us on an external channel. Keyed by
+ * `<channel>:<external_contact>` (the conversation is not known yet), so one contact's messages stay
+ * in order. The event id derives from (channel, provider_message_id): a webhook the provider delivers
+ * three times is one event, and the gateway's unique (channel, provider_message_id) makes it one row.
+ */
+export const inboundMessageSchema = z.object({
+  channel: z.enum(EXTERNAL_CHANNELS),
+  external_contact: z.string().min(1).max(200),
+  provider_message_id: z.string().min(1).max(200),
+  payload: z.object({ type: z.literal('text'), text: z.string() }),
+  received_at: z.iso.datetime({ offset: true }),
+});
+export type InboundMessage = z.infer<typeof inboundMessageSchema>;
+
+export const inboundKey = (m: Pick<InboundMessage, 'channel' | 'external_contact'>): string => `${m.channel}:${m.external_contact}`;
 
 /** `messages.status`, type `message.status`: a receipt (from a connector) or a status decided by us. */
 export const messageStatusSchema = z.object({
@@ -70,6 +89,7 @@ export type ConversationRead = z.infer<typeof conversationReadSchema>;
 export const EventTypes = {
   messageCreated: 'message.created',
   messageOutbound: 'message.outbound',
+  messageInbound: 'message.inbound',
   messageStatus: 'message.status',
   conversationRead: 'conversation.read',
 } as const;

@@ -5,7 +5,7 @@ import { EXTERNAL_CHANNELS, type ExternalChannel } from './channels';
 export interface TopicSpec {
   name: string;
   /** What the record key is: consumers rely on it for ordering. */
-  key: 'conversation_id' | 'upload_id' | 'original key';
+  key: 'conversation_id' | 'channel:external_contact' | 'upload_id' | 'original key';
   /** Extra topic configs; min.insync.replicas is added from config. */
   config?: Record<string, string>;
 }
@@ -25,7 +25,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { name: Topics.messagesCreated, key: 'conversation_id' },
   ...EXTERNAL_CHANNELS.map((c): TopicSpec => ({ name: outboundTopic(c), key: 'conversation_id' })),
   { name: Topics.messagesStatus, key: 'conversation_id' },
-  { name: Topics.messagesInbound, key: 'conversation_id' },
+  { name: Topics.messagesInbound, key: 'channel:external_contact' },
   { name: Topics.conversationsRead, key: 'conversation_id' },
   { name: Topics.filesMergeRequested, key: 'upload_id' },
   // Dead letters are kept for operators: 30 days.

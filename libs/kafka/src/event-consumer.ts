@@ -12,6 +12,8 @@ export interface ConsumedEvent {
   headers: RecordHeaders;
   /** The record's value as it was on the topic (for dead-lettering it unchanged). */
   value: string;
+  /** Keeps the group membership alive while a handler waits long (e.g. for a provider to recover). */
+  heartbeat(): Promise<void>;
 }
 
 export interface EventConsumerOptions {
@@ -56,7 +58,9 @@ export class EventConsumer {
     await this.consumer.run({
       autoCommit: true,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: async ({ topic, partition, message }) => {
+      eachMessage: async (payload) => {
+        const { topic, partition, message } = payload;
+        const heartbeat = () => payload.heartbeat();
         const headers: RecordHeaders = message.headers ?? {};
         let envelope: EventEnvelope;
         try {
@@ -68,7 +72,7 @@ export class EventConsumer {
         const parent = extractTraceContext(headers, context.active());
         await tracer.startActiveSpan(`consume ${topic}`, { kind: SpanKind.CONSUMER }, parent, async (span) => {
           try {
-            await this.options.handle({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, envelope, headers, value: message.value?.toString() ?? '' });
+            await this.options.handle({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, envelope, headers, value: message.value?.toString() ?? '', heartbeat });
           } catch (error) {
             span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
             throw error;

@@ -23,6 +23,8 @@ export interface RunServiceOptions {
   module: Type | DynamicModule;
   service: ServiceConfig;
   grpc?: GrpcOptions;
+  /** Keep each request's body bytes as `request.rawBody` (webhook signatures cover the exact bytes). */
+  rawBody?: boolean;
 }
 
 // Bootstrap shared by all seven apps: Fastify, pino as the Nest logger, HTTP metrics, optional gRPC
@@ -38,7 +40,7 @@ export async function runService(options: RunServiceOptions): Promise<NestFastif
     requestIdHeader: false,
     genReqId: requestId,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, rawBody: options.rawBody ?? false });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();

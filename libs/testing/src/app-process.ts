@@ -36,8 +36,9 @@ export async function startApp(
 ): Promise<RunningApp> {
   const main = join(REPO_ROOT, 'dist', 'apps', name, 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
-  const httpPort = await freePort();
-  const grpcPort = await freePort();
+  // Ports given in env win (a test that must know a port before the app starts picks it itself).
+  const httpPort = options.env?.HTTP_PORT ? Number(options.env.HTTP_PORT) : await freePort();
+  const grpcPort = options.env?.GRPC_PORT ? Number(options.env.GRPC_PORT) : await freePort();
   const env = {
     PATH: process.env.PATH ?? '',
     TZ: 'UTC',

@@ -21,6 +21,7 @@ export function outboundMessage(channel: ExternalChannel, contact: string, paylo
     external_contact: contact,
     payload,
     created_at: new Date().toISOString(),
+    origin: 'member',
   };
 }
 

@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type ConversationType = 'private' | 'group';
 
@@ -7,6 +7,7 @@ export type ConversationType = 'private' | 'group';
 @Entity({ name: 'conversations' })
 @Check('CHK_conversations_type', `"type" IN ('private', 'group')`)
 @Check('CHK_conversations_last_seq', `"last_seq" >= 0`)
+@Index('IDX_conversations_external_contact', ['channel', 'externalContact'], { where: '"external_contact" IS NOT NULL' })
 export class Conversation {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

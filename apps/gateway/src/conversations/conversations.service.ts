@@ -206,7 +206,7 @@ export class ConversationsService {
    * Tells realtime instances holding the members' connections to follow the new conversation. Best
    * effort: a member who misses it (Redis down) picks the conversation up on the next connect.
    */
-  private async announceMembership(conversationId: string, members: string[]): Promise<void> {
+  async announceMembership(conversationId: string, members: string[]): Promise<void> {
     const frame: ConversationJoinedFrame = { type: 'conversation.joined', conversation_id: conversationId, seq: 0 };
     try {
       const pipeline = this.redis.pipeline();

@@ -9,6 +9,7 @@ import { CreateOutboxEvents1764040100000 } from './migrations/1764040100000-crea
 import { CreateAuditEvents1764040400000 } from './migrations/1764040400000-create-audit-events';
 import { CreateConversationsAndMessages1764040500000 } from './migrations/1764040500000-create-conversations-and-messages';
 import { DeliveryStateToWorkerAndIdempotencyKeys1764040600000 } from './migrations/1764040600000-delivery-state-to-worker-and-idempotency-keys';
+import { InboundMessages1764040700000 } from './migrations/1764040700000-inbound-messages';
 
 export const GATEWAY_SCHEMA = 'gateway';
 
@@ -16,5 +17,8 @@ export const gatewayDataSourceSpec: DataSourceSpec = {
   schema: GATEWAY_SCHEMA,
   applicationName: 'gateway',
   entities: [OutboxEvent, AuditEvent, Conversation, ConversationMember, Message, IdempotencyKey],
-  migrations: [CreateOutboxEvents1764040100000, CreateAuditEvents1764040400000, CreateConversationsAndMessages1764040500000, DeliveryStateToWorkerAndIdempotencyKeys1764040600000],
+  migrations: [
+    CreateOutboxEvents1764040100000, CreateAuditEvents1764040400000, CreateConversationsAndMessages1764040500000, DeliveryStateToWorkerAndIdempotencyKeys1764040600000,
+    InboundMessages1764040700000,
+  ],
 };

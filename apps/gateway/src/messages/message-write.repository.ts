@@ -79,6 +79,7 @@ export class MessageWriteRepository {
       external_contact: counter.external_contact,
       payload: input.payload,
       created_at: counter.now.toISOString(),
+      origin: 'member',
     };
     const envelope = createEnvelope(EventTypes.messageCreated, input.conversationId, created);
     await writeOutboxEvent(tx, Topics.messagesCreated, input.conversationId, envelope);

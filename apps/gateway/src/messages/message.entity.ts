@@ -9,6 +9,8 @@ import { Conversation } from '../conversations/conversation.entity';
 @Unique('UQ_messages_conversation_seq', ['conversationId', 'seq'])
 @Check('CHK_messages_seq', `"seq" > 0`)
 @Index('IDX_messages_sender', ['senderId'])
+@Check('CHK_messages_origin', `"origin" IN ('member', 'contact')`)
+@Index('UQ_messages_provider_message', ['providerChannel', 'providerMessageId'], { unique: true, where: '"provider_message_id" IS NOT NULL' })
 export class Message {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -32,6 +34,17 @@ export class Message {
   /** SHA-256 of the canonical request, to tell a retry (same body) from a conflict (different body). */
   @Column({ name: 'request_hash', type: 'text' })
   requestHash!: string;
+
+  /** `contact`: the external contact wrote it (arrived by webhook); its sender_id is contactSenderId(). */
+  @Column({ type: 'text', default: 'member' })
+  origin!: 'member' | 'contact';
+
+  /** For a contact's message: the channel and the provider's id, unique together (one row per webhook message). */
+  @Column({ name: 'provider_channel', type: 'text', nullable: true })
+  providerChannel!: string | null;
+
+  @Column({ name: 'provider_message_id', type: 'text', nullable: true })
+  providerMessageId!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

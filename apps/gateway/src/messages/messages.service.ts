@@ -12,6 +12,8 @@ export interface MessageView {
   conversation_id: string;
   seq: number;
   sender_id: string;
+  /** `contact`: written by the external contact (sender_id then stands for that contact). */
+  origin: 'member' | 'contact';
   payload: Record<string, unknown>;
   /** Absent only when the timeline was served while the message worker was unreachable. */
   status?: string;
@@ -28,11 +30,12 @@ interface MessageRow {
   conversation_id: string;
   seq: string;
   sender_id: string;
+  origin: 'member' | 'contact';
   payload: Record<string, unknown>;
   created_at: Date;
 }
 
-const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.payload, m.created_at';
+const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.origin, m.payload, m.created_at';
 
 // The gateway holds the message; the worker holds where it stands (ARCHITECTURE §1). Until the worker
 // has processed it, a message is ACCEPTED since its creation: read-after-write holds (NFR-017).
@@ -42,6 +45,7 @@ function withDelivery(r: MessageRow, d: deliveryV1.Delivery | undefined): Messag
     conversation_id: r.conversation_id,
     seq: Number(r.seq),
     sender_id: r.sender_id,
+    origin: r.origin,
     payload: r.payload,
     status: d?.status ?? 'ACCEPTED',
     created_at: r.created_at.toISOString(),

@@ -3,7 +3,9 @@ import { status } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
+import { EXTERNAL_CHANNELS, type ExternalChannel } from '@chat4all/contracts';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { InboundIngestService, NoInboundMembersError } from './inbound-ingest.service';
 
 export const HISTORY_PAGE_MAX = 500;
 
@@ -17,6 +19,7 @@ export class MessagingGrpcController {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly inbound: InboundIngestService,
   ) {}
 
   /**
@@ -69,5 +72,27 @@ export class MessagingGrpcController {
       req.userId,
     ]);
     return { isMember: rows.length > 0 };
+  }
+
+  @GrpcMethod(messagingV1.MESSAGING_SERVICE_NAME, 'IngestInboundMessage')
+  async ingestInboundMessage(req: messagingV1.IngestInboundMessageRequest): Promise<messagingV1.IngestInboundMessageResponse> {
+    const invalid = (what: string) => new RpcException({ code: status.INVALID_ARGUMENT, message: what });
+    if (!(EXTERNAL_CHANNELS as readonly string[]).includes(req.channel)) throw invalid(`unknown channel '${req.channel}'`);
+    if (!req.externalContact || req.externalContact.length > 200) throw invalid('external_contact must be 1-200 characters');
+    if (!req.providerMessageId || req.providerMessageId.length > 200) throw invalid('provider_message_id must be 1-200 characters');
+    if (Number.isNaN(Date.parse(req.receivedAt))) throw invalid('received_at must be an ISO 8601 time');
+    try {
+      const r = await this.inbound.ingest({
+        channel: req.channel as ExternalChannel,
+        externalContact: req.externalContact,
+        providerMessageId: req.providerMessageId,
+        text: req.text,
+        receivedAt: req.receivedAt,
+      });
+      return { messageId: r.messageId, conversationId: r.conversationId, seq: String(r.seq), created: r.created, conversationCreated: r.conversationCreated };
+    } catch (error) {
+      if (error instanceof NoInboundMembersError) throw new RpcException({ code: status.FAILED_PRECONDITION, message: error.message });
+      throw error;
+    }
   }
 }

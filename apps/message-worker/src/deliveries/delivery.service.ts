@@ -4,6 +4,7 @@ import {
   EventTypes,
   messageCreatedSchema,
   messageStatusSchema,
+  nameUuid,
   outboundTopic,
   statusesBefore,
   type ConversationFrame,
@@ -13,7 +14,6 @@ import {
 } from '@chat4all/contracts';
 import { EventPublisher } from '@chat4all/kafka';
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { WORKER_CONFIG, type MessageWorkerConfig } from '../config';
 import { acceptToProcessed, statusIgnored } from '../pipeline/worker-metrics';
@@ -34,10 +34,7 @@ export interface DeliveryView {
 export class RetryableError extends Error {}
 
 /** Stable id of the outbound event of a message, so a re-sent copy is recognisably the same event. */
-export function outboundEventId(messageId: string): string {
-  const h = createHash('sha256').update(`outbound:${messageId}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+export const outboundEventId = (messageId: string): string => nameUuid(`outbound:${messageId}`);
 
 // The effects of the message pipeline, each in one transaction with its inbox row, so an event
 // delivered twice (the relay and Kafka are at-least-once) takes effect once (ARCHITECTURE §2).
@@ -54,13 +51,14 @@ export class DeliveryService {
   messageCreated(envelope: EventEnvelope): Promise<Effect> {
     const m = messageCreatedSchema.parse(envelope.payload);
     return this.once(envelope, async (tx) => {
-      const internal = m.channel === 'internal';
+      // Internal conversations and contacts' own messages have no provider in between.
+      const internal = m.channel === 'internal' || m.origin === 'contact';
       // Another member may already have read past it (conversations.read is its own topic).
       const readAlready = await tx.query<unknown[]>(
         `SELECT 1 FROM message_worker.read_horizons WHERE conversation_id = $1 AND user_id <> $2 AND read_seq >= $3 LIMIT 1`,
         [m.conversation_id, m.sender_id, m.seq],
       );
-      // Internal conversations have no provider in between: processed means sent to the members.
+      // Without a provider in between, processed means sent to the members.
       const reached = ['ACCEPTED', ...(internal ? ['SENT'] : []), ...(readAlready.length > 0 ? ['READ'] : [])];
       await tx.query(
         `INSERT INTO message_worker.deliveries (message_id, conversation_id, seq, sender_id, channel, status, accepted_at)
@@ -146,11 +144,16 @@ export class DeliveryService {
     });
   }
 
+  /**
+   * Status and history of messages. History is in the order the statuses were reached, which is
+   * their forward order (status never moves back); `at` is the time each one says it happened,
+   * the provider's clock for receipts, so two steps may carry times out of order.
+   */
   async deliveries(messageIds: readonly string[]): Promise<DeliveryView[]> {
     if (messageIds.length === 0) return [];
     const rows = await this.dataSource.query<{ message_id: string; status: string; failure_reason: string | null; history: { status: string; at: string }[] }[]>(
       `SELECT d.message_id, d.status, d.failure_reason,
-              (SELECT json_agg(json_build_object('status', h.status, 'at', h.occurred_at) ORDER BY h.occurred_at, array_position(ARRAY['ACCEPTED','SENT','DELIVERED','READ','FAILED'], h.status))
+              (SELECT json_agg(json_build_object('status', h.status, 'at', h.occurred_at) ORDER BY array_position(ARRAY['ACCEPTED','SENT','DELIVERED','READ','FAILED'], h.status))
                  FROM message_worker.delivery_status_history h WHERE h.message_id = d.message_id) AS history
          FROM message_worker.deliveries d WHERE d.message_id = ANY($1::uuid[])`,
       [messageIds],
@@ -164,7 +167,7 @@ export class DeliveryService {
   }
 
   private async route(m: MessageCreated): Promise<void> {
-    if (m.channel === 'internal' || m.external_contact === null) return;
+    if (m.channel === 'internal' || m.external_contact === null || m.origin === 'contact') return;
     const outbound: OutboundMessage = { ...m, channel: m.channel, external_contact: m.external_contact };
     await this.publisher.publish([
       {

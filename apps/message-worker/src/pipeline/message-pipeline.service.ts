@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { WORKER_CONFIG, type MessageWorkerConfig } from '../config';
 import { DeadLetterService, failedRecordOf, stringHeaders } from '../dead-letters/dead-letter.service';
 import { DeliveryService, type Effect } from '../deliveries/delivery.service';
+import { InboundService, PermanentInboundError } from '../inbound/inbound.service';
 import { eventsHandled, retries } from './worker-metrics';
 
 const INBOX_PRUNE_INTERVAL_MS = 3_600_000;
@@ -29,6 +30,7 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(KAFKA) kafka: Kafka,
     private readonly dataSource: DataSource,
     private readonly deliveries: DeliveryService,
+    private readonly inbound: InboundService,
     private readonly deadLetters: DeadLetterService,
     @Inject(WORKER_CONFIG) private readonly config: MessageWorkerConfig['worker'],
   ) {
@@ -36,6 +38,7 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
       [Topics.messagesCreated]: (e) => this.deliveries.messageCreated(e.envelope),
       [Topics.messagesStatus]: (e) => this.deliveries.messageStatus(e.envelope),
       [Topics.conversationsRead]: (e) => this.deliveries.conversationRead(e.envelope),
+      [Topics.messagesInbound]: (e) => this.inbound.messageInbound(e.envelope),
     };
     this.consumer = new EventConsumer(kafka, {
       groupId: config.consumerGroup,
@@ -68,7 +71,7 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
       } catch (error) {
         const reason = error instanceof ZodError ? `invalid payload: ${z.prettifyError(error)}` : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         // A payload that breaks the contract fails the same way every time: no point retrying it.
-        const permanent = error instanceof ZodError;
+        const permanent = error instanceof ZodError || error instanceof PermanentInboundError;
         if (permanent || attempt > pauses.length || this.stopping) {
           if (this.stopping) throw error; // not committed: the next owner of the partition retries it
           await this.deadLetters.deadLetter(failedRecordOf(event), reason, attempt);

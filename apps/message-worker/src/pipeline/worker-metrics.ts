@@ -34,3 +34,10 @@ export const acceptToProcessed = new Histogram({
   buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   registers: [register],
 });
+
+export const inboundIngested = new Counter({
+  name: 'worker_inbound_messages_total',
+  help: "Contacts' inbound messages handed to gateway, by channel and outcome (created, duplicate: a redelivered webhook)",
+  labelNames: ['channel', 'outcome'],
+  registers: [register],
+});

@@ -1,0 +1,46 @@
+import { Counter, Gauge, Histogram, register } from 'prom-client';
+
+export const BREAKER_STATE = { closed: 0, half_open: 1, open: 2 } as const;
+
+export const breakerState = new Gauge({
+  name: 'connectors_circuit_state',
+  help: 'Circuit breaker per provider: 0 closed, 1 half-open (one trial send), 2 open (sends wait)',
+  labelNames: ['channel'],
+  registers: [register],
+});
+
+export const breakerTransitions = new Counter({
+  name: 'connectors_circuit_transitions_total',
+  help: 'Circuit breaker state changes per provider',
+  labelNames: ['channel', 'to'],
+  registers: [register],
+});
+
+export const sends = new Counter({
+  name: 'connectors_sends_total',
+  help: 'Send attempts per provider by outcome (sent, failed: permanent, retryable_error, duplicate: already sent)',
+  labelNames: ['channel', 'outcome'],
+  registers: [register],
+});
+
+export const sendDuration = new Histogram({
+  name: 'connectors_send_duration_seconds',
+  help: "Time the provider's send API took to answer",
+  labelNames: ['channel'],
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [register],
+});
+
+export const webhooks = new Counter({
+  name: 'connectors_webhooks_total',
+  help: 'Webhook requests per channel by outcome (accepted, bad_signature, bad_payload, unavailable)',
+  labelNames: ['channel', 'outcome'],
+  registers: [register],
+});
+
+export const receiptsUnmatched = new Counter({
+  name: 'connectors_receipts_unmatched_total',
+  help: 'Provider receipts naming a message id this platform did not send (ignored)',
+  labelNames: ['channel'],
+  registers: [register],
+});

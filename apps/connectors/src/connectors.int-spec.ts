@@ -1,0 +1,246 @@
+import { EXTERNAL_CHANNELS, type ExternalChannel } from '@chat4all/contracts';
+import { freePort, REPO_ROOT, stackVariables, startApp, waitFor, type RunningApp } from '@chat4all/testing';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadChannelModules, type ChannelSimulator } from './channels';
+import { hubSignature256 } from './channels/webhook-signature';
+
+interface Caller {
+  userId: string;
+  token: string;
+}
+interface MessageView {
+  status: string;
+  failure_reason?: string;
+  status_history: { status: string; at: string }[];
+}
+
+const PROGRESS: Record<string, number> = { ACCEPTED: 0, SENT: 1, DELIVERED: 2, READ: 3 };
+let contacts = 0;
+const contact = () => `1555${String(2_000_000 + Math.floor(Math.random() * 7_000_000) + ++contacts)}`;
+
+// Issue 5 through the running system: gateway → outbox → relay → Kafka → worker → connectors →
+// simulated provider (in this process, with its real API and webhook shapes) → receipts and inbound
+// messages back through POST /webhooks/{channel} → Kafka → worker (and gateway for inbound).
+describe('connectors: four simulated providers end to end', () => {
+  const modules = loadChannelModules();
+  const simulators = new Map<ExternalChannel, ChannelSimulator>();
+  const apps: RunningApp[] = [];
+  let gateway: RunningApp;
+  let connectors: RunningApp;
+  let worker: RunningApp;
+  let agent: Caller, colleague: Caller;
+
+  const admin = (...args: string[]) =>
+    JSON.parse(execFileSync(process.execPath, [join(REPO_ROOT, 'dist/apps/auth/src/cli/admin.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...stackVariables() } }).toString()) as Record<
+      string,
+      string
+    >;
+  const newUser = () => admin('create-user', `agent-${randomUUID()}`);
+  async function login(user: Record<string, string>): Promise<Caller> {
+    const client = admin('create-client', user.name, '--scopes', 'read,write');
+    const res = await fetch(`${gateway.url}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }),
+    });
+    return { userId: user.user_id, token: ((await res.json()) as { access_token: string }).access_token };
+  }
+  const call = async <T>(who: Caller, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${who.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  async function externalConversation(channel: ExternalChannel, externalContact: string): Promise<string> {
+    const res = await call<{ id: string }>(agent, 'POST', '/v1/conversations', { type: 'private', member_ids: [colleague.userId], channel, external_contact: externalContact });
+    expect(res.status).toBe(201);
+    return res.body.id;
+  }
+  async function send(conversationId: string, text: string): Promise<string> {
+    const messageId = randomUUID();
+    const res = await call(agent, 'POST', '/v1/messages', { message_id: messageId, conversation_id: conversationId, payload: { type: 'text', text } });
+    expect(res.status).toBe(202);
+    return messageId;
+  }
+  const message = async (id: string) => (await call<MessageView>(agent, 'GET', `/v1/messages/${id}`)).body;
+  const finalStatus = (channel: ExternalChannel) => {
+    const receipts = modules.find((m) => m.channel === channel)!.capabilities.receipts.filter((s) => s !== 'FAILED');
+    return receipts.at(-1) ?? 'SENT';
+  };
+  async function metric(name: string, labels: string): Promise<number> {
+    const text = await (await fetch(`${connectors.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+    return line ? Number(line.split(' ').at(-1)) : 0;
+  }
+  async function workerMetric(name: string, labels: string): Promise<number> {
+    const text = await (await fetch(`${worker.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+    return line ? Number(line.split(' ').at(-1)) : 0;
+  }
+  /** Posts a webhook body as the provider would, signed with `secret`. */
+  function postWebhook(channel: ExternalChannel, body: string, secret: string): Promise<Response> {
+    const auth = modules.find((m) => m.channel === channel)!.capabilities.webhookAuthentication;
+    const headers = auth === 'body-hmac' ? { 'x-hub-signature-256': hubSignature256(secret, body) } : { 'x-telegram-bot-api-secret-token': secret };
+    return fetch(`${connectors.url}/webhooks/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  }
+
+  beforeAll(async () => {
+    const auth = await startApp('auth');
+    apps.push(auth);
+    const agentUser = newUser();
+    const connectorsPort = await freePort();
+    const channelEnv: Record<string, string> = {};
+    for (const module of modules) {
+      const simulator = module.createSimulator({
+        seed: 7,
+        latency: { kind: 'uniform', minMs: 5, maxMs: 30 },
+        transientFailureRate: 0,
+        webhook: { url: `http://127.0.0.1:${connectorsPort}/webhooks/${module.channel}`, receiptDelay: { kind: 'uniform', minMs: 10, maxMs: 60 }, duplicateRate: 0.7, reorderRate: 0.5, maxAttempts: 20, retryDelayMs: 250 },
+      });
+      await simulator.start();
+      simulators.set(module.channel, simulator);
+      const c = simulator.connectorConfig();
+      const prefix = module.channel.toUpperCase();
+      Object.assign(channelEnv, {
+        [`${prefix}_API_URL`]: c.baseUrl,
+        [`${prefix}_ACCESS_TOKEN`]: c.accessToken,
+        [`${prefix}_WEBHOOK_SECRET`]: c.webhookSecret,
+        ...(c.accountId ? { [`${prefix}_ACCOUNT_ID`]: c.accountId } : {}),
+      });
+    }
+    // gateway reads delivery state from the worker; the worker writes inbound messages through gateway.
+    const [gatewayGrpc, workerGrpc] = [await freePort(), await freePort()];
+    let relay: RunningApp;
+    [relay, worker] = await Promise.all([
+      startApp('outbox-relay'),
+      startApp('message-worker', { env: { GRPC_PORT: String(workerGrpc), MESSAGING_GRPC_URL: `127.0.0.1:${gatewayGrpc}` } }),
+    ]);
+    apps.push(relay, worker);
+    gateway = await startApp('gateway', {
+      env: {
+        GRPC_PORT: String(gatewayGrpc),
+        AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
+        DELIVERY_GRPC_URL: `127.0.0.1:${workerGrpc}`,
+        RATE_LIMIT_WRITE_PER_MINUTE: '100000',
+        INBOUND_MEMBER_IDS: agentUser.user_id,
+      },
+    });
+    apps.push(gateway);
+    connectors = await startApp('connectors', {
+      env: {
+        HTTP_PORT: String(connectorsPort),
+        ...channelEnv,
+        CONNECTOR_RETRY_BASE_MS: '100',
+        CONNECTOR_RETRY_MAX_MS: '1000',
+        CONNECTOR_BREAKER_MIN_REQUESTS: '3',
+        CONNECTOR_BREAKER_OPEN_MS: '1000',
+      },
+    });
+    apps.push(connectors);
+    agent = await login(agentUser);
+    colleague = await login(newUser());
+  }, 120_000);
+
+  afterAll(async () => {
+    mkdirSync(join(REPO_ROOT, '.stack/logs/tests'), { recursive: true });
+    for (const a of apps) writeFileSync(join(REPO_ROOT, `.stack/logs/tests/connectors-${a.name}-${a.httpPort}.log`), a.output());
+    await Promise.all(apps.map((a) => a.stop('SIGKILL')));
+    await Promise.all([...simulators.values()].map((s) => s.stop()));
+  }, 60_000);
+
+  describe.each(EXTERNAL_CHANNELS.map((c) => [c]))('%s', (channel) => {
+    const simulator = () => simulators.get(channel)!;
+
+    it('sends in seq order; receipts, duplicated and out of order, only move the status forward', async () => {
+      const to = contact();
+      const conversationId = await externalConversation(channel, to);
+      const ids: string[] = [];
+      for (let i = 1; i <= 5; i++) ids.push(await send(conversationId, `${channel} message ${i}`));
+      const expected = finalStatus(channel);
+      const views = await waitFor(
+        async () => {
+          const all = await Promise.all(ids.map(message));
+          return all.every((v) => v.status === expected) && all;
+        },
+        { timeoutMs: 30_000, description: `all 5 ${channel} messages ${expected}` },
+      );
+      if (channel !== 'telegram') {
+        // The simulator did duplicate and reorder receipts (duplicateRate 0.7, reorderRate 0.5).
+        await simulator().webhooksSettled();
+        const receipts = simulator().webhookDeliveries.filter((d) => d.body.includes(to));
+        expect(receipts.length).toBeGreaterThan(new Set(receipts.map((d) => d.body)).size);
+      }
+      const arrived = simulator().accepted.filter((a) => a.recipient === to);
+      expect(arrived.map((a) => a.text)).toEqual([1, 2, 3, 4, 5].map((i) => `${channel} message ${i}`));
+      for (const v of views) {
+        // Each status once, in forward order: a late or repeated receipt never moved it back.
+        const steps = v.status_history.map((h) => PROGRESS[h.status]);
+        expect(steps).toEqual([...new Set(steps)].sort((a, b) => a - b));
+        expect(v.status_history.at(-1)?.status).toBe(expected);
+      }
+    });
+
+    it('one inbound webhook delivered three times makes one message; a bad signature is 401', async () => {
+      const from = contact();
+      await simulator().emitInboundMessage({ from, text: `hello from ${channel}` });
+      const delivery = simulator().webhookDeliveries.find((d) => d.body.includes(from) && d.body.includes(`hello from ${channel}`));
+      expect(delivery?.status).toBe(200);
+      const secret = simulator().connectorConfig().webhookSecret;
+      const duplicatesBefore = await workerMetric('worker_inbound_messages_total', `channel="${channel}",outcome="duplicate"`);
+      for (let i = 0; i < 2; i++) expect((await postWebhook(channel, delivery!.body, secret)).status).toBe(200);
+
+      const conversation = await waitFor(
+        async () => {
+          const list = await call<{ conversations: { id: string; external_contact: string }[] }>(agent, 'GET', '/v1/conversations?limit=100');
+          return list.body.conversations.find((c) => c.external_contact === from);
+        },
+        { timeoutMs: 20_000, description: `conversation for ${channel} contact ${from}` },
+      );
+      // The two redeliveries went through the whole pipeline (Kafka, worker, gateway) and were recognised.
+      await waitFor(async () => (await workerMetric('worker_inbound_messages_total', `channel="${channel}",outcome="duplicate"`)) >= duplicatesBefore + 2, {
+        timeoutMs: 20_000,
+        description: 'both redeliveries seen as duplicates',
+      });
+      const timeline = await call<{ messages: { origin: string; payload: { text: string } }[] }>(agent, 'GET', `/v1/conversations/${conversation.id}/messages`);
+      expect(timeline.body.messages.map((m) => [m.origin, m.payload.text])).toEqual([['contact', `hello from ${channel}`]]);
+
+      const forged = await postWebhook(channel, delivery!.body, 'not-the-secret');
+      expect(forged.status).toBe(401);
+      expect(forged.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await forged.json()) as { type: string }).type).toContain('invalid-webhook-signature');
+    });
+
+    it('a provider outage opens the breaker; messages wait, then each is delivered once after it closes', async () => {
+      const to = contact();
+      const conversationId = await externalConversation(channel, to);
+      simulator().setOutage(true);
+      const ids: string[] = [];
+      for (let i = 1; i <= 4; i++) ids.push(await send(conversationId, `during outage ${i}`));
+      await waitFor(async () => (await metric('connectors_circuit_state', `channel="${channel}"`)) === 2, { timeoutMs: 30_000, description: `${channel} breaker open` });
+      expect((await Promise.all(ids.map(message))).map((v) => v.status)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
+      simulator().setOutage(false);
+      await waitFor(async () => (await Promise.all(ids.map(message))).every((v) => PROGRESS[v.status] >= PROGRESS.SENT), {
+        timeoutMs: 30_000,
+        description: `${channel} messages sent after the outage`,
+      });
+      expect(await metric('connectors_circuit_state', `channel="${channel}"`)).toBe(0);
+      expect(simulator().accepted.filter((a) => a.recipient === to).map((a) => a.text)).toEqual([1, 2, 3, 4].map((i) => `during outage ${i}`));
+    });
+
+    it('a permanent error leaves the message FAILED with its reason', async () => {
+      const conversationId = await externalConversation(channel, 'invalid-recipient-1');
+      const id = await send(conversationId, 'to nobody');
+      const view = await waitFor(async () => {
+        const v = await message(id);
+        return v.status === 'FAILED' && v;
+      }, { timeoutMs: 20_000, description: `${channel} message FAILED` });
+      expect(view.failure_reason).toMatch(/^[a-z-]+: .+/);
+      expect(view.status_history.map((h) => h.status)).toEqual(['ACCEPTED', 'FAILED']);
+    });
+  });
+});

@@ -1,0 +1,13 @@
+import { AuditEvent } from '@chat4all/audit';
+import type { DataSourceSpec } from '@chat4all/database';
+import { SentMessage } from '../outbound/sent-message.entity';
+import { CreateSentMessages1764040800000 } from './migrations/1764040800000-create-sent-messages';
+
+export const CONNECTORS_SCHEMA = 'connectors';
+
+export const connectorsDataSourceSpec: DataSourceSpec = {
+  schema: CONNECTORS_SCHEMA,
+  applicationName: 'connectors',
+  entities: [SentMessage, AuditEvent],
+  migrations: [CreateSentMessages1764040800000],
+};

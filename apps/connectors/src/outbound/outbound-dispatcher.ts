@@ -1,0 +1,176 @@
+import { createEnvelope, EventTypes, nameUuid, outboundMessageSchema, outboundTopic, Topics, type MessageStatusEvent, type OutboundMessage } from '@chat4all/contracts';
+import { EventConsumer, EventPublisher, KAFKA, type ConsumedEvent } from '@chat4all/kafka';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { RetryableSendError, Channels, type ChannelRuntime } from '../channel-runtime';
+import type { SendFailure } from '../channels';
+import { CONNECTORS_CONFIG, type ConnectorSettings } from '../config';
+import { sends } from '../connector-metrics';
+
+/** The event id of a status we publish: the same status of the same message is the same event (the worker's inbox drops repeats). */
+export const statusEventId = (messageId: string, status: string): string => nameUuid(`status:${messageId}:${status}`);
+
+class Stopping extends Error {}
+
+const HEARTBEAT_EVERY_MS = 2_000;
+const OPEN_BREAKER_POLL_MS = 250;
+const PRUNE_INTERVAL_MS = 3_600_000;
+
+// Consumes messages.outbound.<channel> and sends each message to its provider, one at a time per
+// partition, so a conversation's messages reach the provider in seq order (the key is the
+// conversation id). A retryable failure is retried (exponential backoff, or the provider's
+// Retry-After when longer) and holds the partition: later messages of the conversation must not
+// overtake it. While a provider's breaker is open nothing is sent to it and its messages wait; the
+// consumer keeps heartbeating so the group does not evict it. A permanent failure is final: the
+// message becomes FAILED with the provider's reason. Each outcome is stored once (sent_messages)
+// before its status is published, so a redelivered event is never sent twice.
+@Injectable()
+export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboundDispatcher.name);
+  private readonly consumer: EventConsumer;
+  private stopping = false;
+  private pruneTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    private readonly channels: Channels,
+    private readonly publisher: EventPublisher,
+    private readonly dataSource: DataSource,
+    @Inject(CONNECTORS_CONFIG) private readonly settings: ConnectorSettings,
+  ) {
+    this.consumer = new EventConsumer(kafka, {
+      groupId: settings.consumerGroup,
+      topics: channels.list().map((c) => outboundTopic(c.channel)),
+      fromBeginning: true,
+      partitionsConsumedConcurrently: settings.partitionConcurrency,
+      handle: (e) => this.handle(e),
+      onInvalid: (m, topic, partition, reason) => this.deadLetter(m, topic, partition, reason),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.channels.list().length > 0) await this.consumer.start();
+    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS).unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.pruneTimer);
+    await this.consumer.stop();
+  }
+
+  private async handle(event: ConsumedEvent): Promise<void> {
+    const parsed = outboundMessageSchema.safeParse(event.envelope.payload);
+    const runtime = parsed.success ? this.channels.get(parsed.data.channel) : undefined;
+    if (!parsed.success || !runtime) {
+      const reason = parsed.success ? `channel ${parsed.data.channel} is not served here` : `invalid outbound payload: ${parsed.error.message}`;
+      await this.publisher.publishRaw(Topics.deadLetters, [{ key: event.key, value: event.value, headers: { 'dlq-reason': reason, 'dlq-source-topic': event.topic } }]);
+      return;
+    }
+    const message = parsed.data;
+    const [done] = await this.dataSource.query<{ outcome: 'sent' | 'failed'; provider_message_id: string | null; failure_reason: string | null }[]>(
+      `SELECT outcome, provider_message_id, failure_reason FROM connectors.sent_messages WHERE message_id = $1`,
+      [message.message_id],
+    );
+    if (done) {
+      // Sent (or refused) before, and its status perhaps not published (a crash in between): publish again, same event id.
+      sends.inc({ channel: message.channel, outcome: 'duplicate' });
+      await this.publishStatus(message, done.outcome === 'sent' ? 'SENT' : 'FAILED', done.provider_message_id, done.failure_reason);
+      return;
+    }
+    await this.send(runtime, message, event);
+  }
+
+  private async send(runtime: ChannelRuntime, message: OutboundMessage, event: ConsumedEvent): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.stopping) throw new Stopping('shutting down: not committed, the next owner of the partition sends it');
+      let failure: SendFailure;
+      try {
+        const result = await runtime.breaker.fire(message);
+        if (result.ok) {
+          await this.record(message, 'sent', result.providerMessageId, null, attempt);
+          sends.inc({ channel: message.channel, outcome: 'sent' });
+          await this.publishStatus(message, 'SENT', result.providerMessageId, null);
+          return;
+        }
+        // Permanent: the provider will never take this message (invalid recipient, too long...).
+        const reason = `${result.code}: ${result.reason}`;
+        await this.record(message, 'failed', null, reason, attempt);
+        sends.inc({ channel: message.channel, outcome: 'failed' });
+        this.logger.warn({ message_id: message.message_id, channel: message.channel, reason, message: 'send failed for good' });
+        await this.publishStatus(message, 'FAILED', null, reason);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code === 'EOPENBREAKER') {
+          // The provider is down: wait for the breaker's trial send rather than fail the message.
+          attempt--;
+          await this.wait(OPEN_BREAKER_POLL_MS, event);
+          continue;
+        }
+        if (!(error instanceof RetryableSendError)) throw error;
+        failure = error.failure;
+      }
+      sends.inc({ channel: message.channel, outcome: 'retryable_error' });
+      const backoff = Math.min(this.settings.retry.maxMs, this.settings.retry.baseMs * 2 ** Math.min(attempt - 1, 20));
+      const delay = Math.max(backoff * (0.5 + Math.random() / 2), failure.retryAfterMs ?? 0);
+      this.logger.warn({ message_id: message.message_id, channel: message.channel, attempt, code: failure.code, reason: failure.reason, retry_in_ms: Math.round(delay), message: 'send failed; retrying' });
+      await this.wait(delay, event);
+    }
+  }
+
+  /** Sleeps, heartbeating to the group; ends early (throwing) when the app stops. */
+  private async wait(ms: number, event: ConsumedEvent): Promise<void> {
+    const until = Date.now() + ms;
+    let lastBeat = Date.now();
+    while (Date.now() < until) {
+      if (this.stopping) throw new Stopping('shutting down');
+      await sleep(Math.min(OPEN_BREAKER_POLL_MS, until - Date.now()));
+      if (Date.now() - lastBeat >= HEARTBEAT_EVERY_MS) {
+        await event.heartbeat();
+        lastBeat = Date.now();
+      }
+    }
+  }
+
+  private async record(message: OutboundMessage, outcome: 'sent' | 'failed', providerMessageId: string | null, reason: string | null, attempts: number): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO connectors.sent_messages (message_id, channel, conversation_id, external_contact, outcome, provider_message_id, failure_reason, attempts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (message_id) DO NOTHING`,
+      [message.message_id, message.channel, message.conversation_id, message.external_contact, outcome, providerMessageId, reason, attempts],
+    );
+  }
+
+  private async publishStatus(message: OutboundMessage, status: 'SENT' | 'FAILED', providerMessageId: string | null, reason: string | null): Promise<void> {
+    const payload: MessageStatusEvent = {
+      message_id: message.message_id,
+      conversation_id: message.conversation_id,
+      status,
+      ...(reason ? { reason: reason.slice(0, 1000) } : {}),
+      ...(providerMessageId ? { provider_message_id: providerMessageId } : {}),
+      at: new Date().toISOString(),
+    };
+    await this.publisher.publish([
+      {
+        topic: Topics.messagesStatus,
+        key: message.conversation_id,
+        envelope: createEnvelope(EventTypes.messageStatus, message.conversation_id, payload, { eventId: statusEventId(message.message_id, status) }),
+      },
+    ]);
+  }
+
+  /** Forgets sends older than CONNECTOR_SENT_RETENTION_DAYS (Kafka keeps outbound records 7 days). */
+  private async prune(): Promise<void> {
+    try {
+      await this.dataSource.query(`DELETE FROM connectors.sent_messages WHERE finished_at < now() - make_interval(days => $1)`, [this.settings.sentRetentionDays]);
+    } catch (error) {
+      this.logger.warn({ err: error, message: 'sent_messages prune failed' });
+    }
+  }
+
+  private async deadLetter(m: KafkaMessage, topic: string, partition: number, reason: string): Promise<void> {
+    this.logger.error({ topic, partition, offset: m.offset, reason, message: 'outbound record is not an event: dead-lettered' });
+    await this.publisher.publishRaw(Topics.deadLetters, [{ key: m.key?.toString() ?? null, value: m.value?.toString() ?? '', headers: { 'dlq-reason': reason, 'dlq-source-topic': topic } }]);
+  }
+}

@@ -1,0 +1,36 @@
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+// What the connector did with each outbound message, written once its provider answered for good:
+// a redelivered outbound event finds its row and is not sent twice, and a receipt naming the
+// provider's id finds our message (connectors own provider message ids, ARCHITECTURE §1).
+@Entity({ name: 'sent_messages' })
+@Check('CHK_sent_messages_outcome', `"outcome" IN ('sent', 'failed')`)
+@Index('UQ_sent_messages_provider_message', ['channel', 'providerMessageId'], { unique: true, where: '"provider_message_id" IS NOT NULL' })
+export class SentMessage {
+  @PrimaryColumn({ name: 'message_id', type: 'uuid' })
+  messageId!: string;
+
+  @Column({ type: 'text' })
+  channel!: string;
+
+  @Column({ name: 'conversation_id', type: 'uuid' })
+  conversationId!: string;
+
+  @Column({ name: 'external_contact', type: 'text' })
+  externalContact!: string;
+
+  @Column({ type: 'text' })
+  outcome!: 'sent' | 'failed';
+
+  @Column({ name: 'provider_message_id', type: 'text', nullable: true })
+  providerMessageId!: string | null;
+
+  @Column({ name: 'failure_reason', type: 'text', nullable: true })
+  failureReason!: string | null;
+
+  @Column({ type: 'integer' })
+  attempts!: number;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', default: () => 'now()' })
+  finishedAt!: Date;
+}
