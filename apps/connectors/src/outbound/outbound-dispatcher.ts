@@ -90,14 +90,15 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
       try {
         const result = await runtime.breaker.fire(message);
         if (result.ok) {
-          await this.record(message, 'sent', result.providerMessageId, null, attempt);
+          // The provider has it now: storing that must not fail the record (a redelivery would send it again).
+          await this.persist(event, () => this.record(message, 'sent', result.providerMessageId, null, attempt));
           sends.inc({ channel: message.channel, outcome: 'sent' });
           await this.publishStatus(message, 'SENT', result.providerMessageId, null);
           return;
         }
         // Permanent: the provider will never take this message (invalid recipient, too long...).
         const reason = `${result.code}: ${result.reason}`;
-        await this.record(message, 'failed', null, reason, attempt);
+        await this.persist(event, () => this.record(message, 'failed', null, reason, attempt));
         sends.inc({ channel: message.channel, outcome: 'failed' });
         this.logger.warn({ message_id: message.message_id, channel: message.channel, reason, message: 'send failed for good' });
         await this.publishStatus(message, 'FAILED', null, reason);
@@ -117,6 +118,19 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
       const delay = Math.max(backoff * (0.5 + Math.random() / 2), failure.retryAfterMs ?? 0);
       this.logger.warn({ message_id: message.message_id, channel: message.channel, attempt, code: failure.code, reason: failure.reason, retry_in_ms: Math.round(delay), message: 'send failed; retrying' });
       await this.wait(delay, event);
+    }
+  }
+
+  /** Retries a database write until it lands (PostgreSQL restarting), heartbeating meanwhile. */
+  private async persist(event: ConsumedEvent, write: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (this.stopping) throw error;
+        this.logger.error({ err: error, attempt, message: 'could not store a send outcome; retrying' });
+        await this.wait(Math.min(this.settings.retry.maxMs, this.settings.retry.baseMs * 2 ** Math.min(attempt - 1, 20)), event);
+      }
     }
   }
 
