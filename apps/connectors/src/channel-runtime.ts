@@ -19,6 +19,8 @@ export interface ChannelRuntime {
   connector: ChannelConnector;
   /** Resolves with a success or a permanent failure; rejects with RetryableSendError, or EOPENBREAKER while open. */
   breaker: CircuitBreaker<[OutboundMessage], SendResult>;
+  /** Meta's webhook subscription handshake token (<CHANNEL>_VERIFY_TOKEN), if configured. */
+  verifyToken?: string;
   /** Set when the platform is simulated in this process (CONNECTORS_SIMULATE). */
   simulator?: ChannelSimulator;
 }
@@ -56,7 +58,7 @@ export class Channels implements OnModuleDestroy {
         Channels.logger.log({ channel: s.channel, api: config.baseUrl, message: 'simulated platform running in this process' });
       }
       const connector = module.createConnector(config);
-      runtimes.set(s.channel, { channel: s.channel, module, connector, breaker: Channels.breaker(s.channel, connector, settings), simulator });
+      runtimes.set(s.channel, { channel: s.channel, module, connector, breaker: Channels.breaker(s.channel, connector, settings), verifyToken: s.verifyToken, simulator });
     }
     return new Channels(runtimes);
   }

@@ -15,7 +15,7 @@ import { EXTERNAL_CHANNELS, type ExternalChannel } from '@chat4all/contracts';
 import { z } from 'zod';
 
 /** `WHATSAPP_API_URL`, `TELEGRAM_ACCESS_TOKEN`...: one set of variables per channel folder. */
-const channelVar = (channel: ExternalChannel, name: 'API_URL' | 'ACCESS_TOKEN' | 'WEBHOOK_SECRET' | 'ACCOUNT_ID' | 'API_VERSION') => `${channel.toUpperCase()}_${name}`;
+const channelVar = (channel: ExternalChannel, name: 'API_URL' | 'ACCESS_TOKEN' | 'WEBHOOK_SECRET' | 'VERIFY_TOKEN' | 'ACCOUNT_ID' | 'API_VERSION') => `${channel.toUpperCase()}_${name}`;
 
 const channelEnv = Object.fromEntries(
   EXTERNAL_CHANNELS.flatMap((c) => [
@@ -25,6 +25,8 @@ const channelEnv = Object.fromEntries(
     [channelVar(c, 'ACCESS_TOKEN'), z.string().min(1).optional()],
     // Meta: the app secret (X-Hub-Signature-256); Telegram: setWebhook's secret_token.
     [channelVar(c, 'WEBHOOK_SECRET'), z.string().min(1).optional()],
+    // Meta: the token you type in the app dashboard; the subscription handshake (GET) must echo it.
+    [channelVar(c, 'VERIFY_TOKEN'), z.string().min(1).optional()],
     // WhatsApp: the phone number id; Messenger/Instagram: the Page or account id.
     [channelVar(c, 'ACCOUNT_ID'), z.string().min(1).optional()],
     [channelVar(c, 'API_VERSION'), z.string().regex(/^v\d+\.\d+$/, 'must look like v21.0').optional()],
@@ -88,6 +90,7 @@ export interface ChannelSettings {
   apiUrl?: string;
   accessToken?: string;
   webhookSecret?: string;
+  verifyToken?: string;
   accountId?: string;
   apiVersion?: string;
 }
@@ -106,6 +109,7 @@ export function loadConnectorsConfig(source?: EnvSource) {
           apiUrl: vars[channelVar(channel, 'API_URL')],
           accessToken: vars[channelVar(channel, 'ACCESS_TOKEN')],
           webhookSecret: vars[channelVar(channel, 'WEBHOOK_SECRET')],
+          verifyToken: vars[channelVar(channel, 'VERIFY_TOKEN')],
           accountId: vars[channelVar(channel, 'ACCOUNT_ID')],
           apiVersion: vars[channelVar(channel, 'API_VERSION')],
         }),

@@ -110,6 +110,7 @@ describe('connectors: four simulated providers end to end', () => {
         [`${prefix}_API_URL`]: c.baseUrl,
         [`${prefix}_ACCESS_TOKEN`]: c.accessToken,
         [`${prefix}_WEBHOOK_SECRET`]: c.webhookSecret,
+        [`${prefix}_VERIFY_TOKEN`]: `verify-${module.channel}`,
         ...(c.accountId ? { [`${prefix}_ACCOUNT_ID`]: c.accountId } : {}),
       });
     }
@@ -213,6 +214,18 @@ describe('connectors: four simulated providers end to end', () => {
       expect(forged.status).toBe(401);
       expect(forged.headers.get('content-type')).toContain('application/problem+json');
       expect(((await forged.json()) as { type: string }).type).toContain('invalid-webhook-signature');
+    });
+
+    it("answers the platform's webhook subscription handshake (Meta), or 404 where there is none (Telegram)", async () => {
+      const handshake = (token: string) =>
+        fetch(`${connectors.url}/webhooks/${channel}?${new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '1158201444' }).toString()}`);
+      if (channel === 'telegram') {
+        expect((await handshake('verify-telegram')).status).toBe(404);
+        return;
+      }
+      const ok = await handshake(`verify-${channel}`);
+      expect([ok.status, await ok.text()]).toEqual([200, '1158201444']);
+      expect((await handshake('wrong')).status).toBe(403);
     });
 
     it('a provider outage opens the breaker; messages wait, then each is delivered once after it closes', async () => {

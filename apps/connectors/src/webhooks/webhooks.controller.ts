@@ -10,13 +10,14 @@ import {
 } from '@chat4all/contracts';
 import { EventPublisher, type PublishRecord } from '@chat4all/kafka';
 import { ProblemException } from '@chat4all/platform';
-import { Controller, HttpCode, Inject, Logger, Param, Post, Req, type RawBodyRequest } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Logger, Param, Post, Query, Req, type RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Channels } from '../channel-runtime';
 import { WebhookPayloadError, type InboundEvent } from '../channels';
 import { CONNECTORS_CONFIG, type ConnectorSettings } from '../config';
 import { receiptsUnmatched, webhooks } from '../connector-metrics';
+import { sameSecret } from '../channels/webhook-signature';
 import { statusEventId } from '../outbound/outbound-dispatcher';
 
 // POST /webhooks/{channel}: the provider calls us (ARCHITECTURE §3a). The signature is checked over
@@ -35,6 +36,29 @@ export class WebhooksController {
     private readonly audit: AuditLog,
     @Inject(CONNECTORS_CONFIG) private readonly settings: ConnectorSettings,
   ) {}
+
+  /**
+   * Meta's subscription handshake: the dashboard calls GET with hub.mode=subscribe, the verify token
+   * you typed and a challenge, and expects the challenge back as the body. Telegram has none
+   * (setWebhook registers the URL), so only channels signing with X-Hub-Signature-256 answer it.
+   */
+  @Get(':channel')
+  @Header('content-type', 'text/plain; charset=utf-8')
+  async verifySubscription(@Param('channel') channel: string, @Query() query: Record<string, string | undefined>, @Req() request: FastifyRequest): Promise<string> {
+    const runtime = this.channels.get(channel);
+    if (!runtime || runtime.module.capabilities.webhookAuthentication !== 'body-hmac') {
+      throw new ProblemException('unknown-channel', 404, 'Unknown channel', `No subscription handshake for channel '${channel}' here.`);
+    }
+    const challenge = query['hub.challenge'];
+    if (query['hub.mode'] !== 'subscribe' || !challenge || challenge.length > 256) {
+      throw new ProblemException('invalid-request', 400, 'Invalid request', 'Expected hub.mode=subscribe, hub.verify_token and hub.challenge (at most 256 characters).');
+    }
+    if (!runtime.verifyToken || !sameSecret(query['hub.verify_token'] ?? '', runtime.verifyToken)) {
+      await this.audit.record({ type: 'webhook_verify_token_invalid', outcome: 'failure', remoteIp: request.ip, details: { channel } });
+      throw new ProblemException('invalid-verify-token', 403, 'Invalid verify token', `hub.verify_token does not match ${channel.toUpperCase()}_VERIFY_TOKEN.`);
+    }
+    return challenge;
+  }
 
   @Post(':channel')
   @HttpCode(200)
