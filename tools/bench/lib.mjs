@@ -17,8 +17,9 @@ export const freePort = () =>
   });
 
 export async function startApp(name, env = {}) {
-  const httpPort = await freePort();
-  const grpcPort = await freePort();
+  // Ports given in env win (a caller that must know the port before the app starts picks it).
+  const httpPort = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
+  const grpcPort = env.GRPC_PORT ? Number(env.GRPC_PORT) : await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist/apps', name, 'src/main.js')], {
     env: { ...process.env, LOG_LEVEL: 'warn', HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), ...env },
     // Fatal start-up lines (bad config) go to stderr; normal logs are silenced.

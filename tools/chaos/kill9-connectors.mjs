@@ -1,0 +1,121 @@
+// Chaos check (issue 5): messages to WhatsApp contacts under load while `kill -9` hits the
+// connectors app at random; it is restarted each time. Then counts at the simulated provider:
+//   lost             = accepted (202) but never received by the provider,
+//   duplicate sends  = received more than once (a kill between the provider's answer and our record
+//                      of it: the one window at-least-once delivery leaves, since the WhatsApp send
+//                      API takes no idempotency key),
+//   order violations = a conversation whose messages first reached the provider out of seq order.
+// Exits 1 when anything was lost or reordered. Env: CHAOS_SECONDS (40), CHAOS_CONCURRENCY (4),
+// CHAOS_KILL_EVERY_MS (5000), CHAOS_CONVERSATIONS (10).
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { api, freePort, newCaller, ROOT, startApp, startPipeline } from '../bench/lib.mjs';
+
+const require = createRequire(import.meta.url);
+const { Client } = require('pg');
+const { channelModule } = require(join(ROOT, 'dist/apps/connectors/src/channels/whatsapp/index.js'));
+
+const SECONDS = Number(process.env.CHAOS_SECONDS ?? 40);
+const CONCURRENCY = Number(process.env.CHAOS_CONCURRENCY ?? 4);
+const KILL_EVERY_MS = Number(process.env.CHAOS_KILL_EVERY_MS ?? 5000);
+const CONVERSATIONS = Number(process.env.CHAOS_CONVERSATIONS ?? 10);
+
+const port = await freePort();
+const simulator = channelModule.createSimulator({
+  latency: { kind: 'lognormal', medianMs: 60, sigma: 0.5, maxMs: 1000 },
+  transientFailureRate: 0.02,
+  webhook: { url: `http://127.0.0.1:${port}/webhooks/whatsapp`, maxAttempts: 30, retryDelayMs: 500 },
+});
+await simulator.start();
+const c = simulator.connectorConfig();
+const connectorsEnv = {
+  HTTP_PORT: String(port),
+  CONNECTOR_CHANNELS: 'whatsapp',
+  WHATSAPP_API_URL: c.baseUrl,
+  WHATSAPP_ACCESS_TOKEN: c.accessToken,
+  WHATSAPP_WEBHOOK_SECRET: c.webhookSecret,
+  WHATSAPP_ACCOUNT_ID: c.accountId,
+  CONNECTOR_RETRY_BASE_MS: '100',
+  CONNECTOR_RETRY_MAX_MS: '2000',
+};
+const platform = await startPipeline({ relays: 1, workers: 1 });
+let connectors = await startApp('connectors', connectorsEnv);
+const db = new Client({ connectionString: process.env.DATABASE_URL });
+await db.connect();
+
+try {
+  const [alice, bob] = await Promise.all([newCaller(platform.gateway.url, 'chaos-c-alice'), newCaller(platform.gateway.url, 'chaos-c-bob')]);
+  const conversations = [];
+  for (let i = 0; i < CONVERSATIONS; i++) {
+    const contact = `1555${String(3_000_000 + Math.floor(Math.random() * 6_000_000))}`;
+    const res = await api(platform.gateway.url, alice, 'POST', '/v1/conversations', { type: 'private', member_ids: [bob.userId], channel: 'whatsapp', external_contact: contact });
+    conversations.push({ id: res.body.id, contact });
+  }
+
+  const accepted = new Map(); // message id → { contact, seq }
+  let rejected = 0;
+  let kills = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  const load = Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, w) => {
+      for (let i = 0; Date.now() < deadline; i++) {
+        const conversation = conversations[(w + i * CONCURRENCY) % conversations.length];
+        const messageId = randomUUID();
+        const res = await api(platform.gateway.url, alice, 'POST', '/v1/messages', { message_id: messageId, conversation_id: conversation.id, payload: { type: 'text', text: messageId } });
+        if (res.status === 202) accepted.set(messageId, { contact: conversation.contact, seq: res.body.seq });
+        else rejected++;
+        await sleep(20);
+      }
+    }),
+  );
+  const chaos = (async () => {
+    while (Date.now() < deadline) {
+      await sleep(KILL_EVERY_MS * (0.5 + Math.random()));
+      if (Date.now() >= deadline) break;
+      connectors.child.kill('SIGKILL');
+      await connectors.exited;
+      kills++;
+      await sleep(300 + Math.random() * 700);
+      connectors = await startApp('connectors', connectorsEnv);
+      console.log(`kill -9 connectors → restarted as pid ${connectors.child.pid}`);
+    }
+  })();
+  await Promise.all([load, chaos]);
+
+  const ids = [...accepted.keys()];
+  const reached = async () =>
+    Number((await db.query(`SELECT count(*) AS n FROM connectors.sent_messages WHERE message_id = ANY($1::uuid[])`, [ids])).rows[0].n);
+  for (const drainDeadline = Date.now() + 180_000; (await reached()) < ids.length && Date.now() < drainDeadline; ) await sleep(1000);
+
+  const received = new Map();
+  for (const a of simulator.accepted) received.set(a.text, (received.get(a.text) ?? 0) + 1);
+  const lost = ids.filter((id) => !received.has(id)).length;
+  const duplicateSends = ids.reduce((n, id) => n + Math.max(0, (received.get(id) ?? 0) - 1), 0);
+  const firstSeqs = new Map();
+  const seen = new Set();
+  for (const a of simulator.accepted) {
+    const m = accepted.get(a.text);
+    if (!m || seen.has(a.text)) continue;
+    seen.add(a.text);
+    firstSeqs.set(m.contact, [...(firstSeqs.get(m.contact) ?? []), m.seq]);
+  }
+  const orderViolations = [...firstSeqs.values()].reduce((n, seqs) => n + seqs.filter((s, i) => i > 0 && s < seqs[i - 1]).length, 0);
+  const statuses = (await db.query(`SELECT status, count(*) AS n FROM message_worker.deliveries WHERE message_id = ANY($1::uuid[]) GROUP BY status ORDER BY status`, [ids])).rows;
+
+  console.log('');
+  console.log(`kill -9 connectors under load: ${SECONDS} s, concurrency ${CONCURRENCY}, ${kills} kills, ${CONVERSATIONS} WhatsApp conversations`);
+  console.log(`  accepted (202):            ${ids.length}   (rejected: ${rejected})`);
+  console.log(`  received by the provider:  ${ids.length - lost} distinct, ${simulator.accepted.length} sends in all`);
+  console.log(`  lost:                      ${lost}`);
+  console.log(`  duplicate sends:           ${duplicateSends}`);
+  console.log(`  order violations:          ${orderViolations}`);
+  console.log(`  statuses now:              ${statuses.map((r) => `${r.status} ${r.n}`).join(', ')}`);
+  process.exitCode = lost === 0 && orderViolations === 0 ? 0 : 1;
+} finally {
+  await db.end();
+  connectors.stop();
+  platform.stopAll();
+  await simulator.stop();
+}
