@@ -55,14 +55,16 @@ describe('realtime: fan-out across instances, resume, heartbeats and limits', ()
   /** A client on the given realtime instance, collecting its events; resolves once ready. */
   async function connect(who: Caller, instance: RealtimeApp, positions?: Record<string, number>) {
     const events: ConversationEvent[] = [];
+    const resumed: { conversation_id: string; read_seqs: Record<string, number> }[] = [];
     const client = new RealtimeClient({ url: `ws://127.0.0.1:${instance.httpPort}/ws`, token: () => who.token, positions, backoff: { baseMs: 50, maxMs: 500 } });
     client.on('event', (e: ConversationEvent) => events.push(e));
+    client.on('resumed', (r: { conversation_id: string; read_seqs: Record<string, number> }) => resumed.push(r));
     client.on('error', () => undefined);
     clients.push(client);
     const ready = new Promise<void>((resolve) => client.once('ready', () => resolve()));
     client.start();
     await ready;
-    return { client, events, messages: (c: string) => events.filter((e) => e.type === 'message.created' && e.conversation_id === c).map((e) => e.seq) };
+    return { client, events, resumed, messages: (c: string) => events.filter((e) => e.type === 'message.created' && e.conversation_id === c).map((e) => e.seq) };
   }
   type RealtimeApp = RunningApp;
 
@@ -136,10 +138,13 @@ describe('realtime: fan-out across instances, resume, heartbeats and limits', ()
     first.client.stop();
 
     for (let i = 0; i < 100; i++) await send(i % 2 ? alice : bob, conversationId, `while away ${i}`);
+    // Alice also read everything while Bob was away: his read marks come with the end of the replay.
+    expect((await call(alice, 'POST', `/v1/conversations/${conversationId}/read`, {})).status).toBe(200);
     const again = await connect(bob, realtimes[1], first.client.seen);
     await waitFor(() => again.messages(conversationId).length === 100, { timeoutMs: 30_000, description: '100 messages after resume' });
     await new Promise((r) => setTimeout(r, 1000)); // anything extra (a duplicate) would arrive now
     expect(again.messages(conversationId)).toEqual(Array.from({ length: 100 }, (_, i) => i + 2));
+    expect(again.resumed.find((r) => r.conversation_id === conversationId)?.read_seqs[alice.userId]).toBe(101);
   });
 
   it('loses nothing while Redis is down: the gap is filled by resume once it is back', async () => {

@@ -1,6 +1,7 @@
 // Helpers shared by the benchmarks: start built apps on free ports against the stack, percentiles.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +21,14 @@ export async function startApp(name, env = {}) {
   // Ports given in env win (a caller that must know the port before the app starts picks it).
   const httpPort = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
   const grpcPort = env.GRPC_PORT ? Number(env.GRPC_PORT) : await freePort();
+  // Fatal start-up lines (bad config) go to stderr; normal logs are silenced unless BENCH_LOG_DIR
+  // names a folder to keep them in (one file per app and port).
+  const logDir = process.env.BENCH_LOG_DIR;
+  if (logDir) mkdirSync(logDir, { recursive: true });
+  const stdout = logDir ? openSync(join(logDir, `${name}-${httpPort}.log`), 'a') : 'ignore';
   const child = spawn(process.execPath, [join(ROOT, 'dist/apps', name, 'src/main.js')], {
-    env: { ...process.env, LOG_LEVEL: 'warn', HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), ...env },
-    // Fatal start-up lines (bad config) go to stderr; normal logs are silenced.
-    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: logDir ? 'info' : 'warn', HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), ...env },
+    stdio: ['ignore', stdout, 'inherit'],
   });
   const url = `http://127.0.0.1:${httpPort}`;
   let exited = false;

@@ -5,8 +5,8 @@
 //                      of it: the one window at-least-once delivery leaves, since the WhatsApp send
 //                      API takes no idempotency key),
 //   order violations = a conversation whose messages first reached the provider out of seq order.
-// Exits 1 when anything was lost or reordered. Env: CHAOS_SECONDS (40), CHAOS_CONCURRENCY (4),
-// CHAOS_KILL_EVERY_MS (5000), CHAOS_CONVERSATIONS (10).
+// Exits 1 when anything was lost or reordered. Env: CHAOS_SECONDS (60), CHAOS_RATE (40 messages/s
+// offered), CHAOS_KILL_EVERY_MS (8000), CHAOS_CONVERSATIONS (20).
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -15,12 +15,13 @@ import { api, freePort, newCaller, ROOT, startApp, startPipeline } from '../benc
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
+const { Kafka, logLevel } = require('kafkajs');
 const { channelModule } = require(join(ROOT, 'dist/apps/connectors/src/channels/whatsapp/index.js'));
 
-const SECONDS = Number(process.env.CHAOS_SECONDS ?? 40);
-const CONCURRENCY = Number(process.env.CHAOS_CONCURRENCY ?? 4);
-const KILL_EVERY_MS = Number(process.env.CHAOS_KILL_EVERY_MS ?? 5000);
-const CONVERSATIONS = Number(process.env.CHAOS_CONVERSATIONS ?? 10);
+const SECONDS = Number(process.env.CHAOS_SECONDS ?? 60);
+const RATE = Number(process.env.CHAOS_RATE ?? 40);
+const KILL_EVERY_MS = Number(process.env.CHAOS_KILL_EVERY_MS ?? 8000);
+const CONVERSATIONS = Number(process.env.CHAOS_CONVERSATIONS ?? 20);
 
 const port = await freePort();
 const simulator = channelModule.createSimulator({
@@ -30,7 +31,16 @@ const simulator = channelModule.createSimulator({
 });
 await simulator.start();
 const c = simulator.connectorConfig();
+// A consumer group of its own, starting at the end of the topic: what earlier runs left unsent is
+// not this run's traffic.
+const groupId = `chaos-connectors-${randomUUID()}`;
+const admin = new Kafka({ clientId: 'chaos', brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+await admin.connect();
+const ends = await admin.fetchTopicOffsets('messages.outbound.whatsapp');
+await admin.setOffsets({ groupId, topic: 'messages.outbound.whatsapp', partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+await admin.disconnect();
 const connectorsEnv = {
+  CONNECTOR_CONSUMER_GROUP: groupId,
   HTTP_PORT: String(port),
   CONNECTOR_CHANNELS: 'whatsapp',
   WHATSAPP_API_URL: c.baseUrl,
@@ -58,21 +68,26 @@ try {
   let rejected = 0;
   let kills = 0;
   const deadline = Date.now() + SECONDS * 1000;
-  const load = Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, w) => {
-      for (let i = 0; Date.now() < deadline; i++) {
-        const conversation = conversations[(w + i * CONCURRENCY) % conversations.length];
-        const messageId = randomUUID();
-        const res = await api(platform.gateway.url, alice, 'POST', '/v1/messages', { message_id: messageId, conversation_id: conversation.id, payload: { type: 'text', text: messageId } });
-        if (res.status === 202) accepted.set(messageId, { contact: conversation.contact, seq: res.body.seq });
-        else rejected++;
-        await sleep(20);
-      }
-    }),
-  );
+  const started = performance.now();
+  const posts = [];
+  const load = (async () => {
+    for (let i = 0; Date.now() < deadline; i++) {
+      const wait = started + (i * 1000) / RATE - performance.now();
+      if (wait > 0) await sleep(wait);
+      const conversation = conversations[i % conversations.length];
+      const messageId = randomUUID();
+      posts.push(
+        api(platform.gateway.url, alice, 'POST', '/v1/messages', { message_id: messageId, conversation_id: conversation.id, payload: { type: 'text', text: messageId } }).then((res) => {
+          if (res.status === 202) accepted.set(messageId, { contact: conversation.contact, seq: res.body.seq });
+          else rejected++;
+        }),
+      );
+    }
+    await Promise.all(posts);
+  })();
   const chaos = (async () => {
     while (Date.now() < deadline) {
-      await sleep(KILL_EVERY_MS * (0.5 + Math.random()));
+      await sleep(Math.min(KILL_EVERY_MS * (0.5 + Math.random()), Math.max(0, deadline - Date.now())));
       if (Date.now() >= deadline) break;
       connectors.child.kill('SIGKILL');
       await connectors.exited;
@@ -84,10 +99,12 @@ try {
   })();
   await Promise.all([load, chaos]);
 
+  const loadEnded = Date.now();
   const ids = [...accepted.keys()];
   const reached = async () =>
     Number((await db.query(`SELECT count(*) AS n FROM connectors.sent_messages WHERE message_id = ANY($1::uuid[])`, [ids])).rows[0].n);
-  for (const drainDeadline = Date.now() + 180_000; (await reached()) < ids.length && Date.now() < drainDeadline; ) await sleep(1000);
+  for (const drainDeadline = Date.now() + 300_000; (await reached()) < ids.length && Date.now() < drainDeadline; ) await sleep(1000);
+  const drainedAfter = (Date.now() - loadEnded) / 1000;
 
   const received = new Map();
   for (const a of simulator.accepted) received.set(a.text, (received.get(a.text) ?? 0) + 1);
@@ -105,8 +122,9 @@ try {
   const statuses = (await db.query(`SELECT status, count(*) AS n FROM message_worker.deliveries WHERE message_id = ANY($1::uuid[]) GROUP BY status ORDER BY status`, [ids])).rows;
 
   console.log('');
-  console.log(`kill -9 connectors under load: ${SECONDS} s, concurrency ${CONCURRENCY}, ${kills} kills, ${CONVERSATIONS} WhatsApp conversations`);
+  console.log(`kill -9 connectors under load: ${SECONDS} s at ${RATE} messages/s offered, ${kills} kills, ${CONVERSATIONS} WhatsApp conversations`);
   console.log(`  accepted (202):            ${ids.length}   (rejected: ${rejected})`);
+  console.log(`  all sent or refused:       ${drainedAfter.toFixed(1)} s after the load ended`);
   console.log(`  received by the provider:  ${ids.length - lost} distinct, ${simulator.accepted.length} sends in all`);
   console.log(`  lost:                      ${lost}`);
   console.log(`  duplicate sends:           ${duplicateSends}`);

@@ -1,6 +1,7 @@
 import type { ExternalChannel, OutboundMessage } from '@chat4all/contracts';
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
+import { RateLimiterMemory, RateLimiterQueue } from 'rate-limiter-flexible';
 import { loadChannelModules, type ChannelConnector, type ChannelModule, type ChannelSimulator, type SendFailure, type SendResult } from './channels';
 import type { ConnectorSettings } from './config';
 import { BREAKER_STATE, breakerState, breakerTransitions, sendDuration } from './connector-metrics';
@@ -64,7 +65,12 @@ export class Channels implements OnModuleDestroy {
   }
 
   private static breaker(channel: ExternalChannel, connector: ChannelConnector, settings: ConnectorSettings): CircuitBreaker<[OutboundMessage], SendResult> {
+    // Paced to the platform's documented throughput (per instance), so bursts queue here rather
+    // than come back as 429s; a throttle that still happens is honoured through Retry-After.
+    const { perSecond } = connector.capabilities.rateLimit;
+    const pace = new RateLimiterQueue(new RateLimiterMemory({ points: perSecond, duration: 1 }));
     const send = async (message: OutboundMessage): Promise<SendResult> => {
+      await pace.removeTokens(1);
       const stop = sendDuration.startTimer({ channel });
       const result = await connector.send(message).finally(() => stop());
       if (!result.ok && result.retryable) throw new RetryableSendError(result);

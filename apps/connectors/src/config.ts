@@ -59,7 +59,14 @@ const schema = z
     CONNECTOR_BREAKER_OPEN_MS: intInRange(100, 600_000).default(5_000),
     // Outbound partitions sent at once by one instance (one partition: always one message at a time).
     CONNECTOR_PARTITION_CONCURRENCY: intInRange(1, 64).default(4),
+    // Conversations of one partition sent at once (each conversation's messages still one at a time,
+    // in seq order): with a provider answering in ~150 ms, one at a time per partition would cap a
+    // partition at a handful of messages per second.
+    CONNECTOR_CONVERSATION_CONCURRENCY: intInRange(1, 1000).default(16),
     CONNECTOR_CONSUMER_GROUP: z.string().min(1).default('connectors'),
+    // How long the group waits for an instance that stopped heartbeating (crashed) before its
+    // conversations move to another: their messages wait that long.
+    CONNECTOR_SESSION_TIMEOUT_MS: intInRange(6_000, 300_000).default(10_000),
     // What the in-process simulators do (CONNECTORS_SIMULATE): median send latency (log-normal, long
     // tail), share of sends failing transiently (5xx or 429 with Retry-After), receipts repeated or
     // delivered in reverse order.
@@ -125,7 +132,9 @@ export function loadConnectorsConfig(source?: EnvSource) {
         openMs: env.CONNECTOR_BREAKER_OPEN_MS,
       },
       partitionConcurrency: env.CONNECTOR_PARTITION_CONCURRENCY,
+      conversationConcurrency: env.CONNECTOR_CONVERSATION_CONCURRENCY,
       consumerGroup: env.CONNECTOR_CONSUMER_GROUP,
+      sessionTimeoutMs: env.CONNECTOR_SESSION_TIMEOUT_MS,
       webhookMaxTextChars: env.WEBHOOK_MAX_TEXT_CHARS,
       sentRetentionDays: env.CONNECTOR_SENT_RETENTION_DAYS,
       simulator: {

@@ -1,7 +1,7 @@
 import { decodeEnvelope, type EventEnvelope } from '@chat4all/contracts';
 import { extractTraceContext, type RecordHeaders } from '@chat4all/telemetry';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Consumer, ConsumerConfig, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerConfig, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 
 export interface ConsumedEvent {
   topic: string;
@@ -20,8 +20,16 @@ export interface EventConsumerOptions {
   groupId: string;
   topics: string[];
   fromBeginning?: boolean;
-  /** Partitions handled at once; records of one partition are always handled one at a time. */
+  /** Partitions handled at once. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Records of one partition with different keys handled at once, at most this many keys at a time;
+   * records of one key are always handled one after the other, in offset order. Default 1: the
+   * partition's records one at a time. Above 1, the offset only moves past records whose every
+   * predecessor in the partition is done, so a crash or a failure redelivers (never skips) records,
+   * including some that other keys had finished: handlers must be idempotent.
+   */
+  keysConsumedConcurrently?: number;
   consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
   /** Called once per record, in partition order; the offset is committed only after it resolves. */
   handle(event: ConsumedEvent): Promise<void>;
@@ -30,9 +38,10 @@ export interface EventConsumerOptions {
 }
 
 const tracer = trace.getTracer('@chat4all/kafka');
+const HEARTBEAT_INTERVAL_MS = 3_000;
 
-// One record at a time per partition keeps per-conversation order (partition key = conversation_id);
-// each handler runs inside a CONSUMER span that continues the producer's trace from the headers.
+// One record at a time per partition (or per key, with keysConsumedConcurrently) keeps per-conversation
+// order (partition key = conversation_id); each handler runs inside a CONSUMER span that continues the producer's trace from the headers.
 export class EventConsumer {
   private readonly consumer: Consumer;
   private running = false;
@@ -55,34 +64,83 @@ export class EventConsumer {
   async start(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
+    const keys = this.options.keysConsumedConcurrently ?? 1;
     await this.consumer.run({
       autoCommit: true,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: async (payload) => {
-        const { topic, partition, message } = payload;
-        const heartbeat = () => payload.heartbeat();
-        const headers: RecordHeaders = message.headers ?? {};
-        let envelope: EventEnvelope;
-        try {
-          envelope = decodeEnvelope(message.value);
-        } catch (error) {
-          await this.options.onInvalid?.(message, topic, partition, (error as Error).message);
-          return;
-        }
-        const parent = extractTraceContext(headers, context.active());
-        await tracer.startActiveSpan(`consume ${topic}`, { kind: SpanKind.CONSUMER }, parent, async (span) => {
-          try {
-            await this.options.handle({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, envelope, headers, value: message.value?.toString() ?? '', heartbeat });
-          } catch (error) {
-            span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-            throw error;
-          } finally {
-            span.end();
-          }
-        });
-      },
+      ...(keys > 1
+        ? { eachBatchAutoResolve: false, eachBatch: (payload: EachBatchPayload) => this.eachBatchByKey(payload, keys) }
+        : { eachMessage: (payload: EachMessagePayload) => this.handleRecord(payload.topic, payload.partition, payload.message, () => payload.heartbeat()) }),
     });
     this.running = true;
+  }
+
+  /**
+   * One fetched batch of a partition: a chain per key, up to `limit` chains at once, each in offset
+   * order. A failing record ends its chain; the offset is resolved up to the last record with every
+   * predecessor done, then the failure is rethrown so kafkajs fetches again from there.
+   */
+  private async eachBatchByKey(payload: EachBatchPayload, limit: number): Promise<void> {
+    const { batch } = payload;
+    const chains = new Map<string, KafkaMessage[]>();
+    for (const m of batch.messages) {
+      const key = m.key?.toString() ?? '';
+      chains.set(key, [...(chains.get(key) ?? []), m]);
+    }
+    const done = new Set<string>();
+    let failure: Error | undefined;
+    // Long chains (a provider being slow) must not cost the group membership.
+    const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+    try {
+      const queue = [...chains.values()];
+      const worker = async () => {
+        for (let chain = queue.shift(); chain; chain = queue.shift()) {
+          for (const m of chain) {
+            if (failure !== undefined || !payload.isRunning() || payload.isStale()) return;
+            try {
+              await this.handleRecord(batch.topic, batch.partition, m, () => payload.heartbeat());
+              done.add(m.offset);
+            } catch (error) {
+              failure ??= error instanceof Error ? error : new Error(String(error));
+              break;
+            }
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+    } finally {
+      clearInterval(beat);
+    }
+    let resolved: string | undefined;
+    for (const m of batch.messages) {
+      if (!done.has(m.offset)) break;
+      resolved = m.offset;
+    }
+    if (resolved !== undefined) payload.resolveOffset(resolved);
+    await payload.commitOffsetsIfNecessary();
+    if (failure !== undefined) throw failure;
+  }
+
+  private async handleRecord(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+    const headers: RecordHeaders = message.headers ?? {};
+    let envelope: EventEnvelope;
+    try {
+      envelope = decodeEnvelope(message.value);
+    } catch (error) {
+      await this.options.onInvalid?.(message, topic, partition, (error as Error).message);
+      return;
+    }
+    const parent = extractTraceContext(headers, context.active());
+    await tracer.startActiveSpan(`consume ${topic}`, { kind: SpanKind.CONSUMER }, parent, async (span) => {
+      try {
+        await this.options.handle({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, envelope, headers, value: message.value?.toString() ?? '', heartbeat });
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
   }
 
   /** Stops fetching, lets the in-flight record finish, commits offsets and leaves the group. */

@@ -33,7 +33,8 @@ type Frame = ConversationEvent | { type: string; [field: string]: unknown };
  * skipped, e.g. a frame lost while Redis was down) triggers a resume of that conversation.
  *
  * Events: 'event' (ConversationEvent: message.created once per seq; message.status and
- * conversation.read as they come), 'ready', 'reset' ({conversation_id, seq}: reload over REST),
+ * conversation.read as they come), 'ready', 'resumed' ({conversation_id, seq, read_seqs}: replay
+ * done; read_seqs holds every member's read horizon now), 'reset' ({conversation_id, seq}: reload over REST),
  * 'disconnected' ({code, reason}; after code 4008, a limit, the client does not reconnect), 'error'.
  */
 export class RealtimeClient extends EventEmitter {
@@ -130,6 +131,7 @@ export class RealtimeClient extends EventEmitter {
         return;
       case 'resume.done':
         this.resuming.delete(String(frame.conversation_id));
+        this.emit('resumed', { conversation_id: String(frame.conversation_id), seq: Number(frame.seq), read_seqs: (frame.read_seqs ?? {}) as Record<string, number> });
         return;
       case 'resume.reset': {
         const c = String(frame.conversation_id);

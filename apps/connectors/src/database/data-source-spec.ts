@@ -2,6 +2,7 @@ import { AuditEvent } from '@chat4all/audit';
 import type { DataSourceSpec } from '@chat4all/database';
 import { SentMessage } from '../outbound/sent-message.entity';
 import { CreateSentMessages1764040800000 } from './migrations/1764040800000-create-sent-messages';
+import { SentMessagesStatusPublished1764040900000 } from './migrations/1764040900000-sent-messages-status-published';
 
 export const CONNECTORS_SCHEMA = 'connectors';
 
@@ -9,5 +10,5 @@ export const connectorsDataSourceSpec: DataSourceSpec = {
   schema: CONNECTORS_SCHEMA,
   applicationName: 'connectors',
   entities: [SentMessage, AuditEvent],
-  migrations: [CreateSentMessages1764040800000],
+  migrations: [CreateSentMessages1764040800000, SentMessagesStatusPublished1764040900000],
 };

@@ -19,8 +19,8 @@ const OPEN_BREAKER_POLL_MS = 250;
 const PRUNE_INTERVAL_MS = 3_600_000;
 
 // Consumes messages.outbound.<channel> and sends each message to its provider, one at a time per
-// partition, so a conversation's messages reach the provider in seq order (the key is the
-// conversation id). A retryable failure is retried (exponential backoff, or the provider's
+// conversation (the record key), so a conversation's messages reach the provider in seq order, and
+// up to CONNECTOR_CONVERSATION_CONCURRENCY conversations of a partition at once. A retryable failure is retried (exponential backoff, or the provider's
 // Retry-After when longer) and holds the partition: later messages of the conversation must not
 // overtake it. While a provider's breaker is open nothing is sent to it and its messages wait; the
 // consumer keeps heartbeating so the group does not evict it. A permanent failure is final: the
@@ -45,6 +45,8 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
       topics: channels.list().map((c) => outboundTopic(c.channel)),
       fromBeginning: true,
       partitionsConsumedConcurrently: settings.partitionConcurrency,
+      keysConsumedConcurrently: settings.conversationConcurrency,
+      consumerConfig: { sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.floor(settings.sessionTimeoutMs / 10) },
       handle: (e) => this.handle(e),
       onInvalid: (m, topic, partition, reason) => this.deadLetter(m, topic, partition, reason),
     });
@@ -70,14 +72,14 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
       return;
     }
     const message = parsed.data;
-    const [done] = await this.dataSource.query<{ outcome: 'sent' | 'failed'; provider_message_id: string | null; failure_reason: string | null }[]>(
-      `SELECT outcome, provider_message_id, failure_reason FROM connectors.sent_messages WHERE message_id = $1`,
+    const [done] = await this.dataSource.query<{ outcome: 'sent' | 'failed'; provider_message_id: string | null; failure_reason: string | null; status_published: boolean }[]>(
+      `SELECT outcome, provider_message_id, failure_reason, status_published FROM connectors.sent_messages WHERE message_id = $1`,
       [message.message_id],
     );
     if (done) {
-      // Sent (or refused) before, and its status perhaps not published (a crash in between): publish again, same event id.
+      // Sent (or refused) before. Its status may not have been published (a crash in between): do it now.
       sends.inc({ channel: message.channel, outcome: 'duplicate' });
-      await this.publishStatus(message, done.outcome === 'sent' ? 'SENT' : 'FAILED', done.provider_message_id, done.failure_reason);
+      if (!done.status_published) await this.publishStatus(message, done.outcome === 'sent' ? 'SENT' : 'FAILED', done.provider_message_id, done.failure_reason);
       return;
     }
     await this.send(runtime, message, event);
@@ -172,6 +174,7 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
         envelope: createEnvelope(EventTypes.messageStatus, message.conversation_id, payload, { eventId: statusEventId(message.message_id, status) }),
       },
     ]);
+    await this.dataSource.query(`UPDATE connectors.sent_messages SET status_published = true WHERE message_id = $1`, [message.message_id]);
   }
 
   /** Forgets sends older than CONNECTOR_SENT_RETENTION_DAYS (Kafka keeps outbound records 7 days). */

@@ -31,6 +31,10 @@ export class SentMessage {
   @Column({ type: 'integer' })
   attempts!: number;
 
+  /** Its status event (SENT or FAILED) is on messages.status. */
+  @Column({ name: 'status_published', type: 'boolean', default: false })
+  statusPublished!: boolean;
+
   @Column({ name: 'finished_at', type: 'timestamptz', default: () => 'now()' })
   finishedAt!: Date;
 }

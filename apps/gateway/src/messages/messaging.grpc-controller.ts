@@ -36,7 +36,12 @@ export class MessagingGrpcController {
     );
     if (!conversation) throw notFound();
     const lastSeq = Number(conversation.last_seq);
-    if (lastSeq - afterSeq > this.config.replayMaxMessages) return { messages: [], resetRequired: true, lastSeq: String(lastSeq) };
+    const horizons = await this.dataSource.query<{ user_id: string; read_seq: string }[]>(
+      `SELECT user_id, read_seq FROM gateway.conversation_members WHERE conversation_id = $1 ORDER BY user_id`,
+      [req.conversationId],
+    );
+    const readHorizons = horizons.map((h) => ({ userId: h.user_id, readSeq: h.read_seq }));
+    if (lastSeq - afterSeq > this.config.replayMaxMessages) return { messages: [], resetRequired: true, lastSeq: String(lastSeq), readHorizons };
     const limit = Math.min(Math.max(req.limit || HISTORY_PAGE_MAX, 1), HISTORY_PAGE_MAX);
     const rows = await this.dataSource.query<{ id: string; seq: string; sender_id: string; payload: unknown; created_at: Date }[]>(
       `SELECT id, seq, sender_id, payload, created_at FROM gateway.messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
@@ -54,6 +59,7 @@ export class MessagingGrpcController {
       })),
       resetRequired: false,
       lastSeq: String(lastSeq),
+      readHorizons,
     };
   }
 

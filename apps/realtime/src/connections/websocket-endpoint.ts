@@ -155,11 +155,13 @@ export class WebSocketEndpoint implements OnApplicationBootstrap, BeforeApplicat
     connection.replaying.set(conversationId, []);
     connection.sentSeq.set(conversationId, afterSeq);
     let last = afterSeq;
+    let readSeqs: Record<string, number> = {};
     try {
       for (;;) {
         const page = await this.messaging.history(connection.userId, conversationId, last, HISTORY_PAGE);
+        readSeqs = Object.fromEntries((page.readHorizons ?? []).map((h) => [h.userId, Number(h.readSeq)]));
         if (page.resetRequired) {
-          socket.send(JSON.stringify({ type: 'resume.reset', conversation_id: conversationId, seq: Number(page.lastSeq), reason: 'too-far-behind' }));
+          socket.send(JSON.stringify({ type: 'resume.reset', conversation_id: conversationId, seq: Number(page.lastSeq), reason: 'too-far-behind', read_seqs: readSeqs }));
           last = Number(page.lastSeq);
           break;
         }
@@ -175,7 +177,8 @@ export class WebSocketEndpoint implements OnApplicationBootstrap, BeforeApplicat
         }
         if ((page.messages ?? []).length < HISTORY_PAGE) break;
       }
-      socket.send(JSON.stringify({ type: 'resume.done', conversation_id: conversationId, seq: last }));
+      // Read marks that moved while the client was away (conversation.read is not replayed one by one).
+      socket.send(JSON.stringify({ type: 'resume.done', conversation_id: conversationId, seq: last, read_seqs: readSeqs }));
     } catch (error) {
       this.logger.warn({ err: error, conversation_id: conversationId, message: 'resume failed' });
       socket.send(JSON.stringify({ type: 'error', code: 'resume-failed', conversation_id: conversationId, detail: 'the durable log is unavailable; retry the resume' }));
