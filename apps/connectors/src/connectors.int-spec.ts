@@ -150,7 +150,8 @@ describe('connectors: four simulated providers end to end', () => {
   afterAll(async () => {
     mkdirSync(join(REPO_ROOT, '.stack/logs/tests'), { recursive: true });
     for (const a of apps) writeFileSync(join(REPO_ROOT, `.stack/logs/tests/connectors-${a.name}-${a.httpPort}.log`), a.output());
-    await Promise.all(apps.map((a) => a.stop('SIGKILL')));
+    // SIGTERM: the worker and connectors leave their consumer groups, so the next test's instances get the partitions at once.
+    await Promise.all(apps.map((a) => a.stop('SIGTERM')));
     await Promise.all([...simulators.values()].map((s) => s.stop()));
   }, 60_000);
 

@@ -29,6 +29,9 @@ const schema = z.object({
   // Partitions processed at once by one instance (records of one partition: always one at a time).
   WORKER_PARTITION_CONCURRENCY: intInRange(1, 64).default(4),
   WORKER_CONSUMER_GROUP: z.string().min(1).default('message-worker'),
+  // How long the group waits for an instance that stopped heartbeating (crashed) before its
+  // partitions move to another; events of those partitions wait that long.
+  WORKER_SESSION_TIMEOUT_MS: intInRange(6_000, 300_000).default(10_000),
 });
 
 export function loadMessageWorkerConfig(source?: EnvSource) {
@@ -44,6 +47,7 @@ export function loadMessageWorkerConfig(source?: EnvSource) {
       retryBackoffMs: env.WORKER_RETRY_BACKOFF_MS,
       partitionConcurrency: env.WORKER_PARTITION_CONCURRENCY,
       consumerGroup: env.WORKER_CONSUMER_GROUP,
+      sessionTimeoutMs: env.WORKER_SESSION_TIMEOUT_MS,
     },
   };
 }

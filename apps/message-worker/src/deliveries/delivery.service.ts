@@ -36,6 +36,15 @@ export class RetryableError extends Error {}
 /** Stable id of the outbound event of a message, so a re-sent copy is recognisably the same event. */
 export const outboundEventId = (messageId: string): string => nameUuid(`outbound:${messageId}`);
 
+/**
+ * messages.created and conversations.read of one conversation arrive on different topics, so two
+ * consumers may apply them at once: without this lock, the read would find no delivery row yet while
+ * the message, not yet seeing the read horizon, would be stored unread (a write skew under READ
+ * COMMITTED). Held until the transaction ends.
+ */
+const lockConversation = (tx: EntityManager, conversationId: string) =>
+  tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 42))`, [`conversation:${conversationId}`]);
+
 // The effects of the message pipeline, each in one transaction with its inbox row, so an event
 // delivered twice (the relay and Kafka are at-least-once) takes effect once (ARCHITECTURE §2).
 @Injectable()
@@ -51,6 +60,7 @@ export class DeliveryService {
   messageCreated(envelope: EventEnvelope): Promise<Effect> {
     const m = messageCreatedSchema.parse(envelope.payload);
     return this.once(envelope, async (tx) => {
+      await lockConversation(tx, m.conversation_id);
       // Internal conversations and contacts' own messages have no provider in between.
       const internal = m.channel === 'internal' || m.origin === 'contact';
       // Another member may already have read past it (conversations.read is its own topic).
@@ -119,6 +129,7 @@ export class DeliveryService {
   conversationRead(envelope: EventEnvelope): Promise<Effect> {
     const r = conversationReadSchema.parse(envelope.payload);
     return this.once(envelope, async (tx) => {
+      await lockConversation(tx, r.conversation_id);
       await tx.query(
         `INSERT INTO message_worker.read_horizons (conversation_id, user_id, read_seq) VALUES ($1, $2, $3)
          ON CONFLICT (conversation_id, user_id) DO UPDATE SET read_seq = GREATEST(read_horizons.read_seq, EXCLUDED.read_seq)`,

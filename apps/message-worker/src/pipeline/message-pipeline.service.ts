@@ -45,6 +45,7 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
       topics: Object.keys(this.handlers),
       fromBeginning: true,
       partitionsConsumedConcurrently: config.partitionConcurrency,
+      consumerConfig: { sessionTimeout: config.sessionTimeoutMs, heartbeatInterval: Math.floor(config.sessionTimeoutMs / 10) },
       handle: (e) => this.handle(e),
       onInvalid: (m, topic, partition, reason) => this.invalid(m, topic, partition, reason),
     });
@@ -80,8 +81,16 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
         }
         retries.inc({ topic: event.topic });
         this.logger.warn({ event_id: event.envelope.event_id, topic: event.topic, attempt, retry_in_ms: pauses[attempt - 1], reason, message: 'event processing failed; retrying' });
-        await sleep(pauses[attempt - 1]);
+        await this.pause(pauses[attempt - 1], event);
       }
+    }
+  }
+
+  /** Waits before a retry, heartbeating so the group does not take the partition away meanwhile. */
+  private async pause(ms: number, event: ConsumedEvent): Promise<void> {
+    for (const until = Date.now() + ms; Date.now() < until; ) {
+      await sleep(Math.min(1000, until - Date.now()));
+      await event.heartbeat().catch(() => undefined);
     }
   }
 
