@@ -182,17 +182,19 @@ describe('realtime: fan-out across instances, resume, heartbeats and limits', ()
     expect(refused).toBe(401);
 
     const carol = await caller('carol');
-    const open = (): Promise<{ ws: WebSocket; closed: Promise<number> }> =>
+    const open = (instance = realtimes[0]): Promise<{ ws: WebSocket; closed: Promise<number> }> =>
       new Promise((resolve) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${realtimes[0].httpPort}/ws?token=${carol.token}`);
+        const ws = new WebSocket(`ws://127.0.0.1:${instance.httpPort}/ws?token=${carol.token}`);
         const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
         ws.on('message', (d: Buffer) => {
           if ((JSON.parse(d.toString()) as { type: string }).type === 'ready') resolve({ ws, closed });
         });
         ws.on('close', () => resolve({ ws, closed }));
       });
-    const allowed = [await open(), await open(), await open()];
-    const fourth = await open();
+    // The limit (3 here) holds across instances: two connections on one, a third on the other, the
+    // fourth refused wherever it lands.
+    const allowed = [await open(realtimes[0]), await open(realtimes[0]), await open(realtimes[1])];
+    const fourth = await open(realtimes[1]);
     expect(await fourth.closed).toBe(4008);
 
     // Frame flood on one connection: closed with 4008 too.

@@ -9,9 +9,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
+import { REDIS } from '@chat4all/redis';
+import type { Redis } from 'ioredis';
 import { REDIS_CONFIG, WS_CONFIG, type RealtimeConfig } from '../config';
 import { ClientConnection } from './client-connection';
 import { ConnectionHub } from './connection-hub';
+import { ConnectionRegistry } from './connection-registry';
 import { MessagingClient } from './messaging.client';
 
 /** Close code for policy limits (connections per user, frame rate), as agreed with the chat UIs. */
@@ -31,6 +34,7 @@ export class WebSocketEndpoint implements OnApplicationBootstrap, BeforeApplicat
   private readonly logger = new Logger(WebSocketEndpoint.name);
   private readonly wss: WebSocketServer;
   private readonly hub: ConnectionHub;
+  private readonly registry: ConnectionRegistry;
   private readonly frameLimiter: RateLimiterMemory;
   private heartbeat?: NodeJS.Timeout;
   private draining = false;
@@ -41,9 +45,11 @@ export class WebSocketEndpoint implements OnApplicationBootstrap, BeforeApplicat
     private readonly messaging: MessagingClient,
     @Inject(WS_CONFIG) private readonly config: RealtimeConfig['ws'],
     @Inject(REDIS_CONFIG) redis: RealtimeConfig['redis'],
+    @Inject(REDIS) redisClient: Redis,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes });
     this.hub = new ConnectionHub(redis, (userId) => this.messaging.memberships(userId));
+    this.registry = new ConnectionRegistry(redisClient, config.maxConnectionsPerUser, config.heartbeatTimeoutMs);
     this.frameLimiter = new RateLimiterMemory({ points: config.maxFramesPerSecond, duration: 1 });
   }
 
@@ -92,15 +98,19 @@ export class WebSocketEndpoint implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async open(ws: WebSocket, principal: Principal, ip: string | undefined): Promise<void> {
-    if (this.hub.connectionsOf(principal.userId) >= this.config.maxConnectionsPerUser) {
+    // The limit holds across instances (Redis); per instance only while Redis is unreachable.
+    const connection = new ClientConnection(randomUUID(), principal.userId, ws);
+    if (!(await this.registry.claim(principal.userId, connection.id, this.hub.connectionsOf(principal.userId)))) {
       this.audit('websocket_connection_limit', ip, { user_id: principal.userId, limit: this.config.maxConnectionsPerUser });
       ws.close(CLOSE_LIMIT, `at most ${this.config.maxConnectionsPerUser} connections per user`);
       return;
     }
-    const connection = new ClientConnection(randomUUID(), principal.userId, ws);
     ws.on('pong', () => (connection.lastSeenAt = Date.now()));
     ws.on('message', (data: RawData) => void this.receive(connection, data, ip));
-    ws.on('close', () => void this.hub.remove(connection));
+    ws.on('close', () => {
+      this.registry.release(connection.userId, connection.id);
+      void this.hub.remove(connection);
+    });
     ws.on('error', () => ws.terminate());
     try {
       await this.hub.add(connection);
@@ -196,6 +206,7 @@ export class WebSocketEndpoint implements OnApplicationBootstrap, BeforeApplicat
   /** FR-RT-07: ping everyone; close and forget connections silent for longer than the timeout. */
   private beat(): void {
     const now = Date.now();
+    const alive: ClientConnection[] = [];
     for (const c of this.hub.all()) {
       if (now - c.lastSeenAt > this.config.heartbeatTimeoutMs) {
         this.logger.log({ connection_id: c.id, user_id: c.userId, silent_ms: now - c.lastSeenAt, message: 'closing silent websocket' });
@@ -203,8 +214,10 @@ export class WebSocketEndpoint implements OnApplicationBootstrap, BeforeApplicat
         void this.hub.remove(c);
       } else {
         c.socket.ping();
+        alive.push(c);
       }
     }
+    this.registry.refresh(alive);
   }
 
   private audit(type: string, ip: string | undefined, details: Record<string, unknown>): void {
