@@ -1,5 +1,6 @@
-import { EXTERNAL_CHANNELS, type ExternalChannel } from '@chat4all/contracts';
-import { freePort, REPO_ROOT, stackVariables, startApp, waitFor, type RunningApp } from '@chat4all/testing';
+import { EXTERNAL_CHANNELS, outboundTopic, type ExternalChannel } from '@chat4all/contracts';
+import { createKafka } from '@chat4all/kafka';
+import { freePort, REPO_ROOT, stackEnv, stackVariables, startApp, waitFor, type RunningApp } from '@chat4all/testing';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -132,8 +133,19 @@ describe('connectors: four simulated providers end to end', () => {
       },
     });
     apps.push(gateway);
+    // A consumer group of its own, starting at the end of each outbound topic: what other runs left
+    // unsent on a long-lived dev stack (a chaos run's thousands of messages) is not this test's.
+    const groupId = `test-connectors-${randomUUID()}`;
+    const admin = createKafka(stackEnv().kafka).admin();
+    await admin.connect();
+    for (const channel of EXTERNAL_CHANNELS) {
+      const ends = await admin.fetchTopicOffsets(outboundTopic(channel));
+      await admin.setOffsets({ groupId, topic: outboundTopic(channel), partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+    }
+    await admin.disconnect();
     connectors = await startApp('connectors', {
       env: {
+        CONNECTOR_CONSUMER_GROUP: groupId,
         HTTP_PORT: String(connectorsPort),
         ...channelEnv,
         CONNECTOR_RETRY_BASE_MS: '100',
