@@ -116,7 +116,8 @@ describe('messaging: write path, outbox, relay and worker', () => {
     await consumer?.stop();
     await producer?.disconnect();
     await db?.destroy();
-    await Promise.all([auth, gateway, ...relays, ...workers].map((a) => a?.stop('SIGKILL')));
+    // SIGTERM: workers leave their consumer group, so the next test's workers get the partitions at once.
+    await Promise.all([auth, gateway, ...relays, ...workers].map((a) => a?.stop('SIGTERM')));
   }, 90_000);
 
   it('accepts a message (202, seq 1), reads it back at once, and publishes it to messages.created', async () => {

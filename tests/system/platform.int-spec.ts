@@ -21,7 +21,8 @@ describe('the seven apps on the real stack', () => {
   }, 90_000);
 
   afterAll(async () => {
-    await Promise.all([...apps.values()].map((a) => a.stop('SIGKILL')));
+    // SIGTERM: the worker and connectors leave their consumer groups (a killed member holds its partitions until its session expires).
+    await Promise.all([...apps.values()].map((a) => a.stop('SIGTERM')));
   });
 
   const app = (name: AppName) => apps.get(name) as RunningApp;

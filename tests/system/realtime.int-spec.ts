@@ -96,7 +96,7 @@ describe('realtime: fan-out across instances, resume, heartbeats and limits', ()
     mkdirSync(join(REPO_ROOT, '.stack/logs/tests'), { recursive: true });
     for (const app of [gateway, worker, ...realtimes]) writeFileSync(join(REPO_ROOT, `.stack/logs/tests/realtime-${app.name}-${app.httpPort}.log`), app.output());
     await stackService('up', 'redis');
-    await Promise.all([auth, gateway, relay, worker, ...realtimes].map((a) => a?.stop('SIGKILL')));
+    await Promise.all([auth, gateway, relay, worker, ...realtimes].map((a) => a?.stop('SIGTERM')));
   }, 60_000);
 
   it('delivers a message to the other member on another instance; reading it notifies the sender', async () => {

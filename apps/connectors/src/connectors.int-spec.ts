@@ -181,7 +181,7 @@ describe('connectors: four simulated providers end to end', () => {
           const all = await Promise.all(ids.map(message));
           return all.every((v) => v.status === expected) && all;
         },
-        { timeoutMs: 30_000, description: `all 5 ${channel} messages ${expected}` },
+        { timeoutMs: 60_000, description: `all 5 ${channel} messages ${expected}` },
       );
       if (channel !== 'telegram') {
         // The simulator did duplicate and reorder receipts (duplicateRate 0.7, reorderRate 0.5).
@@ -197,7 +197,7 @@ describe('connectors: four simulated providers end to end', () => {
         expect(steps).toEqual([...new Set(steps)].sort((a, b) => a - b));
         expect(v.status_history.at(-1)?.status).toBe(expected);
       }
-    });
+    }, 90_000);
 
     it('one inbound webhook delivered three times makes one message; a bad signature is 401', async () => {
       const from = contact();
