@@ -2,7 +2,7 @@ import type { ExternalChannel, OutboundMessage } from '@chat4all/contracts';
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
 import { RateLimiterMemory, RateLimiterQueue } from 'rate-limiter-flexible';
-import { loadChannelModules, type ChannelConnector, type ChannelModule, type ChannelSimulator, type SendFailure, type SendResult } from './channels';
+import { channelModuleFor, loadChannelModules, type ChannelConnector, type ChannelModule, type ChannelSimulator, type SendFailure, type SendResult } from './channels';
 import type { ConnectorSettings } from './config';
 import { BREAKER_STATE, breakerState, breakerTransitions, sendDuration } from './connector-metrics';
 
@@ -38,8 +38,7 @@ export class Channels implements OnModuleDestroy {
     const modules = loadChannelModules();
     const runtimes = new Map<ExternalChannel, ChannelRuntime>();
     for (const s of settings.channels) {
-      const module = modules.find((m) => m.channel === s.channel);
-      if (!module) throw new Error(`no connector folder for channel '${s.channel}'`);
+      const module = channelModuleFor(s.channel, modules);
       let simulator: ChannelSimulator | undefined;
       let config;
       if (s.apiUrl) {

@@ -73,16 +73,14 @@ describe('connectors: four simulated providers end to end', () => {
     const receipts = modules.find((m) => m.channel === channel)!.capabilities.receipts.filter((s) => s !== 'FAILED');
     return receipts.at(-1) ?? 'SENT';
   };
-  async function metric(name: string, labels: string): Promise<number> {
-    const text = await (await fetch(`${connectors.url}/metrics`)).text();
+  /** A sample of one app's /metrics (0 when absent). */
+  async function metricOf(app: RunningApp, name: string, labels: string): Promise<number> {
+    const text = await (await fetch(`${app.url}/metrics`)).text();
     const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
     return line ? Number(line.split(' ').at(-1)) : 0;
   }
-  async function workerMetric(name: string, labels: string): Promise<number> {
-    const text = await (await fetch(`${worker.url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
-    return line ? Number(line.split(' ').at(-1)) : 0;
-  }
+  const metric = (name: string, labels: string) => metricOf(connectors, name, labels);
+  const workerMetric = (name: string, labels: string) => metricOf(worker, name, labels);
   /** Posts a webhook body as the provider would, signed with `secret`. */
   function postWebhook(channel: ExternalChannel, body: string, secret: string): Promise<Response> {
     const auth = modules.find((m) => m.channel === channel)!.capabilities.webhookAuthentication;

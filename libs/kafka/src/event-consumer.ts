@@ -12,8 +12,6 @@ export interface ConsumedEvent {
   headers: RecordHeaders;
   /** The record's value as it was on the topic (for dead-lettering it unchanged). */
   value: string;
-  /** Keeps the group membership alive while a handler waits long (e.g. for a provider to recover). */
-  heartbeat(): Promise<void>;
 }
 
 export interface EventConsumerOptions {
@@ -39,6 +37,20 @@ export interface EventConsumerOptions {
 
 const tracer = trace.getTracer('@chat4all/kafka');
 const HEARTBEAT_INTERVAL_MS = 3_000;
+
+/**
+ * Keeps the group membership alive while a handler runs, however long it takes (a retry pause, a
+ * provider being down): kafkajs only heartbeats between records, and a member silent for the session
+ * timeout loses its partitions. kafkajs itself sends at most one heartbeat per heartbeatInterval.
+ */
+async function whileHeartbeating<T>(payload: { heartbeat(): Promise<void> }, work: () => Promise<T>): Promise<T> {
+  const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(beat);
+  }
+}
 
 // One record at a time per partition (or per key, with keysConsumedConcurrently) keeps per-conversation
 // order (partition key = conversation_id); each handler runs inside a CONSUMER span that continues the producer's trace from the headers.
@@ -70,7 +82,7 @@ export class EventConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       ...(keys > 1
         ? { eachBatchAutoResolve: false, eachBatch: (payload: EachBatchPayload) => this.eachBatchByKey(payload, keys) }
-        : { eachMessage: (payload: EachMessagePayload) => this.handleRecord(payload.topic, payload.partition, payload.message, () => payload.heartbeat()) }),
+        : { eachMessage: (payload: EachMessagePayload) => whileHeartbeating(payload, () => this.handleRecord(payload.topic, payload.partition, payload.message)) }),
     });
     this.running = true;
   }
@@ -85,20 +97,20 @@ export class EventConsumer {
     const chains = new Map<string, KafkaMessage[]>();
     for (const m of batch.messages) {
       const key = m.key?.toString() ?? '';
-      chains.set(key, [...(chains.get(key) ?? []), m]);
+      const chain = chains.get(key);
+      if (chain) chain.push(m);
+      else chains.set(key, [m]);
     }
     const done = new Set<string>();
     let failure: Error | undefined;
-    // Long chains (a provider being slow) must not cost the group membership.
-    const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
-    try {
+    await whileHeartbeating(payload, async () => {
       const queue = [...chains.values()];
       const worker = async () => {
         for (let chain = queue.shift(); chain; chain = queue.shift()) {
           for (const m of chain) {
             if (failure !== undefined || !payload.isRunning() || payload.isStale()) return;
             try {
-              await this.handleRecord(batch.topic, batch.partition, m, () => payload.heartbeat());
+              await this.handleRecord(batch.topic, batch.partition, m);
               done.add(m.offset);
             } catch (error) {
               failure ??= error instanceof Error ? error : new Error(String(error));
@@ -108,9 +120,7 @@ export class EventConsumer {
         }
       };
       await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
-    } finally {
-      clearInterval(beat);
-    }
+    });
     let resolved: string | undefined;
     for (const m of batch.messages) {
       if (!done.has(m.offset)) break;
@@ -121,7 +131,7 @@ export class EventConsumer {
     if (failure !== undefined) throw failure;
   }
 
-  private async handleRecord(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+  private async handleRecord(topic: string, partition: number, message: KafkaMessage): Promise<void> {
     const headers: RecordHeaders = message.headers ?? {};
     let envelope: EventEnvelope;
     try {
@@ -133,7 +143,7 @@ export class EventConsumer {
     const parent = extractTraceContext(headers, context.active());
     await tracer.startActiveSpan(`consume ${topic}`, { kind: SpanKind.CONSUMER }, parent, async (span) => {
       try {
-        await this.options.handle({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, envelope, headers, value: message.value?.toString() ?? '', heartbeat });
+        await this.options.handle({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, envelope, headers, value: message.value?.toString() ?? '' });
       } catch (error) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
         throw error;

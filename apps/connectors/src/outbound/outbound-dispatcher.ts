@@ -14,7 +14,6 @@ export const statusEventId = (messageId: string, status: string): string => name
 
 class Stopping extends Error {}
 
-const HEARTBEAT_EVERY_MS = 2_000;
 const OPEN_BREAKER_POLL_MS = 250;
 const PRUNE_INTERVAL_MS = 3_600_000;
 
@@ -22,8 +21,8 @@ const PRUNE_INTERVAL_MS = 3_600_000;
 // conversation (the record key), so a conversation's messages reach the provider in seq order, and
 // up to CONNECTOR_CONVERSATION_CONCURRENCY conversations of a partition at once. A retryable failure is retried (exponential backoff, or the provider's
 // Retry-After when longer) and holds the partition: later messages of the conversation must not
-// overtake it. While a provider's breaker is open nothing is sent to it and its messages wait; the
-// consumer keeps heartbeating so the group does not evict it. A permanent failure is final: the
+// overtake it. While a provider's breaker is open nothing is sent to it and its messages wait (the
+// consumer heartbeats meanwhile, so the group does not take the partition away). A permanent failure is final: the
 // message becomes FAILED with the provider's reason. Each outcome is stored once (sent_messages)
 // before its status is published, so a redelivered event is never sent twice.
 @Injectable()
@@ -82,10 +81,10 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
       if (!done.status_published) await this.publishStatus(message, done.outcome === 'sent' ? 'SENT' : 'FAILED', done.provider_message_id, done.failure_reason);
       return;
     }
-    await this.send(runtime, message, event);
+    await this.send(runtime, message);
   }
 
-  private async send(runtime: ChannelRuntime, message: OutboundMessage, event: ConsumedEvent): Promise<void> {
+  private async send(runtime: ChannelRuntime, message: OutboundMessage): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       if (this.stopping) throw new Stopping('shutting down: not committed, the next owner of the partition sends it');
       let failure: SendFailure;
@@ -93,14 +92,14 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
         const result = await runtime.breaker.fire(message);
         if (result.ok) {
           // The provider has it now: storing that must not fail the record (a redelivery would send it again).
-          await this.persist(event, () => this.record(message, 'sent', result.providerMessageId, null, attempt));
+          await this.persist(() => this.record(message, 'sent', result.providerMessageId, null, attempt));
           sends.inc({ channel: message.channel, outcome: 'sent' });
           await this.publishStatus(message, 'SENT', result.providerMessageId, null);
           return;
         }
         // Permanent: the provider will never take this message (invalid recipient, too long...).
         const reason = `${result.code}: ${result.reason}`;
-        await this.persist(event, () => this.record(message, 'failed', null, reason, attempt));
+        await this.persist(() => this.record(message, 'failed', null, reason, attempt));
         sends.inc({ channel: message.channel, outcome: 'failed' });
         this.logger.warn({ message_id: message.message_id, channel: message.channel, reason, message: 'send failed for good' });
         await this.publishStatus(message, 'FAILED', null, reason);
@@ -109,45 +108,43 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
         if ((error as { code?: string }).code === 'EOPENBREAKER') {
           // The provider is down: wait for the breaker's trial send rather than fail the message.
           attempt--;
-          await this.wait(OPEN_BREAKER_POLL_MS, event);
+          await this.wait(OPEN_BREAKER_POLL_MS);
           continue;
         }
         if (!(error instanceof RetryableSendError)) throw error;
         failure = error.failure;
       }
       sends.inc({ channel: message.channel, outcome: 'retryable_error' });
-      const backoff = Math.min(this.settings.retry.maxMs, this.settings.retry.baseMs * 2 ** Math.min(attempt - 1, 20));
-      const delay = Math.max(backoff * (0.5 + Math.random() / 2), failure.retryAfterMs ?? 0);
+      const delay = Math.max(this.backoffMs(attempt) * (0.5 + Math.random() / 2), failure.retryAfterMs ?? 0);
       this.logger.warn({ message_id: message.message_id, channel: message.channel, attempt, code: failure.code, reason: failure.reason, retry_in_ms: Math.round(delay), message: 'send failed; retrying' });
-      await this.wait(delay, event);
+      await this.wait(delay);
     }
   }
 
-  /** Retries a database write until it lands (PostgreSQL restarting), heartbeating meanwhile. */
-  private async persist(event: ConsumedEvent, write: () => Promise<void>): Promise<void> {
+  /** Retries a database write until it lands (PostgreSQL restarting). */
+  private async persist(write: () => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await write();
       } catch (error) {
         if (this.stopping) throw error;
         this.logger.error({ err: error, attempt, message: 'could not store a send outcome; retrying' });
-        await this.wait(Math.min(this.settings.retry.maxMs, this.settings.retry.baseMs * 2 ** Math.min(attempt - 1, 20)), event);
+        await this.wait(this.backoffMs(attempt));
       }
     }
   }
 
-  /** Sleeps, heartbeating to the group; ends early (throwing) when the app stops. */
-  private async wait(ms: number, event: ConsumedEvent): Promise<void> {
-    const until = Date.now() + ms;
-    let lastBeat = Date.now();
-    while (Date.now() < until) {
+  /** Sleeps; ends early (throwing) when the app stops, leaving the record uncommitted. */
+  private async wait(ms: number): Promise<void> {
+    for (const until = Date.now() + ms; Date.now() < until; ) {
       if (this.stopping) throw new Stopping('shutting down');
       await sleep(Math.min(OPEN_BREAKER_POLL_MS, until - Date.now()));
-      if (Date.now() - lastBeat >= HEARTBEAT_EVERY_MS) {
-        await event.heartbeat();
-        lastBeat = Date.now();
-      }
     }
+  }
+
+  /** Exponential from CONNECTOR_RETRY_BASE_MS, capped at CONNECTOR_RETRY_MAX_MS. */
+  private backoffMs(attempt: number): number {
+    return Math.min(this.settings.retry.maxMs, this.settings.retry.baseMs * 2 ** Math.min(attempt - 1, 20));
   }
 
   private async record(message: OutboundMessage, outcome: 'sent' | 'failed', providerMessageId: string | null, reason: string | null, attempts: number): Promise<void> {

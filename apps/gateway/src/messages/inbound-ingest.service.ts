@@ -1,10 +1,11 @@
 import { contactSenderId, createEnvelope, EventTypes, nameUuid, Topics, type ExternalChannel, type MessageCreated } from '@chat4all/contracts';
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ConversationsService } from '../conversations/conversations.service';
 import { writeOutboxEvent } from '../outbox/outbox-writer';
+import { requestHash } from './message.dto';
+import { claimNextSeq } from './message-write.repository';
 
 export interface InboundInput {
   channel: ExternalChannel;
@@ -63,18 +64,14 @@ export class InboundIngestService {
         await tx.query(`INSERT INTO gateway.conversation_members (conversation_id, user_id) SELECT $1, unnest($2::uuid[])`, [conversation.id, members]);
         conversationCreated = true;
       }
-      const [counter] = await tx.query<{ last_seq: string; now: Date }[]>(
-        `WITH next AS (UPDATE gateway.conversations SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $1 RETURNING last_seq)
-         SELECT last_seq, now() AS now FROM next`,
-        [conversation.id],
-      );
-      const seq = Number(counter.last_seq);
+      const counter = await claimNextSeq(tx, conversation.id);
+      const seq = counter.seq;
       const messageId = nameUuid(`inbound-message:${input.channel}:${input.providerMessageId}`);
       const payload = { type: 'text' as const, text: input.text };
       await tx.query(
         `INSERT INTO gateway.messages (id, conversation_id, seq, sender_id, payload, request_hash, created_at, origin, provider_channel, provider_message_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'contact', $8, $9)`,
-        [messageId, conversation.id, seq, sender, JSON.stringify(payload), createHash('sha256').update(JSON.stringify(payload)).digest('hex'), counter.now, input.channel, input.providerMessageId],
+        [messageId, conversation.id, seq, sender, JSON.stringify(payload), requestHash({ message_id: messageId, conversation_id: conversation.id, payload }), counter.now, input.channel, input.providerMessageId],
       );
       const created: MessageCreated = {
         message_id: messageId,

@@ -19,6 +19,24 @@ export type AcceptOutcome =
 
 class DuplicateRace extends Error {}
 
+/**
+ * Takes the conversation's next gapless seq (ARCHITECTURE §2): the UPDATE holds the conversation row
+ * until the transaction ends, so concurrent writers queue there and seq order is commit order.
+ */
+export async function claimNextSeq(
+  tx: EntityManager,
+  conversationId: string,
+): Promise<{ seq: number; channel: MessageCreated['channel']; externalContact: string | null; now: Date }> {
+  // (Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE ... RETURNING.)
+  const [row] = await tx.query<{ last_seq: string; channel: MessageCreated['channel']; external_contact: string | null; now: Date }[]>(
+    `WITH next AS (UPDATE gateway.conversations SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $1
+                   RETURNING last_seq, channel, external_contact)
+     SELECT last_seq, channel, external_contact, now() AS now FROM next`,
+    [conversationId],
+  );
+  return { seq: Number(row.last_seq), channel: row.channel, externalContact: row.external_contact, now: row.now };
+}
+
 // The write path (ARCHITECTURE §2): one transaction writes the message with the conversation's next
 // gapless seq, its ACCEPTED status and its outbox event. The UPDATE on the conversation row is the
 // per-conversation lock: concurrent writers queue there, so seq order is commit order. No NOTIFY
@@ -47,14 +65,8 @@ export class MessageWriteRepository {
     const previous = await this.existing(tx, input);
     if (previous) return previous;
 
-    // (Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE ... RETURNING.)
-    const [counter] = await tx.query<{ last_seq: string; channel: MessageCreated['channel']; external_contact: string | null; now: Date }[]>(
-      `WITH next AS (UPDATE gateway.conversations SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $1
-                     RETURNING last_seq, channel, external_contact)
-       SELECT last_seq, channel, external_contact, now() AS now FROM next`,
-      [input.conversationId],
-    );
-    const seq = Number(counter.last_seq);
+    const counter = await claimNextSeq(tx, input.conversationId);
+    const seq = counter.seq;
     const inserted = await tx.query<unknown[]>(
       `INSERT INTO gateway.messages (id, conversation_id, seq, sender_id, payload, request_hash, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
@@ -76,7 +88,7 @@ export class MessageWriteRepository {
       seq,
       sender_id: input.senderId,
       channel: counter.channel,
-      external_contact: counter.external_contact,
+      external_contact: counter.externalContact,
       payload: input.payload,
       created_at: counter.now.toISOString(),
       origin: 'member',

@@ -36,17 +36,16 @@ export class MessagingGrpcController {
     );
     if (!conversation) throw notFound();
     const lastSeq = Number(conversation.last_seq);
-    const horizons = await this.dataSource.query<{ user_id: string; read_seq: string }[]>(
-      `SELECT user_id, read_seq FROM gateway.conversation_members WHERE conversation_id = $1 ORDER BY user_id`,
-      [req.conversationId],
-    );
-    const readHorizons = horizons.map((h) => ({ userId: h.user_id, readSeq: h.read_seq }));
-    if (lastSeq - afterSeq > this.config.replayMaxMessages) return { messages: [], resetRequired: true, lastSeq: String(lastSeq), readHorizons };
+    if (lastSeq - afterSeq > this.config.replayMaxMessages) {
+      return { messages: [], resetRequired: true, lastSeq: String(lastSeq), readHorizons: await this.readHorizons(req.conversationId) };
+    }
     const limit = Math.min(Math.max(req.limit || HISTORY_PAGE_MAX, 1), HISTORY_PAGE_MAX);
     const rows = await this.dataSource.query<{ id: string; seq: string; sender_id: string; payload: unknown; created_at: Date }[]>(
       `SELECT id, seq, sender_id, payload, created_at FROM gateway.messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [req.conversationId, afterSeq, limit],
     );
+    // Read horizons matter once the replay is over: only the last page (shorter than the limit) has them.
+    const readHorizons = rows.length < limit ? await this.readHorizons(req.conversationId) : [];
     return {
       messages: rows.map((r) => ({
         messageId: r.id,
@@ -61,6 +60,14 @@ export class MessagingGrpcController {
       lastSeq: String(lastSeq),
       readHorizons,
     };
+  }
+
+  private async readHorizons(conversationId: string): Promise<messagingV1.ReadHorizon[]> {
+    const rows = await this.dataSource.query<{ user_id: string; read_seq: string }[]>(
+      `SELECT user_id, read_seq FROM gateway.conversation_members WHERE conversation_id = $1 ORDER BY user_id`,
+      [conversationId],
+    );
+    return rows.map((h) => ({ userId: h.user_id, readSeq: h.read_seq }));
   }
 
   @GrpcMethod(messagingV1.MESSAGING_SERVICE_NAME, 'ListMemberships')

