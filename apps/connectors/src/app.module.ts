@@ -8,6 +8,7 @@ import { Channels } from './channel-runtime';
 import { CONNECTORS_CONFIG, type ConnectorsConfig } from './config';
 import { connectorsDataSourceSpec } from './database/data-source-spec';
 import { OutboundDispatcher } from './outbound/outbound-dispatcher';
+import { Receipts } from './receipts/receipts';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
 @Module({})
@@ -25,6 +26,7 @@ export class AppModule {
         { provide: CONNECTORS_CONFIG, useValue: config.connectors },
         { provide: Channels, useFactory: () => Channels.start(config.connectors) },
         AuditLog,
+        Receipts,
         OutboundDispatcher,
       ],
     };

@@ -51,7 +51,7 @@ export class Channels implements OnModuleDestroy {
           accountId: s.accountId,
           latency: { kind: 'lognormal', medianMs: sim.latencyMedianMs, sigma: 0.6, maxMs: Math.max(3_000, sim.latencyMedianMs * 10) },
           transientFailureRate: sim.transientFailureRate,
-          webhook: { url: `${settings.publicUrl}/webhooks/${s.channel}`, duplicateRate: sim.duplicateRate, reorderRate: sim.reorderRate, maxAttempts: 5, retryDelayMs: 1000 },
+          webhook: { url: `${settings.publicUrl}/webhooks/${s.channel}`, duplicateRate: sim.duplicateRate, reorderRate: sim.reorderRate, receiptsBeforeAnswer: sim.receiptsBeforeAnswer, maxAttempts: 5, retryDelayMs: 1000 },
         });
         await simulator.start();
         config = simulator.connectorConfig({ timeoutMs: settings.sendTimeoutMs, ...(s.apiVersion ? { apiVersion: s.apiVersion } : {}) });

@@ -68,14 +68,18 @@ const schema = z
     // conversations move to another: their messages wait that long.
     CONNECTOR_SESSION_TIMEOUT_MS: intInRange(6_000, 300_000).default(10_000),
     // What the in-process simulators do (CONNECTORS_SIMULATE): median send latency (log-normal, long
-    // tail), share of sends failing transiently (5xx or 429 with Retry-After), receipts repeated or
-    // delivered in reverse order.
+    // tail), share of sends failing transiently (5xx or 429 with Retry-After), receipts repeated,
+    // delivered in reverse order, or overtaking the send's answer.
     SIMULATOR_LATENCY_MEDIAN_MS: intInRange(0, 60_000).default(120),
     SIMULATOR_TRANSIENT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.02),
     SIMULATOR_RECEIPT_DUPLICATE_RATE: z.coerce.number().min(0).max(1).default(0.05),
     SIMULATOR_RECEIPT_REORDER_RATE: z.coerce.number().min(0).max(1).default(0.05),
+    // Share of sends whose first receipt is delivered before the send is answered.
+    SIMULATOR_RECEIPT_BEFORE_ANSWER_RATE: z.coerce.number().min(0).max(1).default(0.05),
     // How long what was sent is remembered (redelivery dedupe, receipts matched to our messages).
     CONNECTOR_SENT_RETENTION_DAYS: intInRange(1, 3650).default(30),
+    // How long a receipt that arrived before its send was recorded waits for it before it is dropped.
+    CONNECTOR_EARLY_RECEIPT_RETENTION_HOURS: intInRange(1, 720).default(24),
     // Largest inbound message text accepted from a webhook (longer ones are cut, never dropped).
     WEBHOOK_MAX_TEXT_CHARS: intInRange(1, 100_000).default(4_096),
     ...channelEnv,
@@ -137,11 +141,13 @@ export function loadConnectorsConfig(source?: EnvSource) {
       sessionTimeoutMs: env.CONNECTOR_SESSION_TIMEOUT_MS,
       webhookMaxTextChars: env.WEBHOOK_MAX_TEXT_CHARS,
       sentRetentionDays: env.CONNECTOR_SENT_RETENTION_DAYS,
+      earlyReceiptRetentionHours: env.CONNECTOR_EARLY_RECEIPT_RETENTION_HOURS,
       simulator: {
         latencyMedianMs: env.SIMULATOR_LATENCY_MEDIAN_MS,
         transientFailureRate: env.SIMULATOR_TRANSIENT_FAILURE_RATE,
         duplicateRate: env.SIMULATOR_RECEIPT_DUPLICATE_RATE,
         reorderRate: env.SIMULATOR_RECEIPT_REORDER_RATE,
+        receiptsBeforeAnswer: env.SIMULATOR_RECEIPT_BEFORE_ANSWER_RATE,
       },
     },
   };

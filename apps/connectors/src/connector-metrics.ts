@@ -40,7 +40,28 @@ export const webhooks = new Counter({
 
 export const receiptsUnmatched = new Counter({
   name: 'connectors_receipts_unmatched_total',
-  help: 'Provider receipts naming a message id this platform did not send (ignored)',
+  help: 'Provider receipts that never matched a message this platform sent (dropped after CONNECTOR_EARLY_RECEIPT_RETENTION_HOURS)',
+  labelNames: ['channel'],
+  registers: [register],
+});
+
+export const receiptsParked = new Counter({
+  name: 'connectors_receipts_parked_total',
+  help: 'Provider receipts that arrived before the send they are about was recorded, kept until it is',
+  labelNames: ['channel'],
+  registers: [register],
+});
+
+export const receiptsReleased = new Counter({
+  name: 'connectors_receipts_released_total',
+  help: 'Parked receipts published once their send was recorded',
+  labelNames: ['channel'],
+  registers: [register],
+});
+
+export const receiptsExpired = new Counter({
+  name: 'connectors_receipts_expired_total',
+  help: 'Parked receipts dropped after CONNECTOR_EARLY_RECEIPT_RETENTION_HOURS without their send on record',
   labelNames: ['channel'],
   registers: [register],
 });

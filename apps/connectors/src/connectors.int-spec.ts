@@ -1,4 +1,5 @@
 import { EXTERNAL_CHANNELS, outboundTopic, type ExternalChannel } from '@chat4all/contracts';
+import { createDataSource } from '@chat4all/database';
 import { createKafka } from '@chat4all/kafka';
 import { freePort, REPO_ROOT, stackEnv, stackVariables, startApp, waitFor, type RunningApp } from '@chat4all/testing';
 import { execFileSync } from 'node:child_process';
@@ -168,9 +169,12 @@ describe('connectors: four simulated providers end to end', () => {
   describe.each(EXTERNAL_CHANNELS.map((c) => [c]))('%s', (channel) => {
     const simulator = () => simulators.get(channel)!;
 
-    it('sends in seq order; receipts, duplicated and out of order, only move the status forward', async () => {
+    it('sends in seq order; receipts, duplicated, out of order and ahead of the send\'s answer, only move the status forward', async () => {
       const to = contact();
       const conversationId = await externalConversation(channel, to);
+      // Every first receipt reaches us before the provider has answered the send: before we know
+      // which of our messages its provider id stands for.
+      simulator().setReceiptsBeforeAnswer(1);
       const ids: string[] = [];
       for (let i = 1; i <= 5; i++) ids.push(await send(conversationId, `${channel} message ${i}`));
       const expected = finalStatus(channel);
@@ -180,7 +184,13 @@ describe('connectors: four simulated providers end to end', () => {
           return all.every((v) => v.status === expected) && all;
         },
         { timeoutMs: 60_000, description: `all 5 ${channel} messages ${expected}` },
-      );
+      ).finally(() => simulator().setReceiptsBeforeAnswer(0));
+      if (channel === 'whatsapp' || channel === 'messenger') {
+        // Their first receipt names the message (WhatsApp's "sent", Messenger's delivery; Instagram's
+        // is the echo, which carries no status): parked until the send was recorded, then applied.
+        expect(await metric('connectors_receipts_parked_total', `channel="${channel}"`)).toBeGreaterThanOrEqual(5);
+        expect(await metric('connectors_receipts_released_total', `channel="${channel}"`)).toBeGreaterThanOrEqual(5);
+      }
       if (channel !== 'telegram') {
         // The simulator did duplicate and reorder receipts (duplicateRate 0.7, reorderRate 0.5).
         await simulator().webhooksSettled();
@@ -266,5 +276,25 @@ describe('connectors: four simulated providers end to end', () => {
       expect(view.failure_reason).toMatch(/^[a-z-]+: .+/);
       expect(view.status_history.map((h) => h.status)).toEqual(['ACCEPTED', 'FAILED']);
     });
+  });
+
+  it('keeps a receipt for a send it has no record of for CONNECTOR_EARLY_RECEIPT_RETENTION_HOURS (24), then drops and counts it', async () => {
+    const db = await createDataSource(stackEnv().database, { schema: 'connectors', applicationName: 'test', entities: [], migrations: [] }).initialize();
+    try {
+      const [kept, dropped] = [`wamid.kept-${randomUUID()}`, `wamid.dropped-${randomUUID()}`];
+      const expiredBefore = await metric('connectors_receipts_expired_total', 'channel="whatsapp"');
+      await db.query(
+        `INSERT INTO connectors.early_receipts (channel, provider_message_id, status, occurred_at, received_at)
+         VALUES ('whatsapp', $1, 'DELIVERED', now(), now() - interval '23 hours 59 minutes'), ('whatsapp', $2, 'DELIVERED', now(), now() - interval '24 hours 1 minute')`,
+        [kept, dropped],
+      );
+      // The sweep runs every 10 s.
+      await waitFor(async () => (await metric('connectors_receipts_expired_total', 'channel="whatsapp"')) === expiredBefore + 1, { timeoutMs: 20_000, description: 'one receipt expired' });
+      const left = await db.query<{ provider_message_id: string }[]>(`SELECT provider_message_id FROM connectors.early_receipts WHERE provider_message_id = ANY($1)`, [[kept, dropped]]);
+      expect(left.map((r) => r.provider_message_id)).toEqual([kept]);
+      await db.query(`DELETE FROM connectors.early_receipts WHERE provider_message_id = $1`, [kept]);
+    } finally {
+      await db.destroy();
+    }
   });
 });

@@ -22,6 +22,12 @@ export interface SimulatorWebhookOptions {
   duplicateRate?: number;
   /** Probability that a message's receipts are delivered in reverse order. */
   reorderRate?: number;
+  /**
+   * Probability that a message's first receipt (in the platform's order, never reordered) is
+   * delivered before the send is answered: the platforms do not order their webhooks after their
+   * API answers. Default 0.
+   */
+  receiptsBeforeAnswer?: number;
   /** Delivery attempts per webhook when the target does not answer 2xx (platforms retry). */
   maxAttempts?: number;
   retryDelayMs?: number;
@@ -76,6 +82,8 @@ export interface ChannelSimulator {
   connectorConfig(overrides?: Partial<ChannelConnectorConfig>): ChannelConnectorConfig;
   /** While on, every request is answered 503. */
   setOutage(on: boolean): void;
+  /** Changes SimulatorWebhookOptions.receiptsBeforeAnswer. */
+  setReceiptsBeforeAnswer(probability: number): void;
   /** Messages the platform accepted, in arrival order. */
   readonly accepted: readonly AcceptedMessage[];
   /** Every API request received, accepted or not. */

@@ -46,6 +46,7 @@ export abstract class ProviderSimulator implements ChannelSimulator {
   private dispatcher?: WebhookDispatcher;
   private address?: string;
   private outage = false;
+  private receiptsBeforeAnswer: number;
   private stopped = false;
   private requests = 0;
   private readonly accountLimiter?: RateLimiterMemory;
@@ -60,6 +61,7 @@ export abstract class ProviderSimulator implements ChannelSimulator {
     this.accessToken = options.accessToken ?? randomBytes(24).toString('base64url');
     this.accountId = options.accountId ?? defaultAccountId;
     this.webhookSecret = options.webhookSecret ?? randomBytes(16).toString('hex');
+    this.receiptsBeforeAnswer = options.webhook?.receiptsBeforeAnswer ?? 0;
     const accountLimit = options.rateLimit ?? { points: capabilities.rateLimit.burst, durationSeconds: 1 };
     this.accountLimiter = limiter(accountLimit, 'account');
     this.recipientLimiter = limiter(options.recipientRateLimit, 'recipient');
@@ -119,6 +121,10 @@ export abstract class ProviderSimulator implements ChannelSimulator {
     this.outage = on;
   }
 
+  setReceiptsBeforeAnswer(probability: number): void {
+    this.receiptsBeforeAnswer = probability;
+  }
+
   webhooksSettled(): Promise<void> {
     return this.dispatcher?.settled() ?? Promise.resolve();
   }
@@ -148,8 +154,13 @@ export abstract class ProviderSimulator implements ChannelSimulator {
     return message;
   }
 
-  protected scheduleReceipts(payloads: unknown[]): void {
-    this.dispatcher?.scheduleReceipts(payloads);
+  /**
+   * Schedules a message's receipts. A platform's webhook and its API answer race: with probability
+   * `receiptsBeforeAnswer` the first receipt is delivered before the send is answered.
+   */
+  protected async scheduleReceipts(payloads: unknown[]): Promise<void> {
+    const firstNow = this.receiptsBeforeAnswer > 0 && this.random() < this.receiptsBeforeAnswer;
+    await this.dispatcher?.scheduleReceipts(payloads, firstNow);
   }
 
   protected async deliverNow(payload: unknown): Promise<void> {

@@ -89,7 +89,7 @@ export abstract class SendApiSimulator extends MetaPlatformSimulator {
     const sent = { mid, recipient: recipient.id, text: message.text, timestamp: this.nextTimestamp() };
     // The platform never reports a message it could not bring to the person: no receipts then.
     const followUps = this.isUndeliverable(recipient.id) ? [] : this.followUps(sent);
-    this.scheduleReceipts(followUps.map((event) => this.envelope(event)));
+    await this.scheduleReceipts(followUps.map((event) => this.envelope(event)));
     return reply.code(200).send({ recipient_id: recipient.id, message_id: mid });
   }
 

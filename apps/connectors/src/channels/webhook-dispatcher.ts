@@ -25,12 +25,18 @@ export class WebhookDispatcher {
     private readonly random: Random,
   ) {}
 
-  /** One message's receipts, in the order the platform produces them. */
-  scheduleReceipts(payloads: unknown[]): void {
-    if (payloads.length === 0) return;
+  /**
+   * One message's receipts, in the order the platform produces them, in the background. With
+   * `firstNow` the first one is posted at once, and the promise resolves once it was: the platform
+   * answers the send after that.
+   */
+  scheduleReceipts(payloads: unknown[], firstNow = false): Promise<void> {
+    if (payloads.length === 0) return Promise.resolve();
+    const later = firstNow ? payloads.slice(1) : payloads;
     const reversed = this.random() < (this.target.reorderRate ?? 0);
-    const order = reversed ? [...payloads].reverse() : payloads;
-    void this.track(this.postInTurn(order));
+    const inTurn = (): void => void this.track(this.postInTurn(reversed ? [...later].reverse() : later));
+    if (!firstNow) return Promise.resolve(inTurn());
+    return this.track(this.post(payloads[0])).then(inTurn);
   }
 
   /** Posts one webhook now and resolves with the target's last answer. */

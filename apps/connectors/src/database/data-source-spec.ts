@@ -1,14 +1,16 @@
 import { AuditEvent } from '@chat4all/audit';
 import type { DataSourceSpec } from '@chat4all/database';
 import { SentMessage } from '../outbound/sent-message.entity';
+import { EarlyReceipt } from '../receipts/early-receipt.entity';
 import { CreateSentMessages1764040800000 } from './migrations/1764040800000-create-sent-messages';
 import { SentMessagesStatusPublished1764040900000 } from './migrations/1764040900000-sent-messages-status-published';
+import { CreateEarlyReceipts1764041000000 } from './migrations/1764041000000-create-early-receipts';
 
 export const CONNECTORS_SCHEMA = 'connectors';
 
 export const connectorsDataSourceSpec: DataSourceSpec = {
   schema: CONNECTORS_SCHEMA,
   applicationName: 'connectors',
-  entities: [SentMessage, AuditEvent],
-  migrations: [CreateSentMessages1764040800000, SentMessagesStatusPublished1764040900000],
+  entities: [SentMessage, EarlyReceipt, AuditEvent],
+  migrations: [CreateSentMessages1764040800000, SentMessagesStatusPublished1764040900000, CreateEarlyReceipts1764041000000],
 };

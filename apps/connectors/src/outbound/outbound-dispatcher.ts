@@ -1,4 +1,4 @@
-import { createEnvelope, EventTypes, nameUuid, outboundMessageSchema, outboundTopic, Topics, type MessageStatusEvent, type OutboundMessage } from '@chat4all/contracts';
+import { outboundMessageSchema, outboundTopic, Topics, type OutboundMessage } from '@chat4all/contracts';
 import { EventConsumer, EventPublisher, KAFKA, type ConsumedEvent } from '@chat4all/kafka';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka, KafkaMessage } from 'kafkajs';
@@ -8,9 +8,7 @@ import { RetryableSendError, Channels, type ChannelRuntime } from '../channel-ru
 import type { SendFailure } from '../channels';
 import { CONNECTORS_CONFIG, type ConnectorSettings } from '../config';
 import { sends } from '../connector-metrics';
-
-/** The event id of a status we publish: the same status of the same message is the same event (the worker's inbox drops repeats). */
-export const statusEventId = (messageId: string, status: string): string => nameUuid(`status:${messageId}:${status}`);
+import { Receipts, statusRecord } from '../receipts/receipts';
 
 class Stopping extends Error {}
 
@@ -37,6 +35,7 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
     private readonly channels: Channels,
     private readonly publisher: EventPublisher,
     private readonly dataSource: DataSource,
+    private readonly receipts: Receipts,
     @Inject(CONNECTORS_CONFIG) private readonly settings: ConnectorSettings,
   ) {
     this.consumer = new EventConsumer(kafka, {
@@ -155,23 +154,11 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
     );
   }
 
+  /** The outcome's status; after a SENT, the receipts that arrived before the send was recorded. */
   private async publishStatus(message: OutboundMessage, status: 'SENT' | 'FAILED', providerMessageId: string | null, reason: string | null): Promise<void> {
-    const payload: MessageStatusEvent = {
-      message_id: message.message_id,
-      conversation_id: message.conversation_id,
-      status,
-      ...(reason ? { reason: reason.slice(0, 1000) } : {}),
-      ...(providerMessageId ? { provider_message_id: providerMessageId } : {}),
-      at: new Date().toISOString(),
-    };
-    await this.publisher.publish([
-      {
-        topic: Topics.messagesStatus,
-        key: message.conversation_id,
-        envelope: createEnvelope(EventTypes.messageStatus, message.conversation_id, payload, { eventId: statusEventId(message.message_id, status) }),
-      },
-    ]);
+    await this.publisher.publish([statusRecord(message, status, new Date(), providerMessageId, reason)]);
     await this.dataSource.query(`UPDATE connectors.sent_messages SET status_published = true WHERE message_id = $1`, [message.message_id]);
+    if (providerMessageId) await this.receipts.release(message.channel, [providerMessageId]);
   }
 
   /** Forgets sends older than CONNECTOR_SENT_RETENTION_DAYS (Kafka keeps outbound records 7 days). */

@@ -1,30 +1,22 @@
 import { AuditLog } from '@chat4all/audit';
-import {
-  createEnvelope,
-  EventTypes,
-  inboundEventId,
-  inboundKey,
-  Topics,
-  type InboundMessage,
-  type MessageStatusEvent,
-} from '@chat4all/contracts';
+import { createEnvelope, EventTypes, inboundEventId, inboundKey, Topics, type InboundMessage } from '@chat4all/contracts';
 import { EventPublisher, type PublishRecord } from '@chat4all/kafka';
 import { ProblemException } from '@chat4all/platform';
 import { Controller, Get, Header, HttpCode, Inject, Logger, Param, Post, Query, Req, type RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 import { Channels } from '../channel-runtime';
 import { WebhookPayloadError, type InboundEvent } from '../channels';
 import { CONNECTORS_CONFIG, type ConnectorSettings } from '../config';
-import { receiptsUnmatched, webhooks } from '../connector-metrics';
+import { webhooks } from '../connector-metrics';
 import { sameSecret } from '../channels/webhook-signature';
-import { statusEventId } from '../outbound/outbound-dispatcher';
+import { Receipts } from '../receipts/receipts';
 
 // POST /webhooks/{channel}: the provider calls us (ARCHITECTURE §3a). The signature is checked over
 // the exact bytes received; then contacts' messages go to messages.inbound (one event id per provider
 // message, so a redelivered webhook is the same event) and receipts to messages.status (our message
-// found by the provider's id). 200 only once Kafka has them: otherwise the provider retries, as
-// every platform does when a webhook is not acknowledged.
+// found by the provider's id; a receipt that overtook our record of the send is parked until it is
+// recorded, see Receipts). 200 only once Kafka (or, for a parked receipt, PostgreSQL) has them:
+// otherwise the provider retries, as every platform does when a webhook is not acknowledged.
 @Controller('webhooks')
 export class WebhooksController {
   private readonly logger = new Logger(WebhooksController.name);
@@ -32,7 +24,7 @@ export class WebhooksController {
   constructor(
     private readonly channels: Channels,
     private readonly publisher: EventPublisher,
-    private readonly dataSource: DataSource,
+    private readonly receipts: Receipts,
     private readonly audit: AuditLog,
     @Inject(CONNECTORS_CONFIG) private readonly settings: ConnectorSettings,
   ) {}
@@ -79,15 +71,14 @@ export class WebhooksController {
       webhooks.inc({ channel, outcome: 'bad_payload' });
       throw new ProblemException('invalid-webhook-payload', 400, 'Invalid webhook payload', error.message);
     }
-    const records = [...this.inboundRecords(runtime.channel, events), ...(await this.statusRecords(runtime.channel, events))];
-    if (records.length > 0) {
-      try {
-        await this.publisher.publish(records);
-      } catch (error) {
-        webhooks.inc({ channel, outcome: 'unavailable' });
-        this.logger.error({ err: error, channel, message: 'webhook not acknowledged: Kafka unavailable (the provider will retry)' });
-        throw new ProblemException('event-log-unavailable', 503, 'Try again later', 'The webhook could not be recorded; deliver it again.', {}, { 'retry-after': '5' });
-      }
+    const receipts = events.filter((e): e is Extract<InboundEvent, { kind: 'status' }> => e.kind === 'status');
+    try {
+      const records = [...this.inboundRecords(runtime.channel, events), ...(await this.receipts.statusRecords(runtime.channel, receipts))];
+      if (records.length > 0) await this.publisher.publish(records);
+    } catch (error) {
+      webhooks.inc({ channel, outcome: 'unavailable' });
+      this.logger.error({ err: error, channel, message: 'webhook not acknowledged: Kafka or PostgreSQL unavailable (the provider will retry)' });
+      throw new ProblemException('event-log-unavailable', 503, 'Try again later', 'The webhook could not be recorded; deliver it again.', {}, { 'retry-after': '5' });
     }
     webhooks.inc({ channel, outcome: 'accepted' });
     return { received: events.length };
@@ -107,39 +98,6 @@ export class WebhooksController {
       };
       const key = inboundKey(payload);
       return [{ topic: Topics.messagesInbound, key, envelope: createEnvelope(EventTypes.messageInbound, key, payload, { eventId: inboundEventId(channel, e.providerMessageId) }) }];
-    });
-  }
-
-  private async statusRecords(channel: string, events: InboundEvent[]): Promise<PublishRecord[]> {
-    const receipts = events.filter((e): e is Extract<InboundEvent, { kind: 'status' }> => e.kind === 'status');
-    if (receipts.length === 0) return [];
-    const rows = await this.dataSource.query<{ message_id: string; conversation_id: string; provider_message_id: string }[]>(
-      `SELECT message_id, conversation_id, provider_message_id FROM connectors.sent_messages WHERE channel = $1 AND provider_message_id = ANY($2::text[])`,
-      [channel, receipts.map((r) => r.providerMessageId)],
-    );
-    const ours = new Map(rows.map((r) => [r.provider_message_id, r]));
-    return receipts.flatMap((r): PublishRecord[] => {
-      const sent = ours.get(r.providerMessageId);
-      if (!sent) {
-        receiptsUnmatched.inc({ channel });
-        this.logger.debug({ channel, provider_message_id: r.providerMessageId, message: 'receipt for a message we did not send: ignored' });
-        return [];
-      }
-      const payload: MessageStatusEvent = {
-        message_id: sent.message_id,
-        conversation_id: sent.conversation_id,
-        status: r.status,
-        ...(r.reason ? { reason: r.reason.slice(0, 1000) } : {}),
-        provider_message_id: r.providerMessageId,
-        at: r.at.toISOString(),
-      };
-      return [
-        {
-          topic: Topics.messagesStatus,
-          key: sent.conversation_id,
-          envelope: createEnvelope(EventTypes.messageStatus, sent.conversation_id, payload, { eventId: statusEventId(sent.message_id, r.status) }),
-        },
-      ];
     });
   }
 }

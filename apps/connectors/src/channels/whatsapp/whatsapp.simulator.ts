@@ -88,7 +88,7 @@ export class WhatsAppSimulator extends MetaPlatformSimulator {
 
     const id = wamid();
     const accepted = this.accept(id, to, text.body);
-    this.scheduleReceipts(this.receipts(id, to, accepted.acceptedAt.getTime()));
+    await this.scheduleReceipts(this.receipts(id, to, accepted.acceptedAt.getTime()));
     return reply.code(200).send({ messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to.replace(/\D/g, '') || to }], messages: [{ id }] });
   }
 
