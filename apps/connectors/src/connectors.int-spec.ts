@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadChannelModules, type ChannelSimulator } from './channels';
 import { hubSignature256 } from './channels/webhook-signature';
 
@@ -276,6 +277,27 @@ describe('connectors: four simulated providers end to end', () => {
       expect(view.failure_reason).toMatch(/^[a-z-]+: .+/);
       expect(view.status_history.map((h) => h.status)).toEqual(['ACCEPTED', 'FAILED']);
     });
+  });
+
+  it("expands a Messenger read watermark from the shared record of sends: every message sent to the person before it, once", async () => {
+    // No receipts come from the simulator for an undeliverable person: the watermark below is the only one.
+    const to = `undeliverable-${contact()}`;
+    const conversationId = await externalConversation('messenger', to);
+    const ids = [await send(conversationId, 'first'), await send(conversationId, 'second')];
+    await waitFor(async () => (await Promise.all(ids.map(message))).every((v) => v.status === 'SENT'), { timeoutMs: 30_000, description: 'both messages SENT' });
+    const secret = simulators.get('messenger')!.connectorConfig().webhookSecret;
+    const watermark = Date.now();
+    const read = JSON.stringify({ object: 'page', entry: [{ id: '1', time: watermark, messaging: [{ sender: { id: to }, recipient: { id: '1' }, timestamp: watermark + 5, read: { watermark } }] }] });
+    expect((await postWebhook('messenger', read, secret)).status).toBe(200);
+    await waitFor(async () => (await Promise.all(ids.map(message))).every((v) => v.status === 'READ'), { timeoutMs: 20_000, description: 'both messages READ' });
+    // The same watermark again (platforms redeliver) publishes nothing: the worker sees no status event.
+    await Promise.all([...simulators.values()].map((sim) => sim.webhooksSettled()));
+    const statusEvents = async () =>
+      (await workerMetric('worker_events_total', 'topic="messages.status",outcome="processed"')) + (await workerMetric('worker_events_total', 'topic="messages.status",outcome="duplicate"'));
+    const before = await statusEvents();
+    expect((await postWebhook('messenger', read, secret)).status).toBe(200);
+    await sleep(1_500);
+    expect(await statusEvents()).toBe(before);
   });
 
   it('keeps a receipt for a send it has no record of for CONNECTOR_EARLY_RECEIPT_RETENTION_HOURS (24), then drops and counts it', async () => {

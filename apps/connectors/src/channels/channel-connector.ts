@@ -49,9 +49,18 @@ export type SendFailureCode = (typeof SEND_FAILURE_CODES)[number];
 export type SendFailure = { ok: false; code: SendFailureCode; retryable: boolean; reason: string; retryAfterMs?: number };
 export type SendResult = { ok: true; providerMessageId: string } | SendFailure;
 
+/** Where a thread receipt stops: messages whose send began by an instant, or up to and including a named message. */
+export type ThreadPoint = { sentBy: Date } | { providerMessageId: string };
+
 export type InboundEvent =
   | { kind: 'message'; providerMessageId: string; from: string; text: string; at: Date }
-  | { kind: 'status'; providerMessageId: string; status: ReceiptStatus; reason?: string; at: Date };
+  | { kind: 'status'; providerMessageId: string; status: ReceiptStatus; reason?: string; at: Date }
+  /**
+   * A receipt naming a point in the thread with a contact rather than messages (Messenger's
+   * watermarks, Instagram's "seen up to"): every message sent to them up to that point. The
+   * connectors app expands it from its record of sends (Receipts), which every instance shares.
+   */
+  | { kind: 'thread-status'; contact: string; status: 'DELIVERED' | 'READ'; through: ThreadPoint; at: Date };
 
 export type WebhookHeaders = Record<string, string | string[] | undefined>;
 

@@ -2,7 +2,7 @@ import type { ExternalChannel, OutboundMessage } from '@chat4all/contracts';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { WebhookPayloadError, type ChannelConnector, type InboundEvent, type SendResult } from './channel-connector';
+import { WebhookPayloadError, type ChannelConnector, type InboundEvent, type SendResult, type ThreadPoint } from './channel-connector';
 import type { ChannelModule } from './channel-module';
 import type { ChannelSimulator, SimulatorOptions } from './channel-simulator';
 import { pollUntil, WebhookSink, type ReceivedWebhook } from './webhook-sink';
@@ -25,15 +25,27 @@ export function outboundMessage(channel: ExternalChannel, contact: string, paylo
   };
 }
 
-/** Parses each webhook once, in arrival order (parsing may consume connector memory). */
+/**
+ * Parses each webhook once, in arrival order, and resolves thread receipts (watermarks) against the
+ * sends made through it, as the connectors app does against its record of sends.
+ */
 class ParsedWebhooks {
   readonly events: InboundEvent[] = [];
+  private readonly sends: { id: string; contact: string; startedAt: Date }[] = [];
   private seen = 0;
 
   constructor(
     private readonly sink: WebhookSink,
     private readonly connector: ChannelConnector,
   ) {}
+
+  /** Sends a text and returns the provider's message id. */
+  async send(channel: ExternalChannel, contact: string, text: string): Promise<string> {
+    const startedAt = new Date();
+    const id = providerId(await this.connector.send(outboundMessage(channel, contact, { type: 'text', text })));
+    this.sends.push({ id, contact, startedAt });
+    return id;
+  }
 
   update(): InboundEvent[] {
     for (const webhook of this.sink.received.slice(this.seen)) {
@@ -45,7 +57,19 @@ class ParsedWebhooks {
   }
 
   statusesOf(providerMessageId: string): Set<string> {
-    return new Set(this.update().flatMap((e) => (e.kind === 'status' && e.providerMessageId === providerMessageId ? [e.status] : [])));
+    const sent = this.sends.find((s) => s.id === providerMessageId);
+    const covers = (through: ThreadPoint): boolean => {
+      if (!sent) return false;
+      const upTo = 'sentBy' in through ? through.sentBy : this.sends.find((s) => s.id === through.providerMessageId)?.startedAt;
+      return upTo !== undefined && sent.startedAt <= upTo;
+    };
+    return new Set(
+      this.update().flatMap((e) => {
+        if (e.kind === 'status' && e.providerMessageId === providerMessageId) return [e.status];
+        if (e.kind === 'thread-status' && e.contact === sent?.contact && covers(e.through)) return [e.status];
+        return [];
+      }),
+    );
   }
 }
 
@@ -256,8 +280,8 @@ export function runConnectorConformance(module: ChannelModule): void {
       const expected = capabilities.receipts.filter((s) => s !== 'FAILED');
       if (expected.length > 0) {
         it(`turns the receipts the platform sends (${expected.join(', ')}) into statuses`, async () => {
-          const { connector, webhooks } = await setUp();
-          const id = providerId(await connector.send(outboundMessage(channel, newContact(), text('hello'))));
+          const { webhooks } = await setUp();
+          const id = await webhooks.send(channel, newContact(), 'hello');
           const statuses = await pollUntil(() => {
             const got = webhooks.statusesOf(id);
             return expected.every((s) => got.has(s)) && got;
@@ -266,12 +290,12 @@ export function runConnectorConformance(module: ChannelModule): void {
         });
 
         it('turns duplicated and reordered receipts into the same statuses', async () => {
-          const { simulator, connector, webhooks } = await setUp({ webhook: { url: sink.url, receiptDelay: { kind: 'fixed', ms: 1 }, duplicateRate: 1, reorderRate: 1 } });
+          const { simulator, webhooks } = await setUp({ webhook: { url: sink.url, receiptDelay: { kind: 'fixed', ms: 1 }, duplicateRate: 1, reorderRate: 1 } });
           const contact = newContact();
-          const ids = [providerId(await connector.send(outboundMessage(channel, contact, text('a')))), providerId(await connector.send(outboundMessage(channel, contact, text('b'))))];
+          const ids = [await webhooks.send(channel, contact, 'a'), await webhooks.send(channel, contact, 'b')];
           await simulator.webhooksSettled();
           for (const id of ids) expect([...webhooks.statusesOf(id)].sort()).toEqual([...expected].sort());
-          expect(webhooks.events.every((e) => e.kind === 'status')).toBe(true);
+          expect(webhooks.events.every((e) => e.kind === 'status' || e.kind === 'thread-status')).toBe(true);
         });
       } else {
         it('reports no receipts, as the platform sends none', async () => {

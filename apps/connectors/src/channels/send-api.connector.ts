@@ -12,7 +12,6 @@ import {
 } from './channel-connector';
 import { DEFAULT_GRAPH_API_VERSION, graphFailure } from './meta-graph';
 import { postJson, transportFailure, unreadableReply } from './provider-http';
-import { RecentSends, type RecentSendsBounds } from './recent-sends';
 import { preflight } from './send-preflight';
 import { verifyHubSignature256 } from './webhook-signature';
 
@@ -33,14 +32,12 @@ export interface SendApiOptions {
   webhookObject: 'page' | 'instagram';
   /** Fields the platform wants beside recipient and message (Messenger's messaging_type). */
   extraFields: Record<string, unknown>;
-  recentSends?: RecentSendsBounds;
 }
 
 // Messenger and Instagram share Meta's Send API (POST /{version}/me/messages with a Page access
 // token) and the `messaging` webhook envelope; they differ in the receipts they send.
 export abstract class SendApiConnector implements ChannelConnector {
   protected readonly config: ChannelConnectorConfig;
-  protected readonly sends: RecentSends;
   private readonly webhookSchema: z.ZodType<{ entry: { messaging?: MessagingEvent[] }[] }>;
 
   protected constructor(
@@ -50,7 +47,6 @@ export abstract class SendApiConnector implements ChannelConnector {
     private readonly options: SendApiOptions,
   ) {
     this.config = channelConnectorConfigSchema.parse(config);
-    this.sends = new RecentSends(options.recentSends);
     this.webhookSchema = z.object({
       object: z.literal(options.webhookObject),
       // `standby` entries (handover protocol) are another app's conversation, so only `messaging`.
@@ -66,7 +62,6 @@ export abstract class SendApiConnector implements ChannelConnector {
     if (!checked.ok) return checked;
     const { baseUrl, apiVersion = DEFAULT_GRAPH_API_VERSION, accessToken, timeoutMs } = this.config;
     const contact = message.external_contact;
-    const startedAt = Date.now();
     const reply = await postJson(
       `${baseUrl}/${apiVersion}/me/messages?access_token=${encodeURIComponent(accessToken)}`,
       { recipient: { id: contact }, ...this.options.extraFields, message: { text: checked.text } },
@@ -76,7 +71,6 @@ export abstract class SendApiConnector implements ChannelConnector {
     if (reply.status < 200 || reply.status >= 300) return graphFailure(reply.status, reply.json, reply.text, reply.headers);
     const body = sendResponseSchema.safeParse(reply.json);
     if (!body.success) return unreadableReply(reply.status, reply.text);
-    this.sends.record(contact, body.data.message_id, startedAt);
     return { ok: true, providerMessageId: body.data.message_id };
   }
 

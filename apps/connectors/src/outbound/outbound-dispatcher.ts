@@ -87,18 +87,19 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
     for (let attempt = 1; ; attempt++) {
       if (this.stopping) throw new Stopping('shutting down: not committed, the next owner of the partition sends it');
       let failure: SendFailure;
+      const startedAt = new Date();
       try {
         const result = await runtime.breaker.fire(message);
         if (result.ok) {
           // The provider has it now: storing that must not fail the record (a redelivery would send it again).
-          await this.persist(() => this.record(message, 'sent', result.providerMessageId, null, attempt));
+          await this.persist(() => this.record(message, 'sent', result.providerMessageId, null, attempt, startedAt));
           sends.inc({ channel: message.channel, outcome: 'sent' });
           await this.publishStatus(message, 'SENT', result.providerMessageId, null);
           return;
         }
         // Permanent: the provider will never take this message (invalid recipient, too long...).
         const reason = `${result.code}: ${result.reason}`;
-        await this.persist(() => this.record(message, 'failed', null, reason, attempt));
+        await this.persist(() => this.record(message, 'failed', null, reason, attempt, startedAt));
         sends.inc({ channel: message.channel, outcome: 'failed' });
         this.logger.warn({ message_id: message.message_id, channel: message.channel, reason, message: 'send failed for good' });
         await this.publishStatus(message, 'FAILED', null, reason);
@@ -146,11 +147,11 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
     return Math.min(this.settings.retry.maxMs, this.settings.retry.baseMs * 2 ** Math.min(attempt - 1, 20));
   }
 
-  private async record(message: OutboundMessage, outcome: 'sent' | 'failed', providerMessageId: string | null, reason: string | null, attempts: number): Promise<void> {
+  private async record(message: OutboundMessage, outcome: 'sent' | 'failed', providerMessageId: string | null, reason: string | null, attempts: number, startedAt: Date): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO connectors.sent_messages (message_id, channel, conversation_id, external_contact, outcome, provider_message_id, failure_reason, attempts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (message_id) DO NOTHING`,
-      [message.message_id, message.channel, message.conversation_id, message.external_contact, outcome, providerMessageId, reason, attempts],
+      `INSERT INTO connectors.sent_messages (message_id, channel, conversation_id, external_contact, outcome, provider_message_id, failure_reason, attempts, send_started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (message_id) DO NOTHING`,
+      [message.message_id, message.channel, message.conversation_id, message.external_contact, outcome, providerMessageId, reason, attempts, startedAt.toISOString()],
     );
   }
 

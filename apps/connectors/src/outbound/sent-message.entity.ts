@@ -5,6 +5,8 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 // provider's id finds our message (connectors own provider message ids, ARCHITECTURE §1).
 @Entity({ name: 'sent_messages' })
 @Check('CHK_sent_messages_outcome', `"outcome" IN ('sent', 'failed')`)
+@Check('CHK_sent_messages_thread_status', `"thread_status" IN ('DELIVERED', 'READ')`)
+@Index('IDX_sent_messages_thread', ['channel', 'externalContact', 'sendStartedAt'])
 @Index('UQ_sent_messages_provider_message', ['channel', 'providerMessageId'], { unique: true, where: '"provider_message_id" IS NOT NULL' })
 export class SentMessage {
   @PrimaryColumn({ name: 'message_id', type: 'uuid' })
@@ -34,6 +36,14 @@ export class SentMessage {
   /** Its status event (SENT or FAILED) is on messages.status. */
   @Column({ name: 'status_published', type: 'boolean', default: false })
   statusPublished!: boolean;
+
+  /** When the attempt that settled it began: never later than the provider's own time for the message. */
+  @Column({ name: 'send_started_at', type: 'timestamptz' })
+  sendStartedAt!: Date;
+
+  /** The furthest status a thread receipt (a watermark) reported for it. */
+  @Column({ name: 'thread_status', type: 'text', nullable: true })
+  threadStatus!: 'DELIVERED' | 'READ' | null;
 
   @Column({ name: 'finished_at', type: 'timestamptz', default: () => 'now()' })
   finishedAt!: Date;

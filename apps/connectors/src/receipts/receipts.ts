@@ -7,6 +7,7 @@ import { CONNECTORS_CONFIG, type ConnectorSettings } from '../config';
 import { receiptsExpired, receiptsParked, receiptsReleased, receiptsUnmatched } from '../connector-metrics';
 
 export type Receipt = Omit<Extract<InboundEvent, { kind: 'status' }>, 'kind'>;
+export type ThreadReceipt = Omit<Extract<InboundEvent, { kind: 'thread-status' }>, 'kind'>;
 
 /** Our side of a send: the message a provider's id stands for. */
 export interface SentRef {
@@ -125,6 +126,34 @@ export class Receipts implements OnApplicationBootstrap, BeforeApplicationShutdo
     );
     for (const r of rows) receiptsReleased.inc({ channel: r.channel });
     return rows.length;
+  }
+
+  /**
+   * Expands receipts that name a point in a thread (Messenger's watermarks, Instagram's "seen up to")
+   * into the statuses of the messages sent to that contact up to it, from sent_messages, so any
+   * instance expands any thread, also after a restart. Each message is marked with the furthest
+   * status a thread receipt reported, in the transaction that publishes it: a repeated watermark
+   * publishes nothing, and a failure to publish leaves the marks undone for the provider's redelivery.
+   * A message whose send is not recorded yet is left to the next receipt of the thread (they are cumulative).
+   */
+  async publishThreadStatuses(channel: string, receipts: readonly ThreadReceipt[]): Promise<void> {
+    for (const r of receipts) {
+      const [sentBy, throughId] = 'sentBy' in r.through ? [r.through.sentBy.toISOString(), null] : [null, r.through.providerMessageId];
+      await this.dataSource.transaction(async (tx) => {
+        const covered = await tx.query<(SentRef & { provider_message_id: string })[]>(
+          `WITH u AS (
+             UPDATE connectors.sent_messages SET thread_status = $3
+              WHERE channel = $1 AND external_contact = $2 AND outcome = 'sent'
+                AND send_started_at <= COALESCE($4::timestamptz,
+                      (SELECT send_started_at FROM connectors.sent_messages WHERE channel = $1 AND provider_message_id = $5))
+                AND (thread_status IS NULL OR (thread_status = 'DELIVERED' AND $3 = 'READ'))
+              RETURNING message_id, conversation_id, provider_message_id)
+           SELECT message_id, conversation_id, provider_message_id FROM u`,
+          [channel, r.contact, r.status, sentBy, throughId],
+        );
+        if (covered.length > 0) await this.publisher.publish(covered.map((m) => statusRecord(m, r.status, r.at, m.provider_message_id)));
+      });
+    }
   }
 
   /** Releases what a crash left parked, and drops receipts that never found their send. */

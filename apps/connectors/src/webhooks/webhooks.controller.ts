@@ -72,9 +72,11 @@ export class WebhooksController {
       throw new ProblemException('invalid-webhook-payload', 400, 'Invalid webhook payload', error.message);
     }
     const receipts = events.filter((e): e is Extract<InboundEvent, { kind: 'status' }> => e.kind === 'status');
+    const threadReceipts = events.filter((e): e is Extract<InboundEvent, { kind: 'thread-status' }> => e.kind === 'thread-status');
     try {
       const records = [...this.inboundRecords(runtime.channel, events), ...(await this.receipts.statusRecords(runtime.channel, receipts))];
       if (records.length > 0) await this.publisher.publish(records);
+      await this.receipts.publishThreadStatuses(runtime.channel, threadReceipts);
     } catch (error) {
       webhooks.inc({ channel, outcome: 'unavailable' });
       this.logger.error({ err: error, channel, message: 'webhook not acknowledged: Kafka or PostgreSQL unavailable (the provider will retry)' });
