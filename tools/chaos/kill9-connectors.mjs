@@ -4,8 +4,9 @@
 //   duplicate sends  = received more than once (a kill between the provider's answer and our record
 //                      of it: the one window at-least-once delivery leaves, since the WhatsApp send
 //                      API takes no idempotency key),
-//   order violations = a conversation whose messages first reached the provider out of seq order.
-// Exits 1 when anything was lost or reordered. Env: CHAOS_SECONDS (60), CHAOS_RATE (40 messages/s
+//   order violations = a conversation whose messages first reached the provider out of seq order,
+//   receipts lost    = messages not READ (nor FAILED) once every receipt webhook was acknowledged.
+// Exits 1 when a message or a receipt was lost, or messages reordered. Env: CHAOS_SECONDS (60), CHAOS_RATE (40 messages/s
 // offered), CHAOS_KILL_EVERY_MS (8000), CHAOS_CONVERSATIONS (20).
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -105,6 +106,15 @@ try {
     Number((await db.query(`SELECT count(*) AS n FROM connectors.sent_messages WHERE message_id = ANY($1::uuid[])`, [ids])).rows[0].n);
   for (const drainDeadline = Date.now() + 300_000; (await reached()) < ids.length && Date.now() < drainDeadline; ) await sleep(1000);
   const drainedAfter = (Date.now() - loadEnded) / 1000;
+  // Every receipt the provider sent (retried until acknowledged) must end in a status: the messages
+  // refused for good aside, each should be READ once the receipts and the worker are through.
+  await simulator.webhooksSettled();
+  const unread = async () =>
+    Number(
+      (await db.query(`SELECT count(*) AS n FROM message_worker.deliveries WHERE message_id = ANY($1::uuid[]) AND status NOT IN ('READ', 'FAILED')`, [ids])).rows[0].n,
+    );
+  for (const readDeadline = Date.now() + 60_000; (await unread()) > 0 && Date.now() < readDeadline; ) await sleep(1000);
+  const notRead = await unread();
 
   const received = new Map();
   for (const a of simulator.accepted) received.set(a.text, (received.get(a.text) ?? 0) + 1);
@@ -130,7 +140,8 @@ try {
   console.log(`  duplicate sends:           ${duplicateSends}`);
   console.log(`  order violations:          ${orderViolations}`);
   console.log(`  statuses now:              ${statuses.map((r) => `${r.status} ${r.n}`).join(', ')}`);
-  process.exitCode = lost === 0 && orderViolations === 0 ? 0 : 1;
+  console.log(`  receipts lost (not READ):  ${notRead}`);
+  process.exitCode = lost === 0 && orderViolations === 0 && notRead === 0 ? 0 : 1;
 } finally {
   await db.end();
   connectors.stop();
