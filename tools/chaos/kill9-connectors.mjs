@@ -38,7 +38,7 @@ const groupId = `chaos-connectors-${randomUUID()}`;
 const admin = new Kafka({ clientId: 'chaos', brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
 await admin.connect();
 const ends = await admin.fetchTopicOffsets('messages.outbound.whatsapp');
-await admin.setOffsets({ groupId, topic: 'messages.outbound.whatsapp', partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+await admin.setOffsets({ groupId: `${groupId}.whatsapp`, topic: 'messages.outbound.whatsapp', partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
 await admin.disconnect();
 const connectorsEnv = {
   CONNECTOR_CONSUMER_GROUP: groupId,

@@ -18,8 +18,10 @@ ensure_local_tls
 # recreated when the database was reset.
 demo="$ROOT/.stack/demo-client.json"
 admin() { node "$ROOT/dist/apps/auth/src/cli/admin.js" "$@"; }
-if [ ! -f "$demo" ] || ! admin list-clients | grep -q "$(node -p "require('$demo').client_id")"; then
-  admin list-users | grep -q '"name": "demo"' || admin create-user demo >/dev/null
+# (Lists are read whole before searching: `admin … | grep -q` would close the pipe at the first match,
+# and the admin CLI, still writing, would die of EPIPE and fail the test under pipefail.)
+if [ ! -f "$demo" ] || ! grep -q "$(node -p "require('$demo').client_id")" <<<"$(admin list-clients)"; then
+  grep -q '"name": "demo"' <<<"$(admin list-users)" || admin create-user demo >/dev/null
   admin create-client demo --scopes read,write,admin > "$demo"
 fi
 # New external contacts' conversations go to the demo user (gateway INBOUND_MEMBER_IDS), and the four

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadChannelModules, type ChannelSimulator } from './channels';
 import { hubSignature256 } from './channels/webhook-signature';
+import { outboundGroup } from './outbound/outbound-dispatcher';
 
 interface Caller {
   userId: string;
@@ -140,7 +141,7 @@ describe('connectors: four simulated providers end to end', () => {
     await admin.connect();
     for (const channel of EXTERNAL_CHANNELS) {
       const ends = await admin.fetchTopicOffsets(outboundTopic(channel));
-      await admin.setOffsets({ groupId, topic: outboundTopic(channel), partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      await admin.setOffsets({ groupId: outboundGroup(groupId, channel), topic: outboundTopic(channel), partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
     }
     await admin.disconnect();
     connectors = await startApp('connectors', {
@@ -250,21 +251,30 @@ describe('connectors: four simulated providers end to end', () => {
       expect((await handshake('wrong')).status).toBe(403);
     });
 
-    it('a provider outage opens the breaker; messages wait, then each is delivered once after it closes', async () => {
+    it('a provider outage opens the breaker; messages wait, others flow, then each is delivered once after it closes', async () => {
       const to = contact();
       const conversationId = await externalConversation(channel, to);
       simulator().setOutage(true);
-      const ids: string[] = [];
-      for (let i = 1; i <= 4; i++) ids.push(await send(conversationId, `during outage ${i}`));
-      await waitFor(async () => (await metric('connectors_circuit_state', `channel="${channel}"`)) === 2, { timeoutMs: 30_000, description: `${channel} breaker open` });
-      expect((await Promise.all(ids.map(message))).map((v) => v.status)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
-      simulator().setOutage(false);
-      await waitFor(async () => (await Promise.all(ids.map(message))).every((v) => PROGRESS[v.status] >= PROGRESS.SENT), {
-        timeoutMs: 30_000,
-        description: `${channel} messages sent after the outage`,
-      });
-      expect(await metric('connectors_circuit_state', `channel="${channel}"`)).toBe(0);
-      expect(simulator().accepted.filter((a) => a.recipient === to).map((a) => a.text)).toEqual([1, 2, 3, 4].map((i) => `during outage ${i}`));
+      try {
+        const ids: string[] = [];
+        for (let i = 1; i <= 4; i++) ids.push(await send(conversationId, `during outage ${i}`));
+        await waitFor(async () => (await metric('connectors_circuit_state', `channel="${channel}"`)) === 2, { timeoutMs: 30_000, description: `${channel} breaker open` });
+        expect((await Promise.all(ids.map(message))).map((v) => v.status)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
+        // One platform down does not hold up the others.
+        const other = EXTERNAL_CHANNELS.find((c) => c !== channel)!;
+        const elsewhere = contact();
+        await send(await externalConversation(other, elsewhere), 'meanwhile');
+        await waitFor(() => simulators.get(other)!.accepted.some((a) => a.recipient === elsewhere), { timeoutMs: 15_000, description: `${other} message sent during the ${channel} outage` });
+        simulator().setOutage(false);
+        await waitFor(async () => (await Promise.all(ids.map(message))).every((v) => PROGRESS[v.status] >= PROGRESS.SENT), {
+          timeoutMs: 30_000,
+          description: `${channel} messages sent after the outage`,
+        });
+        expect(await metric('connectors_circuit_state', `channel="${channel}"`)).toBe(0);
+        expect(simulator().accepted.filter((a) => a.recipient === to).map((a) => a.text)).toEqual([1, 2, 3, 4].map((i) => `during outage ${i}`));
+      } finally {
+        simulator().setOutage(false); // whatever happened, the tests after this one need the platform
+      }
     });
 
     it('a permanent error leaves the message FAILED with its reason', async () => {

@@ -15,18 +15,24 @@ class Stopping extends Error {}
 const OPEN_BREAKER_POLL_MS = 250;
 const PRUNE_INTERVAL_MS = 3_600_000;
 
+/** The consumer group of one channel's outbound topic: CONNECTOR_CONSUMER_GROUP and the channel. */
+export const outboundGroup = (prefix: string, channel: string): string => `${prefix}.${channel}`;
+
 // Consumes messages.outbound.<channel> and sends each message to its provider, one at a time per
 // conversation (the record key), so a conversation's messages reach the provider in seq order, and
-// up to CONNECTOR_CONVERSATION_CONCURRENCY conversations of a partition at once. A retryable failure is retried (exponential backoff, or the provider's
-// Retry-After when longer) and holds the partition: later messages of the conversation must not
-// overtake it. While a provider's breaker is open nothing is sent to it and its messages wait (the
-// consumer heartbeats meanwhile, so the group does not take the partition away). A permanent failure is final: the
-// message becomes FAILED with the provider's reason. Each outcome is stored once (sent_messages)
-// before its status is published, so a redelivered event is never sent twice.
+// up to CONNECTOR_CONVERSATION_CONCURRENCY conversations of a partition at once. A retryable failure
+// is retried (exponential backoff, or the provider's Retry-After when longer) and holds the
+// conversation: later messages of the conversation must not overtake it. While a provider's breaker
+// is open nothing is sent to it and its messages wait (the consumer heartbeats meanwhile, so the
+// group does not take the partition away). Each channel has a consumer (and group) of its own:
+// kafkajs fetches again only once every batch of the last fetch is done, so with one consumer a
+// provider that is down would hold up every other. A permanent failure is final: the message becomes
+// FAILED with the provider's reason. Each outcome is stored once (sent_messages) before its status
+// is published, so a redelivered event is never sent twice.
 @Injectable()
 export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboundDispatcher.name);
-  private readonly consumer: EventConsumer;
+  private readonly consumers: EventConsumer[];
   private stopping = false;
   private pruneTimer?: NodeJS.Timeout;
 
@@ -38,27 +44,30 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
     private readonly receipts: Receipts,
     @Inject(CONNECTORS_CONFIG) private readonly settings: ConnectorSettings,
   ) {
-    this.consumer = new EventConsumer(kafka, {
-      groupId: settings.consumerGroup,
-      topics: channels.list().map((c) => outboundTopic(c.channel)),
-      fromBeginning: true,
-      partitionsConsumedConcurrently: settings.partitionConcurrency,
-      keysConsumedConcurrently: settings.conversationConcurrency,
-      consumerConfig: { sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.floor(settings.sessionTimeoutMs / 10) },
-      handle: (e) => this.handle(e),
-      onInvalid: (m, topic, partition, reason) => this.deadLetter(m, topic, partition, reason),
-    });
+    this.consumers = channels.list().map(
+      ({ channel }) =>
+        new EventConsumer(kafka, {
+          groupId: outboundGroup(settings.consumerGroup, channel),
+          topics: [outboundTopic(channel)],
+          fromBeginning: true,
+          partitionsConsumedConcurrently: settings.partitionConcurrency,
+          keysConsumedConcurrently: settings.conversationConcurrency,
+          consumerConfig: { sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.floor(settings.sessionTimeoutMs / 10) },
+          handle: (e) => this.handle(e),
+          onInvalid: (m, topic, partition, reason) => this.deadLetter(m, topic, partition, reason),
+        }),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.channels.list().length > 0) await this.consumer.start();
+    await Promise.all(this.consumers.map((c) => c.start()));
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS).unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.pruneTimer);
-    await this.consumer.stop();
+    await Promise.all(this.consumers.map((c) => c.stop()));
   }
 
   private async handle(event: ConsumedEvent): Promise<void> {
