@@ -29,6 +29,12 @@ export interface EventConsumerOptions {
    */
   keysConsumedConcurrently?: number;
   consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
+  /**
+   * A group that consumed these topics before this one existed (a group renamed or split). When this
+   * group has no committed offset yet, it starts where that group left off instead of at
+   * `fromBeginning`'s end: an upgrade neither replays the retained log nor skips what is unread.
+   */
+  adoptOffsetsFrom?: string;
   /** Called once per record, in partition order; the offset is committed only after it resolves. */
   handle(event: ConsumedEvent): Promise<void>;
   /** Records whose value is not a valid envelope; they are skipped after this returns. */
@@ -59,7 +65,7 @@ export class EventConsumer {
   private running = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: EventConsumerOptions,
   ) {
     this.consumer = kafka.consumer({
@@ -74,6 +80,7 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
+    if (this.options.adoptOffsetsFrom) await this.adoptOffsets(this.options.adoptOffsetsFrom);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
     const keys = this.options.keysConsumedConcurrently ?? 1;
@@ -151,6 +158,32 @@ export class EventConsumer {
         span.end();
       }
     });
+  }
+
+  /**
+   * Copies the committed offsets of `legacyGroup` for this consumer's topics into this group, once:
+   * only while this group has none at all. Two instances starting at once may both copy (the same
+   * offsets), or one finds the group already running and leaves it be.
+   */
+  private async adoptOffsets(legacyGroup: string): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const committed = (offsets: { partitions: { offset: string }[] }[]) => offsets.some((t) => t.partitions.some((p) => Number(p.offset) >= 0));
+      if (committed(await admin.fetchOffsets({ groupId: this.options.groupId, topics: this.options.topics }))) return;
+      for (const t of await admin.fetchOffsets({ groupId: legacyGroup, topics: this.options.topics })) {
+        const partitions = t.partitions.filter((p) => Number(p.offset) >= 0).map((p) => ({ partition: p.partition, offset: p.offset }));
+        if (partitions.length === 0) continue;
+        try {
+          await admin.setOffsets({ groupId: this.options.groupId, topic: t.topic, partitions });
+        } catch (error) {
+          // Another instance of this group is already consuming: it adopted the offsets, or moved on from them.
+          if (!/no running instances/i.test((error as Error).message)) throw error;
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Stops fetching, lets the in-flight record finish, commits offsets and leaves the group. */

@@ -82,4 +82,36 @@ describe('kafka (real broker)', () => {
       expect(r.traceId).toBe(parentTraceId);
     }
   });
+
+  it('a renamed group starts where its predecessor left off (adoptOffsetsFrom): nothing replayed, nothing skipped', async () => {
+    const publisher = new EventPublisher(kafka);
+    await publisher.connect();
+    const publish = (n: number) => {
+      const envelopes = Array.from({ length: n }, () => createEnvelope('message.created', randomUUID(), {}));
+      return publisher.publish(envelopes.map((envelope) => ({ topic: topic.name, key: envelope.aggregate_id, envelope }))).then(() => envelopes);
+    };
+    const consume = (groupId: string, adoptOffsetsFrom?: string) => {
+      const received: EventEnvelope[] = [];
+      const consumer = new EventConsumer(kafka, { groupId, adoptOffsetsFrom, topics: [topic.name], fromBeginning: true, handle: (e) => Promise.resolve(void received.push(e.envelope)) });
+      return { consumer, received };
+    };
+    try {
+      const before = await publish(4);
+      const legacyGroup = `test-legacy-${randomUUID()}`;
+      const legacy = consume(legacyGroup);
+      await legacy.consumer.start();
+      await waitFor(() => before.every((b) => legacy.received.some((r) => r.event_id === b.event_id)), { timeoutMs: 30_000, description: 'the legacy group read the first four' });
+      await legacy.consumer.stop();
+
+      const after = await publish(2);
+      const renamed = consume(`test-renamed-${randomUUID()}`, legacyGroup);
+      await renamed.consumer.start();
+      await waitFor(() => renamed.received.length >= 2, { timeoutMs: 30_000, description: 'the renamed group read the two new ones' });
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // time for anything replayed to show up
+      await renamed.consumer.stop();
+      expect(renamed.received.map((e) => e.event_id).sort()).toEqual(after.map((e) => e.event_id).sort());
+    } finally {
+      await publisher.disconnect();
+    }
+  });
 });

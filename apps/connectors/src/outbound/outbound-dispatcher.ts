@@ -50,6 +50,8 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
           groupId: outboundGroup(settings.consumerGroup, channel),
           topics: [outboundTopic(channel)],
           fromBeginning: true,
+          // Before 2026-11-25 one group, CONNECTOR_CONSUMER_GROUP itself, consumed every channel.
+          adoptOffsetsFrom: settings.consumerGroup,
           partitionsConsumedConcurrently: settings.partitionConcurrency,
           keysConsumedConcurrently: settings.conversationConcurrency,
           consumerConfig: { sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.floor(settings.sessionTimeoutMs / 10) },
