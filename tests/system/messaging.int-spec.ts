@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 
@@ -270,6 +271,14 @@ describe('messaging: write path, outbox, relay and worker', () => {
     const deadBefore = await workerMetric('worker_dead_letters_total', `topic="${Topics.messagesStatus}"`);
     const started = Date.now();
     await producer.send({ topic: Topics.messagesStatus, acks: -1, messages: [{ key: conversationId, value: JSON.stringify(receipt) }] });
+
+    // While it is retried, the other topics flow: messages of other conversations (on partitions of
+    // both workers) are processed long before the 7 s of backoff are over.
+    await sleep(300);
+    const others = await Promise.all(Array.from({ length: 6 }, () => conversation([alice, bob])));
+    for (const c of others) expect((await send(alice, c, 'meanwhile')).status).toBe(202);
+    await waitFor(async () => (await Promise.all(others.map(deliveries))).every((n) => n === 1), { timeoutMs: 5_000, description: 'other messages processed during the retries' });
+    expect(await count(`SELECT count(*) AS n FROM message_worker.dead_letters WHERE event_id = $1`, [receipt.event_id])).toBe(0);
 
     await waitFor(async () => (await count(`SELECT count(*) AS n FROM message_worker.dead_letters WHERE event_id = $1`, [receipt.event_id])) === 1, {
       timeoutMs: 30_000,

@@ -28,6 +28,7 @@ const schema = z.object({
   WORKER_RETRY_BACKOFF_MS: csvList().pipe(z.array(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().int().max(600_000))).max(10)).default([1000, 2000, 4000]),
   // Partitions processed at once by one instance (records of one partition: always one at a time).
   WORKER_PARTITION_CONCURRENCY: intInRange(1, 64).default(4),
+  // Prefix of the consumer groups: one per topic, `<prefix>.<topic>`; also the inbox's dedupe scope.
   WORKER_CONSUMER_GROUP: z.string().min(1).default('message-worker'),
   // How long the group waits for an instance that stopped heartbeating (crashed) before its
   // partitions move to another; events of those partitions wait that long.
