@@ -18,6 +18,7 @@ const require = createRequire(import.meta.url);
 const { Client } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
 const { channelModule } = require(join(ROOT, 'dist/apps/connectors/src/channels/whatsapp/index.js'));
+const { topicGroup } = require(join(ROOT, 'dist/libs/kafka/src/index.js'));
 
 const SECONDS = Number(process.env.CHAOS_SECONDS ?? 60);
 const RATE = Number(process.env.CHAOS_RATE ?? 40);
@@ -38,7 +39,7 @@ const groupId = `chaos-connectors-${randomUUID()}`;
 const admin = new Kafka({ clientId: 'chaos', brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
 await admin.connect();
 const ends = await admin.fetchTopicOffsets('messages.outbound.whatsapp');
-await admin.setOffsets({ groupId: `${groupId}.whatsapp`, topic: 'messages.outbound.whatsapp', partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+await admin.setOffsets({ groupId: topicGroup(groupId, 'messages.outbound.whatsapp'), topic: 'messages.outbound.whatsapp', partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
 await admin.disconnect();
 const connectorsEnv = {
   CONNECTOR_CONSUMER_GROUP: groupId,

@@ -63,7 +63,7 @@ const schema = z
     // in seq order): with a provider answering in ~150 ms, one at a time per partition would cap a
     // partition at a handful of messages per second.
     CONNECTOR_CONVERSATION_CONCURRENCY: intInRange(1, 1000).default(16),
-    // Prefix of the consumer groups: one per channel, `<prefix>.<channel>`.
+    // Prefix of the consumer groups: one per channel's topic, `<prefix>.<topic>`.
     CONNECTOR_CONSUMER_GROUP: z.string().min(1).default('connectors'),
     // How long the group waits for an instance that stopped heartbeating (crashed) before its
     // conversations move to another: their messages wait that long.

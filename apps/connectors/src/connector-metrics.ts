@@ -38,13 +38,6 @@ export const webhooks = new Counter({
   registers: [register],
 });
 
-export const receiptsUnmatched = new Counter({
-  name: 'connectors_receipts_unmatched_total',
-  help: 'Provider receipts that never matched a message this platform sent (dropped after CONNECTOR_EARLY_RECEIPT_RETENTION_HOURS)',
-  labelNames: ['channel'],
-  registers: [register],
-});
-
 export const receiptsParked = new Counter({
   name: 'connectors_receipts_parked_total',
   help: 'Provider receipts that arrived before the send they are about was recorded, kept until it is',

@@ -1,6 +1,6 @@
 import { EXTERNAL_CHANNELS, outboundTopic, type ExternalChannel } from '@chat4all/contracts';
 import { createDataSource } from '@chat4all/database';
-import { createKafka } from '@chat4all/kafka';
+import { createKafka, topicGroup } from '@chat4all/kafka';
 import { freePort, REPO_ROOT, stackEnv, stackVariables, startApp, waitFor, type RunningApp } from '@chat4all/testing';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadChannelModules, type ChannelSimulator } from './channels';
 import { hubSignature256 } from './channels/webhook-signature';
-import { outboundGroup } from './outbound/outbound-dispatcher';
 
 interface Caller {
   userId: string;
@@ -141,7 +140,7 @@ describe('connectors: four simulated providers end to end', () => {
     await admin.connect();
     for (const channel of EXTERNAL_CHANNELS) {
       const ends = await admin.fetchTopicOffsets(outboundTopic(channel));
-      await admin.setOffsets({ groupId: outboundGroup(groupId, channel), topic: outboundTopic(channel), partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      await admin.setOffsets({ groupId: topicGroup(groupId, outboundTopic(channel)), topic: outboundTopic(channel), partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
     }
     await admin.disconnect();
     connectors = await startApp('connectors', {

@@ -6,5 +6,7 @@ export { EventPublisher } from './event-publisher';
 export type { PublishRecord } from './event-publisher';
 export { EventConsumer } from './event-consumer';
 export type { ConsumedEvent, EventConsumerOptions } from './event-consumer';
+export { ConsumerPerTopic, topicGroup } from './consumer-per-topic';
+export type { ConsumerPerTopicOptions } from './consumer-per-topic';
 export { KafkaHealth } from './kafka.health';
 export { KAFKA, KAFKA_ADMIN, KafkaModule } from './kafka.module';

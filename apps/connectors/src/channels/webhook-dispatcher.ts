@@ -35,8 +35,9 @@ export class WebhookDispatcher {
     const later = firstNow ? payloads.slice(1) : payloads;
     const reversed = this.random() < (this.target.reorderRate ?? 0);
     const inTurn = (): void => void this.track(this.postInTurn(reversed ? [...later].reverse() : later));
-    if (!firstNow) return Promise.resolve(inTurn());
-    return this.track(this.post(payloads[0])).then(inTurn);
+    if (firstNow) return this.track(this.post(payloads[0])).then(inTurn);
+    inTurn();
+    return Promise.resolve();
   }
 
   /** Posts one webhook now and resolves with the target's last answer. */

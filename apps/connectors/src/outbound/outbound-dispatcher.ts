@@ -1,5 +1,5 @@
 import { outboundMessageSchema, outboundTopic, Topics, type OutboundMessage } from '@chat4all/contracts';
-import { EventConsumer, EventPublisher, KAFKA, type ConsumedEvent } from '@chat4all/kafka';
+import { ConsumerPerTopic, EventPublisher, KAFKA, type ConsumedEvent } from '@chat4all/kafka';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,24 +15,20 @@ class Stopping extends Error {}
 const OPEN_BREAKER_POLL_MS = 250;
 const PRUNE_INTERVAL_MS = 3_600_000;
 
-/** The consumer group of one channel's outbound topic: CONNECTOR_CONSUMER_GROUP and the channel. */
-export const outboundGroup = (prefix: string, channel: string): string => `${prefix}.${channel}`;
-
 // Consumes messages.outbound.<channel> and sends each message to its provider, one at a time per
 // conversation (the record key), so a conversation's messages reach the provider in seq order, and
 // up to CONNECTOR_CONVERSATION_CONCURRENCY conversations of a partition at once. A retryable failure
 // is retried (exponential backoff, or the provider's Retry-After when longer) and holds the
 // conversation: later messages of the conversation must not overtake it. While a provider's breaker
 // is open nothing is sent to it and its messages wait (the consumer heartbeats meanwhile, so the
-// group does not take the partition away). Each channel has a consumer (and group) of its own:
-// kafkajs fetches again only once every batch of the last fetch is done, so with one consumer a
-// provider that is down would hold up every other. A permanent failure is final: the message becomes
+// group does not take the partition away). Each channel's topic has a consumer of its own
+// (ConsumerPerTopic), so a provider that is down holds up no other. A permanent failure is final: the message becomes
 // FAILED with the provider's reason. Each outcome is stored once (sent_messages) before its status
 // is published, so a redelivered event is never sent twice.
 @Injectable()
 export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboundDispatcher.name);
-  private readonly consumers: EventConsumer[];
+  private readonly consumers: ConsumerPerTopic;
   private stopping = false;
   private pruneTimer?: NodeJS.Timeout;
 
@@ -44,32 +40,27 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
     private readonly receipts: Receipts,
     @Inject(CONNECTORS_CONFIG) private readonly settings: ConnectorSettings,
   ) {
-    this.consumers = channels.list().map(
-      ({ channel }) =>
-        new EventConsumer(kafka, {
-          groupId: outboundGroup(settings.consumerGroup, channel),
-          topics: [outboundTopic(channel)],
-          fromBeginning: true,
-          // Before 2026-11-25 one group, CONNECTOR_CONSUMER_GROUP itself, consumed every channel.
-          adoptOffsetsFrom: settings.consumerGroup,
-          partitionsConsumedConcurrently: settings.partitionConcurrency,
-          keysConsumedConcurrently: settings.conversationConcurrency,
-          consumerConfig: { sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.floor(settings.sessionTimeoutMs / 10) },
-          handle: (e) => this.handle(e),
-          onInvalid: (m, topic, partition, reason) => this.deadLetter(m, topic, partition, reason),
-        }),
-    );
+    this.consumers = new ConsumerPerTopic(kafka, {
+      groupPrefix: settings.consumerGroup,
+      topics: channels.list().map((c) => outboundTopic(c.channel)),
+      fromBeginning: true,
+      partitionsConsumedConcurrently: settings.partitionConcurrency,
+      keysConsumedConcurrently: settings.conversationConcurrency,
+      consumerConfig: { sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.floor(settings.sessionTimeoutMs / 10) },
+      handle: (e) => this.handle(e),
+      onInvalid: (m, topic, partition, reason) => this.deadLetter(m, topic, partition, reason),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await Promise.all(this.consumers.map((c) => c.start()));
+    await this.consumers.start();
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS).unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.pruneTimer);
-    await Promise.all(this.consumers.map((c) => c.stop()));
+    await this.consumers.stop();
   }
 
   private async handle(event: ConsumedEvent): Promise<void> {

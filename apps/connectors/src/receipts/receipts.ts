@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { DataSource } from 'typeorm';
 import type { InboundEvent } from '../channels';
 import { CONNECTORS_CONFIG, type ConnectorSettings } from '../config';
-import { receiptsExpired, receiptsParked, receiptsReleased, receiptsUnmatched } from '../connector-metrics';
+import { receiptsExpired, receiptsParked, receiptsReleased } from '../connector-metrics';
 
 export type Receipt = Omit<Extract<InboundEvent, { kind: 'status' }>, 'kind'>;
 export type ThreadReceipt = Omit<Extract<InboundEvent, { kind: 'thread-status' }>, 'kind'>;
@@ -168,7 +168,6 @@ export class Receipts implements OnApplicationBootstrap, BeforeApplicationShutdo
       );
       for (const { channel, n } of expired) {
         receiptsExpired.inc({ channel }, n);
-        receiptsUnmatched.inc({ channel }, n);
         this.logger.warn({ channel, receipts: n, message: 'receipts for messages we have no record of sending: dropped' });
       }
     } catch (error) {

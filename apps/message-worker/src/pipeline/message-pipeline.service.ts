@@ -1,5 +1,5 @@
 import { Topics } from '@chat4all/contracts';
-import { EventConsumer, KAFKA, type ConsumedEvent } from '@chat4all/kafka';
+import { ConsumerPerTopic, KAFKA, type ConsumedEvent } from '@chat4all/kafka';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,21 +13,17 @@ import { eventsHandled, retries } from './worker-metrics';
 
 const INBOX_PRUNE_INTERVAL_MS = 3_600_000;
 
-/** The consumer group of one of the worker's topics: WORKER_CONSUMER_GROUP and the topic. */
-export const workerGroup = (prefix: string, topic: string): string => `${prefix}.${topic}`;
-
 // Consumes the pipeline's topics, one record at a time per partition (per-conversation order, since
 // the key is the conversation id). A failing record is retried after each configured pause
 // (1 s, 2 s, 4 s), then dead-lettered and its offset committed: a poison event holds its partition
 // for at most the sum of the pauses (FR-DP-05..07). A record that is not a valid event (bad
 // envelope or payload) cannot succeed later and is dead-lettered at once. Each topic has a consumer
-// (and group) of its own: kafkajs fetches again only once every batch of the last fetch is done, so
-// with one consumer a record being retried (a receipt ahead of its message, gateway unreachable for
-// an inbound message) would hold up every topic. The inbox stays one (WORKER_CONSUMER_GROUP).
+// of its own (ConsumerPerTopic), so a record being retried (a receipt ahead of its message, gateway
+// unreachable for an inbound message) holds up only its topic. The inbox stays one (WORKER_CONSUMER_GROUP).
 @Injectable()
 export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MessagePipeline.name);
-  private readonly consumers: EventConsumer[];
+  private readonly consumers: ConsumerPerTopic;
   private readonly handlers: Record<string, (e: ConsumedEvent) => Promise<Effect>>;
   private stopping = false;
   private pruneTimer?: NodeJS.Timeout;
@@ -46,31 +42,26 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
       [Topics.conversationsRead]: (e) => this.deliveries.conversationRead(e.envelope),
       [Topics.messagesInbound]: (e) => this.inbound.messageInbound(e.envelope),
     };
-    this.consumers = Object.keys(this.handlers).map(
-      (topic) =>
-        new EventConsumer(kafka, {
-          groupId: workerGroup(config.consumerGroup, topic),
-          topics: [topic],
-          fromBeginning: true,
-          // Before 2026-11-25 one group, WORKER_CONSUMER_GROUP itself, consumed every topic.
-          adoptOffsetsFrom: config.consumerGroup,
-          partitionsConsumedConcurrently: config.partitionConcurrency,
-          consumerConfig: { sessionTimeout: config.sessionTimeoutMs, heartbeatInterval: Math.floor(config.sessionTimeoutMs / 10) },
-          handle: (e) => this.handle(e),
-          onInvalid: (m, t, partition, reason) => this.invalid(m, t, partition, reason),
-        }),
-    );
+    this.consumers = new ConsumerPerTopic(kafka, {
+      groupPrefix: config.consumerGroup,
+      topics: Object.keys(this.handlers),
+      fromBeginning: true,
+      partitionsConsumedConcurrently: config.partitionConcurrency,
+      consumerConfig: { sessionTimeout: config.sessionTimeoutMs, heartbeatInterval: Math.floor(config.sessionTimeoutMs / 10) },
+      handle: (e) => this.handle(e),
+      onInvalid: (m, topic, partition, reason) => this.invalid(m, topic, partition, reason),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await Promise.all(this.consumers.map((c) => c.start()));
+    await this.consumers.start();
     this.pruneTimer = setInterval(() => void this.pruneInbox(), INBOX_PRUNE_INTERVAL_MS).unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.pruneTimer);
-    await Promise.all(this.consumers.map((c) => c.stop()));
+    await this.consumers.stop();
   }
 
   private async handle(event: ConsumedEvent): Promise<void> {
