@@ -11,6 +11,7 @@ export interface ServiceConfig {
   logLevel: Env<ReturnType<typeof serviceEnv>>['LOG_LEVEL'];
   http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean; tls?: { certFile: string; keyFile: string } };
   shutdownTimeoutMs: number;
+  startup: { timeoutMs: number; retryMaxDelayMs: number };
   telemetry: { otlpEndpoint?: string; sampleRatio: number };
 }
 
@@ -33,6 +34,7 @@ const toServiceConfigChecked = (name: string, e: Env<ReturnType<typeof serviceEn
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
   },
   shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  startup: { timeoutMs: e.STARTUP_TIMEOUT_MS, retryMaxDelayMs: e.STARTUP_RETRY_MAX_DELAY_MS },
   telemetry: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: e.OTEL_TRACES_SAMPLE_RATIO },
 });
 

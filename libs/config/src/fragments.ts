@@ -13,6 +13,10 @@ export const serviceEnv = (defaults: { httpPort: number }) => ({
   // Only behind a proxy you run: X-Forwarded-For then decides the client IP (and IP rate limits).
   HTTP_TRUST_PROXY: bool().default(false),
   SHUTDOWN_TIMEOUT_MS: intInRange(1000, 120_000).default(10_000),
+  // Start-up retries a dependency that is not there yet (still starting, electing a leader...) for at
+  // most this long per step, with backoff up to STARTUP_RETRY_MAX_DELAY_MS; then the app exits 1.
+  STARTUP_TIMEOUT_MS: intInRange(1000, 3_600_000).default(300_000),
+  STARTUP_RETRY_MAX_DELAY_MS: intInRange(100, 60_000).default(5_000),
   // With both, the app serves HTTPS (and WSS) with TLS 1.3 as the minimum (NFR-018).
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),

@@ -1,8 +1,18 @@
 import type { DatabaseConfig } from '@chat4all/config';
+import { startup } from '@chat4all/platform';
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DatabaseHealth } from './database.health';
 import { createDataSource, type DataSourceSpec } from './data-source.factory';
+
+// SQLSTATE classes a retry cannot fix: wrong password or role (28xxx), unknown database (3D000),
+// no permission to connect (42501).
+const PERMANENT_SQLSTATES = /^(28|3D000$|42501$)/;
+
+export function isPermanentPostgresError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && PERMANENT_SQLSTATES.test(code);
+}
 
 @Injectable()
 class DataSourceLifecycle implements OnApplicationShutdown {
@@ -22,7 +32,22 @@ export class DatabaseModule {
       providers: [
         {
           provide: DataSource,
-          useFactory: async () => createDataSource(config, spec).initialize(),
+          // PostgreSQL still starting (or failing over) is waited for; bad credentials stop the app.
+          useFactory: () =>
+            startup.step(
+              'postgres',
+              'connect',
+              async () => {
+                const dataSource = createDataSource(config, spec);
+                try {
+                  return await dataSource.initialize();
+                } catch (error) {
+                  if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+                  throw error;
+                }
+              },
+              { isPermanent: isPermanentPostgresError },
+            ),
         },
         DatabaseHealth,
         DataSourceLifecycle,

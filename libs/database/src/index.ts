@@ -4,4 +4,4 @@ export { migrationLockKey, pendingSchemaChanges, runMigrations } from './migrati
 export type { MigrationResult } from './migrations';
 export { migrateCommand } from './migrate-command';
 export { DatabaseHealth } from './database.health';
-export { DatabaseModule } from './database.module';
+export { DatabaseModule, isPermanentPostgresError } from './database.module';

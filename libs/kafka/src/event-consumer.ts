@@ -1,7 +1,10 @@
 import { decodeEnvelope, type EventEnvelope } from '@chat4all/contracts';
+import { startup } from '@chat4all/platform';
 import { extractTraceContext, type RecordHeaders } from '@chat4all/telemetry';
+import { Logger } from '@nestjs/common';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Consumer, ConsumerConfig, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerConfig, ConsumerCrashEvent, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
+import { isPermanentKafkaError } from './kafka-errors';
 
 export interface ConsumedEvent {
   topic: string;
@@ -61,25 +64,56 @@ async function whileHeartbeating<T>(payload: { heartbeat(): Promise<void> }, wor
 // One record at a time per partition (or per key, with keysConsumedConcurrently) keeps per-conversation
 // order (partition key = conversation_id); each handler runs inside a CONSUMER span that continues the producer's trace from the headers.
 export class EventConsumer {
-  private readonly consumer: Consumer;
+  private readonly logger = new Logger(EventConsumer.name);
+  private consumer: Consumer;
   private running = false;
+  private stopped = false;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: EventConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      allowAutoTopicCreation: false,
-      ...options.consumerConfig,
-    });
+    this.consumer = this.newConsumer();
   }
 
   get isRunning(): boolean {
     return this.running;
   }
 
+  /**
+   * Joins the group and starts consuming, as a start-up step: a broker not there yet, or a group
+   * coordinator still loading (a new cluster creates __consumer_offsets on first use), is retried with
+   * backoff within STARTUP_TIMEOUT_MS, each attempt on a fresh consumer.
+   */
   async start(): Promise<void> {
+    await startup.step(
+      'kafka',
+      `consumer group ${this.options.groupId}`,
+      async () => {
+        try {
+          await this.startOnce();
+        } catch (error) {
+          await this.consumer.disconnect().catch(() => undefined);
+          this.consumer = this.newConsumer();
+          throw error;
+        }
+      },
+      { isPermanent: isPermanentKafkaError },
+    );
+    this.running = true;
+  }
+
+  private newConsumer(): Consumer {
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      allowAutoTopicCreation: false,
+      ...this.options.consumerConfig,
+    });
+    consumer.on(consumer.events.CRASH, (event) => void this.crashed(event));
+    return consumer;
+  }
+
+  private async startOnce(): Promise<void> {
     if (this.options.adoptOffsetsFrom) await this.adoptOffsets(this.options.adoptOffsetsFrom);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
@@ -91,7 +125,24 @@ export class EventConsumer {
         ? { eachBatchAutoResolve: false, eachBatch: (payload: EachBatchPayload) => this.eachBatchByKey(payload, keys) }
         : { eachMessage: (payload: EachMessagePayload) => whileHeartbeating(payload, () => this.handleRecord(payload.topic, payload.partition, payload.message)) }),
     });
-    this.running = true;
+  }
+
+  /**
+   * kafkajs restarts a consumer that crashed of a retriable error itself; after any other it stays
+   * stopped, and the app would go on without consuming. Such a consumer is started again (a fresh one,
+   * with the start-up retries); if even that fails, the process exits so its supervisor restarts it.
+   */
+  private async crashed(event: ConsumerCrashEvent): Promise<void> {
+    if (event.payload.restart || this.stopped) return;
+    this.running = false;
+    this.logger.error({ group_id: this.options.groupId, err: event.payload.error, message: 'consumer crashed and kafkajs will not restart it; starting a new one' });
+    this.consumer = this.newConsumer();
+    try {
+      await this.start();
+    } catch (error) {
+      this.logger.fatal({ group_id: this.options.groupId, err: error, message: 'consumer could not be started again; exiting' });
+      process.exit(1);
+    }
   }
 
   /**
@@ -188,6 +239,7 @@ export class EventConsumer {
 
   /** Stops fetching, lets the in-flight record finish, commits offsets and leaves the group. */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.running = false;
     await this.consumer.disconnect();
   }

@@ -1,11 +1,13 @@
 import type { KafkaConfig } from '@chat4all/config';
 import { TOPIC_SPECS } from '@chat4all/contracts';
+import { startup } from '@chat4all/platform';
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { createKafka } from './kafka.client';
 import { KafkaHealth } from './kafka.health';
 import { EventPublisher } from './event-publisher';
 import { ensureTopics } from './topics';
+import { isPermanentKafkaError } from './kafka-errors';
 
 export const KAFKA = Symbol('KAFKA');
 export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
@@ -44,9 +46,11 @@ export class KafkaModule {
           provide: KAFKA_ADMIN,
           inject: [KAFKA],
           useFactory: async (kafka: Kafka) => {
-            const admin = kafka.admin();
-            await admin.connect();
-            const result = await ensureTopics(admin, TOPIC_SPECS, config.topicDefaults);
+            // Few retries of its own: start-up's step retries (and logs) instead, and readiness, which
+            // asks this admin, fails within its bound rather than after kafkajs' whole backoff.
+            const admin = kafka.admin({ retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 2_000 } });
+            await startup.step('kafka', 'connect', () => admin.connect(), { isPermanent: isPermanentKafkaError });
+            const result = await startup.step('kafka', 'create topics', () => ensureTopics(admin, TOPIC_SPECS, config.topicDefaults), { isPermanent: isPermanentKafkaError });
             logger.log({ created: result.created, existing: result.existing.length, message: 'topics ensured' });
             return admin;
           },
@@ -56,7 +60,7 @@ export class KafkaModule {
           inject: [KAFKA],
           useFactory: async (kafka: Kafka) => {
             const publisher = new EventPublisher(kafka);
-            await publisher.connect();
+            await startup.step('kafka', 'connect producer', () => publisher.connect(), { isPermanent: isPermanentKafkaError });
             return publisher;
           },
         },

@@ -8,3 +8,6 @@ export { parseRequest } from './parse-request';
 export { grpcClientOptions, grpcServerOptions } from './grpc-options';
 export { runService, startService } from './run-service';
 export type { RunServiceOptions } from './run-service';
+export { PermanentStartupError, startup, StartupProgress, StartupTimeoutError } from './startup';
+export type { StartupStepOptions, StartupWait } from './startup';
+export { SERVICE_STARTING_TYPE } from './startup-server';

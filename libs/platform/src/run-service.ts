@@ -8,7 +8,11 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import pino from 'pino';
+import { pinoOptions } from '@chat4all/telemetry';
 import { instrumentHttp } from './http-metrics';
+import { PermanentStartupError, startup, StartupTimeoutError } from './startup';
+import { listenWhileStarting } from './startup-server';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -29,7 +33,25 @@ export interface RunServiceOptions {
 
 // Bootstrap shared by all seven apps: Fastify, pino as the Nest logger, HTTP metrics, optional gRPC
 // server, and a SIGTERM that finishes in-flight work but never takes longer than SHUTDOWN_TIMEOUT_MS.
+// While the modules connect to their dependencies (retrying what is not there yet, see startup.ts),
+// the port already answers /health/live and a /health/ready 503 that names what start-up waits for.
 export async function runService(options: RunServiceOptions): Promise<NestFastifyApplication> {
+  const { service } = options;
+  startup.configure({
+    timeoutMs: service.startup.timeoutMs,
+    maxDelayMs: service.startup.retryMaxDelayMs,
+    logger: pino(pinoOptions(service.name, service.logLevel)),
+  });
+  const early = await listenWhileStarting(service, startup);
+  try {
+    return await createAndListen(options, early);
+  } catch (error) {
+    await early.close();
+    throw error;
+  }
+}
+
+async function createAndListen(options: RunServiceOptions, early: { close(): Promise<void> }): Promise<NestFastifyApplication> {
   const { service } = options;
   const { tls } = service.http;
   const adapter = new FastifyAdapter({
@@ -40,7 +62,7 @@ export async function runService(options: RunServiceOptions): Promise<NestFastif
     requestIdHeader: false,
     genReqId: requestId,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, rawBody: options.rawBody ?? false });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, rawBody: options.rawBody ?? false, abortOnError: false });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
@@ -69,6 +91,9 @@ export async function runService(options: RunServiceOptions): Promise<NestFastif
     app.connectMicroservice(options.grpc, { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
+  // Bootstrap hooks (consumers joining their groups, ...) run here, still behind the early server.
+  await app.init();
+  await early.close();
   await app.listen({ port: service.http.port, host: service.http.host });
   logger.log({
     http: `${tls ? 'https' : 'http'}://${service.http.host}:${service.http.port}`,
@@ -81,7 +106,9 @@ export async function runService(options: RunServiceOptions): Promise<NestFastif
 /** `runService` for a main.ts: a failed start logs one fatal line and exits 1. */
 export function startService(options: RunServiceOptions): void {
   runService(options).catch((error: unknown) => {
-    const line = { level: 'fatal', timestamp: new Date().toISOString(), service: options.service.name, message: 'start-up failed', error: String(error), stack: (error as Error).stack };
+    // A permanent or timed-out start-up step names its dependency: the one line an operator needs.
+    const step = error instanceof PermanentStartupError || error instanceof StartupTimeoutError ? { dependency: error.dependency, step: error.step } : {};
+    const line = { level: 'fatal', timestamp: new Date().toISOString(), service: options.service.name, message: `start-up failed: ${(error as Error).message ?? String(error)}`, ...step, error: String(error), stack: (error as Error).stack };
     process.stderr.write(`${JSON.stringify(line)}\n`);
     process.exit(1);
   });

@@ -1,2 +1,2 @@
-export { createRedisClient, createRedisSubscriber } from './redis.client';
+export { connectAtStartup, createRedisClient, createRedisSubscriber, isPermanentRedisError } from './redis.client';
 export { REDIS, RedisHealth, RedisModule } from './redis.module';

@@ -1,4 +1,5 @@
 import type { RedisConfig } from '@chat4all/config';
+import { startup } from '@chat4all/platform';
 import { Redis } from 'ioredis';
 
 // Commands fail fast while Redis is unreachable instead of queueing without bound in memory, and no
@@ -32,4 +33,34 @@ export function createRedisSubscriber(config: RedisConfig, connectionName: strin
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
+}
+
+/** Redis refused the credentials or the selected database: no retry fixes that. */
+export function isPermanentRedisError(error: unknown): boolean {
+  return error instanceof Error && /^(WRONGPASS|NOAUTH|NOPERM)|invalid password|DB index is out of range/i.test(error.message);
+}
+
+/**
+ * Connects a lazy client as a start-up step: ioredis keeps reconnecting by itself after a failed first
+ * attempt, and start-up waits (bounded, see @chat4all/platform startup) until a PING answers; Redis
+ * refusing the credentials stops start-up at once.
+ */
+export async function connectAtStartup(client: Redis, connectionName: string): Promise<void> {
+  let lastError: Error | undefined;
+  const remember = (error: Error) => (lastError = error);
+  client.on('error', remember);
+  client.connect().catch(remember);
+  try {
+    await startup.step(
+      'redis',
+      `connect (${connectionName})`,
+      async () => {
+        if (client.status !== 'ready') throw lastError ?? new Error(`connection ${client.status}`);
+        await client.ping();
+      },
+      { isPermanent: () => isPermanentRedisError(lastError) },
+    );
+  } finally {
+    client.off('error', remember);
+  }
 }

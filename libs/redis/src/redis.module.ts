@@ -1,7 +1,7 @@
 import type { RedisConfig } from '@chat4all/config';
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { createRedisClient } from './redis.client';
+import { connectAtStartup, createRedisClient } from './redis.client';
 
 export const REDIS = Symbol('REDIS');
 
@@ -37,7 +37,7 @@ export class RedisModule {
           provide: REDIS,
           useFactory: async () => {
             const client = createRedisClient(config, connectionName);
-            await client.connect();
+            await connectAtStartup(client, connectionName);
             return client;
           },
         },

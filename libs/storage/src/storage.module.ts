@@ -1,6 +1,15 @@
 import type { StorageConfig } from '@chat4all/config';
+import { startup } from '@chat4all/platform';
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { ObjectStorage } from './object-storage';
+
+// S3 error codes a retry cannot fix: unknown key, wrong secret, no permission (a HEAD answers a bare
+// 403 as Forbidden), a name S3 refuses.
+const PERMANENT_S3_ERRORS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'Forbidden', 'InvalidBucketName', 'AllAccessDisabled']);
+
+export function isPermanentS3Error(error: unknown): boolean {
+  return error instanceof Error && PERMANENT_S3_ERRORS.has(error.name);
+}
 
 @Injectable()
 export class StorageHealth {
@@ -33,7 +42,7 @@ export class StorageModule {
           provide: ObjectStorage,
           useFactory: async () => {
             const storage = ObjectStorage.fromConfig(config);
-            await storage.ensureBucket();
+            await startup.step('s3', `bucket ${config.bucket}`, () => storage.ensureBucket(), { isPermanent: isPermanentS3Error });
             return storage;
           },
         },

@@ -6,8 +6,18 @@ export default function globalSetup(): void {
   const missing = REQUIRED.filter((name) => !process.env[name]);
   if (missing.length > 0) {
     throw new Error(
-      `Integration tests need the local stack: run \`npm test\` (it starts it), or export its URLs with ` +
-        `\`eval "$(tools/stack/stack.sh env)"\`. Missing: ${missing.join(', ')}`,
+      `Integration tests need their stack: run \`npm test\` (it starts it), or export its URLs with ` +
+        `\`eval "$(STACK_INSTANCE=test tools/stack/stack.sh env)"\`. Missing: ${missing.join(', ')}`,
+    );
+  }
+  // The platform's own stack (`npm start`, instance dev) is never a test target: the suite stops, resets
+  // and fills its services. Its local addresses are recognised by their ports.
+  const platform = [/:54329\//, /:63790$/, /^127\.0\.0\.1:19092$/, /:19000$/];
+  const onPlatform = ['DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS', 'S3_ENDPOINT'].filter((name, i) => platform[i].test(process.env[name] ?? ''));
+  if (onPlatform.length > 0) {
+    throw new Error(
+      `${onPlatform.join(', ')} point at the platform's stack (the one npm start runs); the tests run on their own: ` +
+        `use \`npm test\`, or \`eval "$(STACK_INSTANCE=test npm run -s stack -- env)"\` after \`STACK_INSTANCE=test npm run stack -- up\`.`,
     );
   }
   process.env.TZ = 'UTC';

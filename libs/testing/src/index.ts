@@ -1,7 +1,7 @@
 export { REPO_ROOT, startApp } from './app-process';
 export type { AppExit, AppName, RunningApp } from './app-process';
 export { freePort } from './ports';
-export { stackService } from './stack-control';
-export type { StackService } from './stack-control';
+export { instanceKafkaBrokers, stackService } from './stack-control';
+export type { StackInstance, StackService } from './stack-control';
 export { stackEnv, stackVariables } from './stack-env';
 export { waitFor } from './wait-for';

@@ -1,3 +1,5 @@
+import { isPermanentPostgresError } from '@chat4all/database';
+import { startup } from '@chat4all/platform';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { createHash, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
@@ -26,7 +28,7 @@ export class SigningKeysService implements OnApplicationBootstrap {
   constructor(private readonly dataSource: DataSource) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.ensureActiveKey();
+    await startup.step('postgres', 'signing key', () => this.ensureActiveKey(), { isPermanent: isPermanentPostgresError });
   }
 
   /** Creates the first key if there is none; replicas starting together agree through a lock. */

@@ -1,6 +1,6 @@
 import type { RedisConfig } from '@chat4all/config';
 import { RealtimeChannels } from '@chat4all/contracts';
-import { createRedisSubscriber } from '@chat4all/redis';
+import { connectAtStartup, createRedisSubscriber } from '@chat4all/redis';
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, register } from 'prom-client';
@@ -31,7 +31,7 @@ export class ConnectionHub {
   }
 
   connect(): Promise<void> {
-    return this.subscriber.connect();
+    return connectAtStartup(this.subscriber, 'realtime-fanout');
   }
 
   async close(): Promise<void> {
