@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops the apps started by `npm start` (SIGTERM, then SIGKILL after their shutdown bound);
-# with --all, the local stack too.
+# with --all, every local stack instance too (the platform's and the test suite's).
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 source "$ROOT/tools/dev/apps.sh"
@@ -15,5 +15,10 @@ for app in "${APPS[@]}"; do
   rm -f "$APP_RUN/$app.pid"
 done
 if [ "${1:-}" = "--all" ]; then
-  bash "$ROOT/tools/stack/stack.sh" down
+  STACK_INSTANCE=dev bash "$ROOT/tools/stack/stack.sh" down
+  for offset_file in "$ROOT"/.stack/*/run/port-offset; do
+    [ -f "$offset_file" ] || continue
+    instance="$(basename "$(dirname "$(dirname "$offset_file")")")"
+    STACK_INSTANCE="$instance" STACK_PORT_OFFSET="$(cat "$offset_file")" bash "$ROOT/tools/stack/stack.sh" down
+  done
 fi

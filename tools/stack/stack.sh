@@ -10,21 +10,37 @@
 #   stack.sh reset <svc>|all stop and delete a service's data (binaries and caches stay)
 #   stack.sh env             export lines for DATABASE_URL, REDIS_URL, KAFKA_BROKERS, S3_*
 #
+# Instances: STACK_INSTANCE picks one of several independent stacks on one machine, each with its own
+# processes, data and ports. `dev` (the default) is what `npm start` runs, with its data in .stack/;
+# `test` is what `npm test` runs (data in .stack/test/, every port shifted by STACK_PORT_OFFSET=1), so
+# the test suite can stop, reset and fill its services while the platform keeps running untouched.
+# Any other name needs its own STACK_PORT_OFFSET (2..9): PostgreSQL 54329+10n, Redis 63790+n,
+# Kafka 19092+100n (controller +1), MinIO 19000+100n (console +1).
+#
 # A service whose URL variable (DATABASE_URL, REDIS_URL, KAFKA_BROKERS, S3_ENDPOINT) is set to
-# something other than the local default is external: nothing is installed or started for it.
+# something other than the instance's local default is external: nothing is installed or started for it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-STACK="$ROOT/.stack"
 CACHE="${CHAT4ALL_CACHE:-$HOME/.cache/chat4all}"
 SERVICES=(postgres redis kafka minio)
 
-PG_PORT=54329
-REDIS_PORT=63790
-KAFKA_PORT=19092
-KAFKA_CONTROLLER_PORT=19093
-MINIO_PORT=19000
-MINIO_CONSOLE_PORT=19001
+INSTANCE="${STACK_INSTANCE:-dev}"
+[[ "$INSTANCE" =~ ^[a-z][a-z0-9-]{0,30}$ ]] || { echo "stack: STACK_INSTANCE must be a short lower-case name, got '$INSTANCE'" >&2; exit 2; }
+case "$INSTANCE" in
+  dev) STACK="$ROOT/.stack"; OFFSET="${STACK_PORT_OFFSET:-0}" ;;
+  test) STACK="$ROOT/.stack/test"; OFFSET="${STACK_PORT_OFFSET:-1}" ;;
+  *) STACK="$ROOT/.stack/$INSTANCE"; OFFSET="${STACK_PORT_OFFSET:-}"
+     [ -n "$OFFSET" ] || { echo "stack: instance '$INSTANCE' needs STACK_PORT_OFFSET (2..9)" >&2; exit 2; } ;;
+esac
+[[ "$OFFSET" =~ ^[0-9]$ ]] || { echo "stack: STACK_PORT_OFFSET must be 0..9, got '$OFFSET'" >&2; exit 2; }
+
+PG_PORT=$(( 54329 + 10 * OFFSET ))
+REDIS_PORT=$(( 63790 + OFFSET ))
+KAFKA_PORT=$(( 19092 + 100 * OFFSET ))
+KAFKA_CONTROLLER_PORT=$(( KAFKA_PORT + 1 ))
+MINIO_PORT=$(( 19000 + 100 * OFFSET ))
+MINIO_CONSOLE_PORT=$(( MINIO_PORT + 1 ))
 KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 HEALTH_TIMEOUT_S="${STACK_HEALTH_TIMEOUT_S:-60}"
 
@@ -35,8 +51,9 @@ LOCAL_S3_ENDPOINT="http://127.0.0.1:$MINIO_PORT"
 S3_LOCAL_USER=chat4all
 S3_LOCAL_SECRET=chat4all-secret
 
-say() { printf 'stack: %s\n' "$*"; }
-die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+PREFIX="stack"; [ "$INSTANCE" = dev ] || PREFIX="stack[$INSTANCE]"
+say() { printf '%s: %s\n' "$PREFIX" "$*"; }
+die() { printf '%s: %s\n' "$PREFIX" "$*" >&2; exit 1; }
 data_dir() { echo "$STACK/data/$1"; }
 log_file() { echo "$STACK/logs/$1.log"; }
 pid_file() { echo "$STACK/run/$1.pid"; }
@@ -135,7 +152,7 @@ start_postgres() {
   mkdir -p "$data" "$sock"; touch "$log"
   chown postgres "$data" "$sock" "$log"; chmod 700 "$data"
   if [ ! -f "$data/PG_VERSION" ]; then
-    say "postgres: initdb (own cluster in .stack/data/postgres)"
+    say "postgres: initdb (own cluster in ${STACK#"$ROOT"/}/data/postgres)"
     as_postgres "$bin/initdb" -D "$data" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
     cat >> "$data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
@@ -257,6 +274,7 @@ port_open_host() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 cmd_up() {
   local started=$SECONDS svc
   mkdir -p "$STACK/data" "$STACK/logs" "$STACK/run"
+  echo "$OFFSET" > "$STACK/run/port-offset" # lets `npm stop -- --all` find and stop this instance
   local -a todo=()
   for svc in $(select_services "$@"); do
     if is_external "$svc"; then say "$svc: external ($(effective_url "$svc"))"; check_external "$svc" || say "$svc: warning: external server not reachable"; continue; fi
@@ -270,7 +288,7 @@ cmd_up() {
     until "${svc}_healthy"; do
       if [ $SECONDS -ge $deadline ]; then
         tail -n 30 "$(log_file "$svc")" >&2 || true
-        die "$svc: not healthy after $HEALTH_TIMEOUT_S s (log: .stack/logs/$svc.log)"
+        die "$svc: not healthy after $HEALTH_TIMEOUT_S s (log: ${STACK#"$ROOT"/}/logs/$svc.log)"
       fi
       sleep 0.25
     done

@@ -1,17 +1,30 @@
 #!/usr/bin/env bash
-# The one test command (`npm test`, called by .ci/run): installs what is missing, starts the local
+# The one test command (`npm test`, called by .ci/run): installs what is missing, starts the test
 # stack, builds, type-checks, lints, migrates, then runs unit and integration tests against the
 # real PostgreSQL, Redis, Kafka and MinIO. Ends with "tests: N passed, N failed".
+#
+# The tests get a stack instance of their own (STACK_INSTANCE=test: its own processes, data under
+# .stack/test/ and ports), never the one `npm start` runs: they stop, reset and fill their services,
+# and their apps join consumer groups and read topics that the platform's apps would share otherwise.
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 started=$(date +%s)
 results="$ROOT/.stack/test-results"
 mkdir -p "$results"
 export TZ=UTC
+export STACK_INSTANCE=test
+
+# URLs exported for the platform's stack (`eval "$(npm run -s stack -- env)"` in this shell) are not
+# external servers for the tests: drop them, so the tests cannot write into the platform's data.
+while IFS= read -r line; do
+  var="${line#export }"; var="${var%%=*}"; value="${line#*=\'}"; value="${value%\'}"
+  if [ "${!var:-}" = "$value" ]; then unset "$var"; fi
+done < <(STACK_INSTANCE=dev bash "$ROOT/tools/stack/stack.sh" env)
 
 ensure_node_deps
 bash "$ROOT/tools/stack/stack.sh" up
 eval "$(bash "$ROOT/tools/stack/stack.sh" env)"
+say "test: stack instance '$STACK_INSTANCE' (PostgreSQL ${DATABASE_URL#*@}, Kafka $KAFKA_BROKERS, Redis ${REDIS_URL#*//}, S3 ${S3_ENDPOINT#*//})"
 build_all
 say "check: typecheck and lint"
 (cd "$ROOT" && npm run --silent typecheck && npm run --silent lint)
