@@ -6,6 +6,8 @@ source "$(dirname "$0")/../lib/common.sh"
 source "$ROOT/tools/dev/apps.sh"
 source "$ROOT/tools/dev/tls.sh"
 started=$(date +%s)
+# The platform's stack instance (the test suite runs on its own, STACK_INSTANCE=test).
+export STACK_INSTANCE=dev
 
 ensure_node_deps
 bash "$ROOT/tools/stack/stack.sh" up
@@ -17,7 +19,7 @@ ensure_local_tls
 # A demo API client: its secret exists only at creation, so it is kept in .stack/ (git-ignored) and
 # recreated when the database was reset.
 demo="$ROOT/.stack/demo-client.json"
-admin() { node "$ROOT/dist/apps/auth/src/cli/admin.js" "$@"; }
+admin() { node "$ROOT/dist/apps/auth/src/cli/admin.js" "$@" 2> >(grep -v '^admin: database ' >&2); }
 # (Lists are read whole before searching: `admin … | grep -q` would close the pipe at the first match,
 # and the admin CLI, still writing, would die of EPIPE and fail the test under pipefail.)
 if [ ! -f "$demo" ] || ! grep -q "$(node -p "require('$demo').client_id")" <<<"$(admin list-clients)"; then
@@ -30,6 +32,7 @@ demo_user_id="$(admin list-users | node -e 'let s="";process.stdin.on("data",d=>
 export INBOUND_MEMBER_IDS="${INBOUND_MEMBER_IDS:-$demo_user_id}"
 export CONNECTORS_SIMULATE="${CONNECTORS_SIMULATE:-true}"
 
+say "admin: demo user and client in database ${DATABASE_URL#*@}"
 mkdir -p "$APP_RUN" "$APP_LOGS"
 for app in "${APPS[@]}"; do
   if pid=$(app_pid "$app"); then
@@ -43,12 +46,17 @@ for app in "${APPS[@]}"; do
   echo $! > "$APP_RUN/$app.pid"
 done
 
-deadline=$(( $(date +%s) + 90 ))
+# Apps wait for dependencies that are still settling (a new Kafka electing its group coordinators...)
+# and answer /health/ready 503 naming what they wait for meanwhile; an app that exits has hit a
+# permanent error, named in its last log line.
+deadline=$(( $(date +%s) + ${START_READY_TIMEOUT_S:-180} ))
 for app in "${APPS[@]}"; do
   url="$(app_url "$app")/health/ready"
   until curl -sf --cacert "$TLS_DIR/cert.pem" -o /dev/null "$url"; do
     if ! app_pid "$app" >/dev/null || [ "$(date +%s)" -gt "$deadline" ]; then
       tail -n 30 "$APP_LOGS/$app.log" >&2
+      waiting="$(curl -s --cacert "$TLS_DIR/cert.pem" "$url" 2>/dev/null || true)"
+      [ -n "$waiting" ] && say "apps: $app /health/ready: $waiting" >&2
       die "apps: $app did not become ready (log: .stack/logs/apps/$app.log)"
     fi
     sleep 0.5

@@ -26,8 +26,8 @@ bash "$ROOT/tools/stack/stack.sh" up
 eval "$(bash "$ROOT/tools/stack/stack.sh" env)"
 say "test: stack instance '$STACK_INSTANCE' (PostgreSQL ${DATABASE_URL#*@}, Kafka $KAFKA_BROKERS, Redis ${REDIS_URL#*//}, S3 ${S3_ENDPOINT#*//})"
 build_all
-say "check: typecheck and lint"
-(cd "$ROOT" && npm run --silent typecheck && npm run --silent lint)
+say "check: typecheck, lint and docs links"
+(cd "$ROOT" && npm run --silent typecheck && npm run --silent lint && node tools/docs/check-links.mjs)
 migrate_all
 
 status=0

@@ -14,11 +14,18 @@ const USAGE = `usage: admin <command>
   disable-user <name> | disable-client <client-id>
   rotate-signing-key                                      old key keeps verifying until its tokens expire`;
 
+/** Where the CLI writes, without the password: `chat4all@127.0.0.1:54329/chat4all`. */
+function describeDatabase(url: string): string {
+  const u = new URL(url);
+  return `${decodeURIComponent(u.username)}@${u.host}${u.pathname}`;
+}
+
 // Prints one JSON document on stdout (so scripts can parse it); errors go to stderr with exit 1.
 async function main(argv: string[]): Promise<unknown> {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { scopes: { type: 'string', default: 'read,write' } } });
   const [command, arg] = positionals;
   const config = loadConfigOrExit('auth-admin', () => loadAuthConfig());
+  process.stderr.write(`admin: database ${describeDatabase(config.database.url)}\n`);
   const dataSource = await createDataSource(config.database, authDataSourceSpec).initialize();
   const admin = new ClientsAdmin(dataSource);
   const need = (what: string) => {
