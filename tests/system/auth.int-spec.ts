@@ -190,15 +190,31 @@ describe('identity: OAuth 2.0 client credentials and bearer tokens', () => {
     expect(await auditCount('refresh_reuse_detected', client.client_id)).toBeGreaterThan(0);
   });
 
-  it('revoke then refresh → invalid_grant; revoking an unknown token still answers 200', async () => {
+  it('revoke (client authenticated) then refresh → invalid_grant; revoking an unknown token still answers 200', async () => {
     const pair = await issue();
-    const revoked = await post('/auth/revoke', form({ token: pair.refresh_token, token_type_hint: 'refresh_token' }));
+    const auth = { authorization: basic(client.client_id, client.client_secret) };
+    const revoked = await post('/auth/revoke', form({ token: pair.refresh_token, token_type_hint: 'refresh_token' }), auth);
     expect(revoked.status).toBe(200);
     const refresh = await post('/auth/refresh', form({ refresh_token: pair.refresh_token }));
     expect(refresh.status).toBe(400);
     expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
-    expect((await post('/auth/revoke', form({ token: 'never-issued' }))).status).toBe(200);
+    expect((await post('/auth/revoke', form({ token: 'never-issued' }), auth)).status).toBe(200);
     expect(await auditCount('token_revoked', client.client_id)).toBeGreaterThan(0);
+  });
+
+  // RFC 7009 §2.1: revocation needs the client's own credentials and touches only that client's tokens.
+  it('revoke without client authentication, with a wrong secret, or by another client leaves the token usable', async () => {
+    const pair = await issue();
+    const stranger = admin('create-client', (admin('create-user', `stranger-${randomUUID()}`) as { name: string }).name) as CreatedClient;
+    const anonymous = await post('/auth/revoke', form({ token: pair.refresh_token }));
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ error: 'invalid_client' });
+    const wrongSecret = await post('/auth/revoke', form({ token: pair.refresh_token }), { authorization: basic(client.client_id, 'not-the-secret') });
+    expect(wrongSecret.status).toBe(401);
+    const foreign = await post('/auth/revoke', form({ token: pair.refresh_token }), { authorization: basic(stranger.client_id, stranger.client_secret) });
+    expect(foreign.status).toBe(200);
+    const refresh = await post('/auth/refresh', form({ refresh_token: pair.refresh_token }));
+    expect(refresh.status).toBe(200);
   });
 
   it('answers a token without the route’s scope with 403 insufficient_scope', async () => {

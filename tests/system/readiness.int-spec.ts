@@ -1,4 +1,5 @@
-import { stackService, startApp, waitFor, type RunningApp } from '@chat4all/testing';
+import { adminCli, stackService, startApp, waitFor, type RunningApp } from '@chat4all/testing';
+import { randomUUID } from 'node:crypto';
 
 interface Readiness {
   status: number;
@@ -17,14 +18,16 @@ async function readiness(app: RunningApp): Promise<Readiness> {
 describe('readiness during dependency outages', () => {
   let relay: RunningApp;
   let gateway: RunningApp;
+  let auth: RunningApp;
 
   beforeAll(async () => {
-    [relay, gateway] = await Promise.all([startApp('outbox-relay'), startApp('gateway')]);
+    auth = await startApp('auth');
+    [relay, gateway] = await Promise.all([startApp('outbox-relay'), startApp('gateway', { env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}` } })]);
   }, 60_000);
 
   afterAll(async () => {
     await Promise.all([stackService('up', 'kafka'), stackService('up', 'postgres')]);
-    await Promise.all([relay?.stop('SIGKILL'), gateway?.stop('SIGKILL')]);
+    await Promise.all([relay?.stop('SIGKILL'), gateway?.stop('SIGKILL'), auth?.stop('SIGKILL')]);
   }, 120_000);
 
   it('Kafka stopped → 503 naming kafka; started → 200', async () => {
@@ -54,5 +57,38 @@ describe('readiness during dependency outages', () => {
       timeoutMs: 30_000,
       description: 'gateway and relay ready again',
     });
+  }, 120_000);
+
+  // A client must be able to tell "retry this later" from "this request is wrong": with PostgreSQL
+  // down, a send is a 503 with Retry-After (never a 500), and the same request succeeds once it is back.
+  it('PostgreSQL stopped → POST /v1/messages answers 503 with Retry-After; started → 202', async () => {
+    const user = adminCli('create-user', `outage-${randomUUID()}`);
+    const other = adminCli('create-user', `outage-${randomUUID()}`);
+    const client = adminCli('create-client', user.name);
+    const token = await fetch(`${gateway.url}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }).toString(),
+    }).then(async (r) => ((await r.json()) as { access_token: string }).access_token);
+    const call = (method: string, path: string, body: unknown) =>
+      fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const conversation = (await (await call('POST', '/v1/conversations', { type: 'private', member_ids: [other.user_id] })).json()) as { id: string };
+    const send = () => call('POST', '/v1/messages', { message_id: randomUUID(), conversation_id: conversation.id, payload: { type: 'text', text: 'during an outage' } });
+    expect((await send()).status).toBe(202);
+
+    await stackService('down', 'postgres');
+    const statuses: number[] = [];
+    const refused = await waitFor(async () => {
+      const res = await send();
+      statuses.push(res.status);
+      return res.status === 503 ? res : undefined;
+    }, { timeoutMs: 20_000, description: 'a 503 while PostgreSQL is down' });
+    expect(statuses.every((s) => s === 202 || s === 503)).toBe(true);
+    expect(refused.headers.get('retry-after')).toBe('2');
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await refused.json()).toMatchObject({ type: 'https://chat4all.dev/problems/service-unavailable', status: 503 });
+
+    await stackService('up', 'postgres');
+    await waitFor(async () => ((await send()).status === 202 ? true : undefined), { timeoutMs: 30_000, description: 'a 202 once PostgreSQL is back' });
   }, 120_000);
 });

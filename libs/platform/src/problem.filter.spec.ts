@@ -2,6 +2,9 @@ import { BadRequestException, Controller, Get, Module, Post } from '@nestjs/comm
 import { APP_FILTER } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { problemFrameworkErrors } from './framework-errors';
 import { ProblemDetailsFilter, ProblemException } from './problem.filter';
 
 @Controller()
@@ -21,6 +24,22 @@ class FailingController {
     throw new Error('secret database detail');
   }
 
+  @Get('db-down')
+  dbDown(): never {
+    // What TypeORM throws when the pool cannot reach PostgreSQL.
+    throw Object.assign(new Error('Query failed'), { driverError: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:54329'), { code: 'ECONNREFUSED' }) });
+  }
+
+  @Get('db-shutting-down')
+  dbShuttingDown(): never {
+    throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+  }
+
+  @Get('item/:id')
+  item(): { ok: true } {
+    return { ok: true };
+  }
+
   @Post('echo')
   echo(): { ok: true } {
     return { ok: true };
@@ -35,9 +54,8 @@ describe('ProblemDetailsFilter', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: 64 }), { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: 64, ...problemFrameworkErrors }), { logger: false });
+    await app.listen(0, '127.0.0.1');
   });
   afterAll(() => app.close());
 
@@ -82,5 +100,59 @@ describe('ProblemDetailsFilter', () => {
     expect(body).toMatchObject({ type: 'https://chat4all.dev/problems/internal-error', status: 500 });
     expect(body.error_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body).not.toMatch(/secret database detail/);
+  });
+
+  it('answers an unreachable or restarting database with 503 and Retry-After, not 500', async () => {
+    for (const url of ['/db-down', '/db-shutting-down']) {
+      const res = await inject({ url });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('2');
+      expect(res.json()).toMatchObject({ type: 'https://chat4all.dev/problems/service-unavailable', status: 503 });
+    }
+  });
+
+  describe('errors raised before routing (Fastify router, Node HTTP parser)', () => {
+    const port = () => (app.getHttpServer().address() as { port: number }).port;
+    // Raw bytes on a socket: a client library would refuse to send some of these requests.
+    const raw = (bytes: string) =>
+      new Promise<{ status: number; contentType: string; body: string }>((resolve, reject) => {
+        const socket = connect(port(), '127.0.0.1', () => socket.write(bytes));
+        let data = '';
+        socket.on('data', (d) => (data += d.toString()));
+        socket.on('error', reject);
+        socket.on('close', () => {
+          const [head, body = ''] = data.split('\r\n\r\n');
+          resolve({ status: Number(head.split(' ')[1]), contentType: /content-type: ([^\r]+)/i.exec(head)?.[1] ?? '', body });
+        });
+      });
+
+    it('a path parameter over maxParamLength → 414 problem', async () => {
+      const res = await inject({ url: `/item/${'x'.repeat(200)}` });
+      expect(res.statusCode).toBe(414);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json()).toMatchObject({ type: 'https://chat4all.dev/problems/uri-too-long', status: 414 });
+    });
+
+    it('a query over the header size limit → 431 problem', async () => {
+      const res = await new Promise<{ status: number; contentType: string; body: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: port(), path: `/item/1?q=${'a'.repeat(20_000)}` }, (r) => {
+          let body = '';
+          r.on('data', (d: Buffer) => (body += d.toString()));
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, contentType: String(r.headers['content-type']), body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(res.status).toBe(431);
+      expect(res.contentType).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(res.body)).toMatchObject({ type: 'https://chat4all.dev/problems/request-header-fields-too-large', status: 431 });
+    });
+
+    it('a control character in a header → 400 problem', async () => {
+      const res = await raw('GET /item/1 HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n');
+      expect(res.status).toBe(400);
+      expect(res.contentType).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(res.body)).toMatchObject({ type: 'https://chat4all.dev/problems/bad-request', status: 400 });
+    });
   });
 });

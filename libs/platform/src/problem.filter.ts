@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { BaseRpcExceptionFilter } from '@nestjs/microservices';
 import type { Observable } from 'rxjs';
+import { unavailableDependency } from './dependency-errors';
 
 // Domain errors carry their own stable problem type; anything else gets one derived from its status.
 export class ProblemException extends HttpException {
@@ -19,6 +20,10 @@ export class ProblemException extends HttpException {
     super({ slug, title, detail }, status);
   }
 }
+
+const SERVICE_UNAVAILABLE_TYPE = problemType('service-unavailable');
+/** What a 503 for an unavailable dependency tells the caller to wait before retrying. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 2;
 
 const SLUG_BY_STATUS: Record<number, string> = {
   400: 'bad-request',
@@ -58,6 +63,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const problem = this.toProblem(exception, request.url);
     if (exception instanceof ProblemException) void reply.headers(exception.headers);
+    if (problem.type === SERVICE_UNAVAILABLE_TYPE) void reply.header('retry-after', String(DEPENDENCY_RETRY_AFTER_SECONDS));
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
 
@@ -74,6 +80,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const status = exception instanceof HttpException ? exception.getStatus() : isStatusError(exception) ? exception.statusCode : 500;
     if (status >= 500) {
+      // A dependency down or timing out: the caller may retry the same request (503 + Retry-After).
+      const dependency = unavailableDependency(exception);
+      if (dependency !== undefined) {
+        this.logger.warn({ err: exception, dependency, message: 'request failed: a dependency is unavailable' });
+        return { type: SERVICE_UNAVAILABLE_TYPE, title: 'Service Unavailable', status: 503, detail: `A service this request needs is unavailable (${dependency}); retry later.`, instance };
+      }
       const errorId = randomUUID();
       this.logger.error({ err: exception, error_id: errorId, message: 'unhandled error' });
       return { type: problemType('internal-error'), title: 'Internal Server Error', status: 500, instance, error_id: errorId };

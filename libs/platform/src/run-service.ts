@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import pino from 'pino';
 import { pinoOptions } from '@chat4all/telemetry';
+import { problemFrameworkErrors } from './framework-errors';
 import { instrumentHttp } from './http-metrics';
 import { PermanentStartupError, startup, StartupTimeoutError } from './startup';
 import { listenWhileStarting } from './startup-server';
@@ -61,6 +62,7 @@ async function createAndListen(options: RunServiceOptions, early: { close(): Pro
     trustProxy: service.http.trustProxy,
     requestIdHeader: false,
     genReqId: requestId,
+    ...problemFrameworkErrors,
   });
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, rawBody: options.rawBody ?? false, abortOnError: false });
   const logger = app.get(Logger);

@@ -41,4 +41,18 @@ describe('pinoOptions', () => {
     logger.info({ req: { headers: { authorization: 'Bearer abc' } }, body: { client_secret: 's3cret' } }, 'token request');
     expect(JSON.stringify(lines[0])).not.toMatch(/abc|s3cret/);
   });
+
+  it('never logs the value of a credential in a URL (access_token, /ws?token=, client_secret)', () => {
+    const { lines, stream } = capture();
+    const logger = pino(pinoOptions('gateway', 'info'), stream);
+    logger.info({ req: { method: 'GET', url: '/v1/me?access_token=eyJhbGciOi.payload.sig&limit=5' } }, 'request completed');
+    logger.warn({ url: '/ws?token=eyJraWQ.secret.sig', audit: true }, 'upgrade refused');
+    logger.info({ url: '/auth/token?client_id=c1&client_secret=s3cr3t' }, 'token');
+    expect(lines.map((l) => (l.req as { url?: string } | undefined)?.url ?? l.url)).toEqual([
+      '/v1/me?access_token=[redacted]&limit=5',
+      '/ws?token=[redacted]',
+      '/auth/token?client_id=c1&client_secret=[redacted]',
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/eyJ|s3cr3t/);
+  });
 });

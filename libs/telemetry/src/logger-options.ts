@@ -16,6 +16,20 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
+// Query parameters that carry credentials (`/ws?token=`, `?access_token=` as RFC 6750 allows, OAuth
+// codes and secrets): their values never reach a log line, whatever logged the URL.
+const SECRET_QUERY_PARAMS = /([?&](?:token|access_token|refresh_token|id_token|client_secret|code|password|secret|api_key|signature)=)[^&#\s]*/gi;
+
+/** A URL or path with the values of credential-carrying query parameters replaced by `[redacted]`. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY_PARAMS, '$1[redacted]');
+}
+
+const redactUrlField = <T>(value: T): T => {
+  const url = value && typeof value === 'object' ? (value as { url?: unknown }).url : undefined;
+  return typeof url === 'string' ? { ...value, url: redactUrl(url) } : value;
+};
+
 export function pinoOptions(service: string, level: string): LoggerOptions {
   return {
     level,
@@ -24,6 +38,15 @@ export function pinoOptions(service: string, level: string): LoggerOptions {
     timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // pino-http hands its request serializer the standard serialised request (url with query string).
+    serializers: { req: redactUrlField },
+    hooks: {
+      // Any other line with a top-level `url` (audit lines, upgrade refusals, client errors).
+      logMethod(args, method) {
+        const [first, ...rest] = args as unknown[];
+        return method.apply(this, [redactUrlField(first), ...rest] as Parameters<typeof method>);
+      },
+    },
     mixin() {
       const ctx = trace.getActiveSpan()?.spanContext();
       return ctx && trace.isSpanContextValid(ctx) ? { trace_id: ctx.traceId, span_id: ctx.spanId } : {};

@@ -1,3 +1,4 @@
+export { adminCli } from './admin-cli';
 export { REPO_ROOT, startApp } from './app-process';
 export type { AppExit, AppName, RunningApp } from './app-process';
 export { freePort } from './ports';

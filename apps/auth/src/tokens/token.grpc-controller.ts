@@ -54,7 +54,7 @@ export class TokenGrpcController {
   @GrpcMethod(authV1.AUTH_SERVICE_NAME, 'RevokeToken')
   revokeToken(req: authV1.RevokeTokenRequest): Promise<authV1.RevokeTokenResponse> {
     return oauth(async () => {
-      await this.tokens.revoke(req.token, req.clientId || undefined);
+      await this.tokens.revoke(req.token, { clientId: req.clientId, clientSecret: req.clientSecret }, req.remoteIp || undefined);
       return {};
     });
   }

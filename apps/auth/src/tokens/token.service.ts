@@ -95,15 +95,18 @@ export class TokenService {
   }
 
   /**
-   * RFC 7009: revokes a refresh token and its family; unknown tokens succeed too. Access tokens are
+   * RFC 7009: revokes a refresh token of the authenticated client, and its family; unknown or foreign
+   * tokens succeed too, changing nothing. Access tokens are
    * self-contained JWTs that expire within 15 minutes; presenting one here is accepted and ignored.
    */
-  async revoke(token: string, clientId: string | undefined, remoteIp?: string): Promise<void> {
+  async revoke(token: string, credentials: ClientCredentials, remoteIp?: string): Promise<void> {
     if (!token) throw new OAuthError('invalid_request', 'token is required');
+    // RFC 7009 §2.1: the client authenticates first (invalid_client otherwise, and nothing changes).
+    const client = await this.authenticateClient(credentials, remoteIp);
     const repo = this.dataSource.getRepository(RefreshToken);
     const row = await repo.findOne({ where: { tokenHash: hashToken(token) } });
-    // A client may only revoke its own tokens (RFC 7009 §2.1); others are treated as unknown.
-    if (!row || (clientId && clientId !== row.clientId)) return;
+    // A client may only revoke its own tokens; another client's token is treated as unknown: 200, unchanged.
+    if (!row || client.clientId !== row.clientId) return;
     await repo.update({ familyId: row.familyId }, { revokedAt: () => 'COALESCE(revoked_at, now())' });
     await this.audit.record({ type: 'token_revoked', outcome: 'success', clientId: row.clientId, userId: row.userId, remoteIp, details: { family_id: row.familyId } });
   }

@@ -84,14 +84,14 @@ export class OAuthController implements OnModuleInit {
 
   @Post('revoke')
   @HttpCode(200)
-  revoke(@Body() raw: unknown, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  revoke(@Body() raw: unknown, @Headers('authorization') authorization: string | undefined, @Ip() ip: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.respond(reply, async (creds) => {
       const body = bodyOf(raw);
       const token = param(body, 'token');
       if (!token) throw new OAuthRequestError('invalid_request', 'token is required');
       const auth = clientAuth(authorization, body);
       creds.viaBasic = auth.viaBasic;
-      await this.call(this.auth.revokeToken({ token, tokenTypeHint: param(body, 'token_type_hint') ?? '', clientId: auth.clientId ?? '' }));
+      await this.call(this.auth.revokeToken({ token, tokenTypeHint: param(body, 'token_type_hint') ?? '', clientId: auth.clientId ?? '', clientSecret: auth.clientSecret ?? '', remoteIp: ip }));
       return {};
     });
   }
