@@ -14,6 +14,8 @@ export class ClientConnection {
   readonly sentSeq = new Map<string, number>();
   /** Conversations being replayed: live frames wait here until the replay is done. */
   readonly replaying = new Map<string, HeldFrame[]>();
+  /** The last resume asked for per conversation: the next one of the same conversation runs after it. */
+  readonly resumes = new Map<string, Promise<void>>();
   lastSeenAt = Date.now();
 
   constructor(

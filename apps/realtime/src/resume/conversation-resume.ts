@@ -19,8 +19,21 @@ export class ConversationResume {
     private readonly hub: Pick<ConnectionHub, 'follows'>,
   ) {}
 
+  /**
+   * Two resumes of one conversation on one connection run one after the other: run together, the
+   * second would take over the first's held-back frames, and the live frames held for the first
+   * (message.status, conversation.read: not in the replay) would never be sent.
+   */
   resume(connection: ClientConnection, conversationId: string, afterSeq: number): Promise<void> {
-    return this.replay(connection, conversationId, afterSeq);
+    const previous = connection.resumes.get(conversationId) ?? Promise.resolve();
+    const run = previous
+      .then(() => this.replay(connection, conversationId, afterSeq))
+      .catch((error: unknown) => this.logger.warn({ err: error, conversation_id: conversationId, message: 'resume failed' }))
+      .finally(() => {
+        if (connection.resumes.get(conversationId) === run) connection.resumes.delete(conversationId);
+      });
+    connection.resumes.set(conversationId, run);
+    return run;
   }
 
   private async replay(connection: ClientConnection, conversationId: string, afterSeq: number): Promise<void> {
