@@ -2,7 +2,7 @@ import type { Principal } from '@chat4all/auth-guard';
 import { CloseCodes, ServerFrames } from '@chat4all/contracts';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { RawData, WebSocket } from 'ws';
+import { WebSocket, type RawData } from 'ws';
 import { ClientConnection } from './client-connection';
 import type { ConnectionHub } from './connection-hub';
 import type { ConnectionLimits } from './connection-limits';
@@ -35,6 +35,12 @@ export class ConnectionSetup {
     } catch (error) {
       this.logger.warn({ err: error, user_id: principal.userId, message: 'could not load the conversations to follow' });
       ws.close(CloseCodes.internalError, 'try again');
+    }
+    // The socket may have closed while its place was claimed or its conversations loaded: its close
+    // event then came before the connection was in the hub (or before there was a listener), and
+    // it would stay counted against the user's limit, refreshed by every heartbeat, until timeout.
+    if (ws.readyState !== WebSocket.OPEN) {
+      this.forget(connection);
       return;
     }
     connection.send(ServerFrames.ready(connection.id, this.heartbeatMs));
