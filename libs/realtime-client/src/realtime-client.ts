@@ -1,3 +1,4 @@
+import { ClientFrames, CloseCodes, serializeFrame, type ConversationFrame, type ConversationJoinedFrame, type MessageCreatedFrame, type ServerFrame } from '@chat4all/contracts';
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 
@@ -14,17 +15,9 @@ export interface RealtimeClientOptions {
   wsOptions?: WebSocket.ClientOptions;
 }
 
-export interface ConversationEvent {
-  type: string;
-  conversation_id: string;
-  seq: number;
-  [field: string]: unknown;
-}
-
-/** Close code the server uses for its limits. */
-export const POLICY_CLOSE = 4008;
-
-type Frame = ConversationEvent | { type: string; [field: string]: unknown };
+/** What 'event' carries for a conversation; the other frames without a handler of their own
+ * (pong, going_away, error) are passed through on 'event' too. */
+export type ConversationEvent = ConversationFrame | ConversationJoinedFrame;
 
 /**
  * Chat4All realtime client (ARCHITECTURE §3b): reconnects with jittered backoff, resumes every
@@ -33,7 +26,7 @@ type Frame = ConversationEvent | { type: string; [field: string]: unknown };
  * skipped, e.g. a frame lost while Redis was down) triggers a resume of that conversation.
  *
  * Events: 'event' (ConversationEvent: message.created once per seq; message.status and
- * conversation.read as they come), 'ready', 'resumed' ({conversation_id, seq, read_seqs}: replay
+ * conversation.read as they come; a resume-failed error retries that resume), 'ready', 'resumed' ({conversation_id, seq, read_seqs}: replay
  * done; read_seqs holds every member's read horizon now), 'reset' ({conversation_id, seq}: reload over REST),
  * 'disconnected' ({code, reason}; after code 4008, a limit, the client does not reconnect), 'error'.
  */
@@ -44,6 +37,7 @@ export class RealtimeClient extends EventEmitter {
   private attempt = 0;
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: RealtimeClientOptions) {
     super();
@@ -67,6 +61,8 @@ export class RealtimeClient extends EventEmitter {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    for (const t of this.retryTimers) clearTimeout(t);
+    this.retryTimers.clear();
     this.socket?.close(1000, 'client closing');
   }
 
@@ -80,7 +76,7 @@ export class RealtimeClient extends EventEmitter {
     const ids = conversationIds ?? [...this.positions.keys()];
     if (ids.length === 0 || !this.connected) return;
     ids.forEach((c) => this.resuming.add(c));
-    this.socket?.send(JSON.stringify({ type: 'resume', positions: Object.fromEntries(ids.map((c) => [c, this.positions.get(c) ?? 0])) }));
+    this.socket?.send(serializeFrame(ClientFrames.resume(Object.fromEntries(ids.map((c) => [c, this.positions.get(c) ?? 0])))));
   }
 
   /** Starts tracking a conversation from a known position (e.g. after loading it over REST). */
@@ -102,13 +98,13 @@ export class RealtimeClient extends EventEmitter {
     url.searchParams.set('token', token);
     const socket = new WebSocket(url, this.options.wsOptions);
     this.socket = socket;
-    socket.on('message', (data: WebSocket.RawData) => this.onFrame(JSON.parse(toText(data)) as Frame));
+    socket.on('message', (data: WebSocket.RawData) => this.receive(data));
     socket.on('close', (code: number, reason: Buffer) => {
       if (this.socket !== socket) return;
       this.resuming.clear();
       this.emit('disconnected', { code, reason: reason.toString() });
       // 4008: a limit (too many connections, too many frames); reconnecting would hit it again.
-      if (code === POLICY_CLOSE) this.stopped = true;
+      if (code === CloseCodes.policy) this.stopped = true;
       this.scheduleReconnect();
     });
     socket.on('error', (error: Error) => this.emit('error', error));
@@ -122,7 +118,19 @@ export class RealtimeClient extends EventEmitter {
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);
   }
 
-  private onFrame(frame: Frame): void {
+  private receive(data: WebSocket.RawData): void {
+    let frame: ServerFrame;
+    try {
+      // Not validated: a frame type newer than this client still reaches the app as an 'event'.
+      frame = JSON.parse(toText(data)) as ServerFrame;
+    } catch (error) {
+      this.emit('error', error);
+      return;
+    }
+    this.onFrame(frame);
+  }
+
+  private onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'ready':
         this.attempt = 0;
@@ -130,29 +138,50 @@ export class RealtimeClient extends EventEmitter {
         this.resume();
         return;
       case 'resume.done':
-        this.resuming.delete(String(frame.conversation_id));
-        this.emit('resumed', { conversation_id: String(frame.conversation_id), seq: Number(frame.seq), read_seqs: (frame.read_seqs ?? {}) as Record<string, number> });
+        this.resuming.delete(frame.conversation_id);
+        this.emit('resumed', { conversation_id: frame.conversation_id, seq: frame.seq, read_seqs: frame.read_seqs ?? {} });
         return;
       case 'resume.reset': {
-        const c = String(frame.conversation_id);
+        const c = frame.conversation_id;
         this.resuming.delete(c);
-        this.positions.set(c, Number(frame.seq));
-        this.emit('reset', { conversation_id: c, seq: Number(frame.seq) });
+        this.positions.set(c, frame.seq);
+        this.emit('reset', { conversation_id: c, seq: frame.seq });
         return;
       }
       case 'conversation.joined':
-        this.track(String(frame.conversation_id));
+        this.track(frame.conversation_id);
         this.emit('event', frame);
         return;
       case 'message.created':
-        this.onMessage(frame as ConversationEvent);
+        this.onMessage(frame);
         return;
+      case 'error':
+        // The replay did not run: without this the conversation would stay "resuming" and every
+        // later message of it would wait for a replay that never comes.
+        if (frame.code === 'resume-failed' && frame.conversation_id) this.retryResume(frame.conversation_id);
+        this.emit('event', frame);
+        return;
+      case 'message.status':
+      case 'conversation.read':
+      case 'pong':
+      case 'going_away':
       default:
+        // default: a frame type newer than this client.
         this.emit('event', frame);
     }
   }
 
-  private onMessage(frame: ConversationEvent): void {
+  private retryResume(conversationId: string): void {
+    this.resuming.delete(conversationId);
+    const { baseMs } = this.options.backoff ?? { baseMs: 250, maxMs: 10_000 };
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.resume([conversationId]);
+    }, baseMs);
+    this.retryTimers.add(timer);
+  }
+
+  private onMessage(frame: MessageCreatedFrame): void {
     const c = frame.conversation_id;
     const last = this.positions.get(c) ?? 0;
     if (frame.seq <= last) return; // already seen

@@ -1,5 +1,5 @@
-import { createEnvelope, EventTypes, RealtimeChannels, Topics, type ConversationJoinedFrame, type ConversationRead } from '@chat4all/contracts';
-import { REDIS } from '@chat4all/redis';
+import { createEnvelope, EventTypes, ServerFrames, Topics, type ConversationRead } from '@chat4all/contracts';
+import { RealtimeFanout, REDIS } from '@chat4all/redis';
 import { ProblemException } from '@chat4all/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
@@ -207,11 +207,8 @@ export class ConversationsService {
    * effort: a member who misses it (Redis down) picks the conversation up on the next connect.
    */
   async announceMembership(conversationId: string, members: string[]): Promise<void> {
-    const frame: ConversationJoinedFrame = { type: 'conversation.joined', conversation_id: conversationId, seq: 0 };
     try {
-      const pipeline = this.redis.pipeline();
-      for (const userId of members) pipeline.publish(RealtimeChannels.user(userId), JSON.stringify(frame));
-      await pipeline.exec();
+      await new RealtimeFanout(this.redis).toUsers(members, ServerFrames.conversationJoined(conversationId));
     } catch (error) {
       this.logger.warn({ err: error, conversation_id: conversationId, message: 'could not announce the new conversation to realtime' });
     }

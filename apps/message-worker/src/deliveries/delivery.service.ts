@@ -6,6 +6,7 @@ import {
   messageStatusSchema,
   nameUuid,
   outboundTopic,
+  ServerFrames,
   statusesBefore,
   type ConversationFrame,
   type EventEnvelope,
@@ -84,14 +85,7 @@ export class DeliveryService {
       // again with the same event id, which the connector's inbox drops.
       if (!internal) await this.route(m);
       acceptToProcessed.observe((Date.now() - Date.parse(m.created_at)) / 1000);
-      return [
-        {
-          type: 'message.created',
-          conversation_id: m.conversation_id,
-          seq: m.seq,
-          message: { message_id: m.message_id, sender_id: m.sender_id, payload: m.payload, created_at: m.created_at },
-        },
-      ];
+      return [ServerFrames.messageCreated(m.conversation_id, m.seq, { message_id: m.message_id, sender_id: m.sender_id, payload: m.payload, created_at: m.created_at })];
     });
   }
 
@@ -121,7 +115,7 @@ export class DeliveryService {
         `INSERT INTO message_worker.delivery_status_history (message_id, status, occurred_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
         [s.message_id, s.status, s.at],
       );
-      return [{ type: 'message.status', conversation_id: s.conversation_id, seq: Number(moved[0].seq), message_id: s.message_id, status: s.status, at: s.at }];
+      return [ServerFrames.messageStatus(s.conversation_id, Number(moved[0].seq), s)];
     });
   }
 
@@ -147,9 +141,9 @@ export class DeliveryService {
       );
       // The read frame says it all (every message up to seq); per-message frames follow for the
       // latest ones, bounded so one read of a long backlog stays one small burst.
-      const frames: ConversationFrame[] = [{ type: 'conversation.read', conversation_id: r.conversation_id, seq: r.read_seq, user_id: r.user_id }];
+      const frames: ConversationFrame[] = [ServerFrames.conversationRead(r.conversation_id, r.read_seq, r.user_id)];
       for (const m of read.slice(-MAX_STATUS_FRAMES_PER_READ)) {
-        frames.push({ type: 'message.status', conversation_id: r.conversation_id, seq: Number(m.seq), message_id: m.message_id, status: 'READ', at: r.at });
+        frames.push(ServerFrames.messageStatus(r.conversation_id, Number(m.seq), { message_id: m.message_id, status: 'READ', at: r.at }));
       }
       return frames;
     });

@@ -1,5 +1,5 @@
-import { RealtimeChannels, type ConversationFrame } from '@chat4all/contracts';
-import { REDIS } from '@chat4all/redis';
+import type { ConversationFrame } from '@chat4all/contracts';
+import { RealtimeFanout, REDIS } from '@chat4all/redis';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { Counter, register } from 'prom-client';
@@ -11,25 +11,24 @@ const failed = new Counter({
   registers: [register],
 });
 
-// Live fan-out (FR-RT-05): after an effect commits, its frames go once, serialised once, to the
-// conversation's Redis channel, where every realtime instance with a follower picks them up. Redis
-// is not the record: if it is down the frames are dropped (counted), and reconnecting clients get
-// the messages by resume from PostgreSQL (ARCHITECTURE §2, "No lost notifications").
+// Live fan-out (FR-RT-05) after an effect commits, through the shared RealtimeFanout. Redis is not
+// the record: if it is down the frames are dropped (counted), and reconnecting clients get the
+// messages by resume from PostgreSQL (ARCHITECTURE §2, "No lost notifications").
 @Injectable()
 export class RealtimePublisher {
   private readonly logger = new Logger(RealtimePublisher.name);
+  private readonly fanout: RealtimeFanout;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) redis: Redis) {
+    this.fanout = new RealtimeFanout(redis);
+  }
 
   async publish(frames: readonly ConversationFrame[]): Promise<void> {
     if (frames.length === 0) return;
     try {
-      const pipeline = this.redis.pipeline();
-      for (const f of frames) pipeline.publish(RealtimeChannels.conversation(f.conversation_id), JSON.stringify(f));
-      const results = (await pipeline.exec()) ?? [];
-      const errors = results.filter(([error]) => error).length;
-      published.inc(frames.length - errors);
-      if (errors) failed.inc(errors);
+      const outcome = await this.fanout.toConversations(frames);
+      published.inc(outcome.published);
+      if (outcome.failed) failed.inc(outcome.failed);
     } catch (error) {
       failed.inc(frames.length);
       this.logger.warn({ err: error, frames: frames.length, message: 'realtime fan-out failed; clients will catch up by resume' });

@@ -1,11 +1,21 @@
+import { serializeFrame, type ServerFrame } from '@chat4all/contracts';
 import type { WebSocket } from 'ws';
+
+/** A live frame held back while its conversation is being replayed, with what routing needs. */
+export interface HeldFrame {
+  type: string;
+  seq: number;
+  bytes: Buffer;
+}
 
 /** One WebSocket of one user on this instance, and where it stands in each conversation. */
 export class ClientConnection {
   /** Highest message.created seq sent per conversation: live frames at or below it are not sent again. */
   readonly sentSeq = new Map<string, number>();
   /** Conversations being replayed: live frames wait here until the replay is done. */
-  readonly replaying = new Map<string, Buffer[]>();
+  readonly replaying = new Map<string, HeldFrame[]>();
+  /** The last resume asked for per conversation: the next one of the same conversation runs after it. */
+  readonly resumes = new Map<string, Promise<void>>();
   lastSeenAt = Date.now();
 
   constructor(
@@ -14,11 +24,16 @@ export class ClientConnection {
     readonly socket: WebSocket,
   ) {}
 
+  /** Sends a frame this instance built (ready, replies, replays). */
+  send(frame: ServerFrame): void {
+    this.socket.send(serializeFrame(frame));
+  }
+
   /** Sends a frame about a conversation, in order and at most once per message. */
   deliver(conversationId: string, type: string, seq: number, frame: Buffer): void {
     const waiting = this.replaying.get(conversationId);
     if (waiting) {
-      waiting.push(frame);
+      waiting.push({ type, seq, bytes: frame });
       return;
     }
     if (type === 'message.created') {

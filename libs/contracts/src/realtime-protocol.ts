@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { MESSAGE_STATUSES } from './messaging-events';
+
+// The WebSocket protocol between realtime and chat UIs (ARCHITECTURE §3b, docs/api.md): every frame
+// either side may send, the Redis channels of live fan-out, and the close codes. Frames are built
+// with ServerFrames/ClientFrames and written with serializeFrame, never as literals, so a change to
+// a frame is a change to this file.
+//
+// Every frame about a conversation carries conversation_id and a seq: for message.created it is the
+// message's place in the conversation (what clients resume from and de-duplicate by), for
+// message.status the seq of the message it is about, for conversation.read the reader's new horizon.
+
+/** Redis Pub/Sub channels of live fan-out: one per conversation, one per user (new memberships). */
+export const RealtimeChannels = {
+  conversation: (conversationId: string) => `rt:conv:${conversationId}`,
+  user: (userId: string) => `rt:user:${userId}`,
+} as const;
+
+/** WebSocket close codes the server uses. */
+export const CloseCodes = {
+  /** The client closed on purpose. */
+  normal: 1000,
+  /** The instance is draining (after a going_away frame): reconnect after the hint, then resume. */
+  goingAway: 1001,
+  /** A client frame larger than WS_MAX_FRAME_BYTES (sent by the ws library itself). */
+  frameTooLarge: 1009,
+  /** The server could not load the user's conversations: reconnect with backoff. */
+  internalError: 1011,
+  /** Policy: too many connections for the user, or too many frames per second. Do not reconnect in a loop. */
+  policy: 4008,
+} as const;
+export type CloseCode = (typeof CloseCodes)[keyof typeof CloseCodes];
+
+const seq = z.number().int().min(0);
+const readSeqs = z.record(z.string(), seq);
+
+export const messageCreatedFrameSchema = z.object({
+  type: z.literal('message.created'),
+  conversation_id: z.string(),
+  seq,
+  message: z.object({ message_id: z.string(), sender_id: z.string(), payload: z.unknown(), created_at: z.string() }),
+});
+
+export const messageStatusFrameSchema = z.object({
+  type: z.literal('message.status'),
+  conversation_id: z.string(),
+  seq,
+  message_id: z.string(),
+  status: z.enum(MESSAGE_STATUSES),
+  at: z.string(),
+});
+
+export const conversationReadFrameSchema = z.object({ type: z.literal('conversation.read'), conversation_id: z.string(), seq, user_id: z.string() });
+
+/** To a user's own channel: they joined a conversation (created by them or someone else). */
+export const conversationJoinedFrameSchema = z.object({ type: z.literal('conversation.joined'), conversation_id: z.string(), seq: z.literal(0) });
+
+export const readyFrameSchema = z.object({ type: z.literal('ready'), connection_id: z.string(), heartbeat_ms: z.number().int().positive() });
+
+/** A replay ended at seq; read_seqs maps each member's user id to their read horizon now. */
+export const resumeDoneFrameSchema = z.object({ type: z.literal('resume.done'), conversation_id: z.string(), seq, read_seqs: readSeqs });
+
+export const RESUME_RESET_REASONS = ['too-far-behind', 'not-found'] as const;
+export const resumeResetFrameSchema = z.object({
+  type: z.literal('resume.reset'),
+  conversation_id: z.string(),
+  seq,
+  reason: z.enum(RESUME_RESET_REASONS),
+  read_seqs: readSeqs.optional(),
+});
+
+export const pongFrameSchema = z.object({ type: z.literal('pong') });
+
+export const goingAwayFrameSchema = z.object({ type: z.literal('going_away'), reconnect_after_ms: z.number().int().min(0) });
+
+export const FRAME_ERROR_CODES = ['invalid-frame', 'too-many-positions', 'resume-failed'] as const;
+export const errorFrameSchema = z.object({
+  type: z.literal('error'),
+  code: z.enum(FRAME_ERROR_CODES),
+  conversation_id: z.string().optional(),
+  detail: z.string(),
+});
+
+export const serverFrameSchema = z.discriminatedUnion('type', [
+  readyFrameSchema,
+  messageCreatedFrameSchema,
+  messageStatusFrameSchema,
+  conversationReadFrameSchema,
+  conversationJoinedFrameSchema,
+  resumeDoneFrameSchema,
+  resumeResetFrameSchema,
+  pongFrameSchema,
+  goingAwayFrameSchema,
+  errorFrameSchema,
+]);
+
+export const resumeFrameSchema = z.object({ type: z.literal('resume'), positions: z.record(z.uuid(), seq) });
+export const pingFrameSchema = z.object({ type: z.literal('ping') });
+export const clientFrameSchema = z.discriminatedUnion('type', [resumeFrameSchema, pingFrameSchema]);
+
+export type MessageCreatedFrame = z.infer<typeof messageCreatedFrameSchema>;
+export type MessageStatusFrame = z.infer<typeof messageStatusFrameSchema>;
+export type ConversationReadFrame = z.infer<typeof conversationReadFrameSchema>;
+export type ConversationJoinedFrame = z.infer<typeof conversationJoinedFrameSchema>;
+export type ReadyFrame = z.infer<typeof readyFrameSchema>;
+export type ResumeDoneFrame = z.infer<typeof resumeDoneFrameSchema>;
+export type ResumeResetFrame = z.infer<typeof resumeResetFrameSchema>;
+export type PongFrame = z.infer<typeof pongFrameSchema>;
+export type GoingAwayFrame = z.infer<typeof goingAwayFrameSchema>;
+export type ErrorFrame = z.infer<typeof errorFrameSchema>;
+export type ServerFrame = z.infer<typeof serverFrameSchema>;
+export type ServerFrameType = ServerFrame['type'];
+export type ResumeFrame = z.infer<typeof resumeFrameSchema>;
+export type PingFrame = z.infer<typeof pingFrameSchema>;
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+/** Published on a conversation's channel (by message-worker) to every follower. */
+export type ConversationFrame = MessageCreatedFrame | MessageStatusFrame | ConversationReadFrame;
+/** Published on a user's channel (by gateway) to every connection of that user. */
+export type UserFrame = ConversationJoinedFrame;
+/** What travels over Redis for live fan-out; realtime writes the published bytes to sockets as they are. */
+export type RealtimeFrame = ConversationFrame | UserFrame;
+
+/** Builders of every server frame: the one place their fields are spelled. */
+export const ServerFrames = {
+  ready: (connectionId: string, heartbeatMs: number): ReadyFrame => ({ type: 'ready', connection_id: connectionId, heartbeat_ms: heartbeatMs }),
+  messageCreated: (conversationId: string, seq: number, message: MessageCreatedFrame['message']): MessageCreatedFrame => ({
+    type: 'message.created',
+    conversation_id: conversationId,
+    seq,
+    message,
+  }),
+  messageStatus: (
+    conversationId: string,
+    seq: number,
+    status: Pick<MessageStatusFrame, 'message_id' | 'status' | 'at'>,
+  ): MessageStatusFrame => ({ type: 'message.status', conversation_id: conversationId, seq, message_id: status.message_id, status: status.status, at: status.at }),
+  conversationRead: (conversationId: string, seq: number, userId: string): ConversationReadFrame => ({
+    type: 'conversation.read',
+    conversation_id: conversationId,
+    seq,
+    user_id: userId,
+  }),
+  conversationJoined: (conversationId: string): ConversationJoinedFrame => ({ type: 'conversation.joined', conversation_id: conversationId, seq: 0 }),
+  resumeDone: (conversationId: string, seq: number, readSeqs: Record<string, number>): ResumeDoneFrame => ({
+    type: 'resume.done',
+    conversation_id: conversationId,
+    seq,
+    read_seqs: readSeqs,
+  }),
+  /** Not one of the user's conversations: nothing to replay. */
+  resumeNotFound: (conversationId: string): ResumeResetFrame => ({ type: 'resume.reset', conversation_id: conversationId, seq: 0, reason: 'not-found' }),
+  /** More than REPLAY_MAX_MESSAGES behind: reload over REST, then continue from seq. */
+  resumeTooFarBehind: (conversationId: string, seq: number, readSeqs: Record<string, number>): ResumeResetFrame => ({
+    type: 'resume.reset',
+    conversation_id: conversationId,
+    seq,
+    reason: 'too-far-behind',
+    read_seqs: readSeqs,
+  }),
+  pong: (): PongFrame => ({ type: 'pong' }),
+  goingAway: (reconnectAfterMs: number): GoingAwayFrame => ({ type: 'going_away', reconnect_after_ms: reconnectAfterMs }),
+  invalidFrame: (): ErrorFrame => ({
+    type: 'error',
+    code: 'invalid-frame',
+    detail: 'expected {type: "resume", positions: {<conversation_id>: <seq>}} or {type: "ping"}',
+  }),
+  tooManyPositions: (max: number): ErrorFrame => ({ type: 'error', code: 'too-many-positions', detail: `at most ${max} conversations per resume` }),
+  resumeFailed: (conversationId: string): ErrorFrame => ({
+    type: 'error',
+    code: 'resume-failed',
+    conversation_id: conversationId,
+    detail: 'the durable log is unavailable; retry the resume',
+  }),
+} as const;
+
+export const ClientFrames = {
+  resume: (positions: Record<string, number>): ResumeFrame => ({ type: 'resume', positions }),
+  ping: (): PingFrame => ({ type: 'ping' }),
+} as const;
+
+/** The bytes of a frame on the wire (and on Redis). */
+export function serializeFrame(frame: ServerFrame | ClientFrame): string {
+  return JSON.stringify(frame);
+}
+
+/** A client frame, validated; throws on anything else (answered with ServerFrames.invalidFrame()). */
+export function parseClientFrame(text: string): ClientFrame {
+  return clientFrameSchema.parse(JSON.parse(text));
+}
+
