@@ -40,6 +40,22 @@ export function isPermanentRedisError(error: unknown): boolean {
   return error instanceof Error && /^(WRONGPASS|NOAUTH|NOPERM)|invalid password|DB index is out of range/i.test(error.message);
 }
 
+// How long one start-up attempt waits for a connection under way before counting as failed.
+const CONNECT_ATTEMPT_WAIT_MS = 2_000;
+
+const untilReady = (client: Redis, ms: number) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('ready', ready);
+      reject(new Error('not ready'));
+    }, ms);
+    const ready = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once('ready', ready);
+  });
+
 /**
  * Connects a lazy client as a start-up step: ioredis keeps reconnecting by itself after a failed first
  * attempt, and start-up waits (bounded, see @chat4all/platform startup) until a PING answers; Redis
@@ -55,7 +71,7 @@ export async function connectAtStartup(client: Redis, connectionName: string): P
       'redis',
       `connect (${connectionName})`,
       async () => {
-        if (client.status !== 'ready') throw lastError ?? new Error(`connection ${client.status}`);
+        if (client.status !== 'ready') await untilReady(client, CONNECT_ATTEMPT_WAIT_MS).catch(() => Promise.reject(lastError ?? new Error(`connection ${client.status}`)));
         await client.ping();
       },
       { isPermanent: () => isPermanentRedisError(lastError) },
