@@ -88,8 +88,8 @@ export class ConversationsRepository {
   }
 
   /** Members in the order they joined. */
-  async members(conversationId: string): Promise<{ user_id: string; delivered_seq: string; read_seq: string }[]> {
-    return this.dataSource.query(`SELECT user_id, delivered_seq, read_seq FROM gateway.conversation_members WHERE conversation_id = $1 ORDER BY joined_at, user_id`, [conversationId]);
+  async members(conversationId: string): Promise<{ user_id: string; read_seq: string }[]> {
+    return this.dataSource.query(`SELECT user_id, read_seq FROM gateway.conversation_members WHERE conversation_id = $1 ORDER BY joined_at, user_id`, [conversationId]);
   }
 
   /** Every member's read horizon, by user id. */

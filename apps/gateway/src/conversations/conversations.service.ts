@@ -17,7 +17,7 @@ export interface ConversationView {
   created_by: string;
   created_at: string;
   last_seq: number;
-  members: { user_id: string; delivered_seq: number; read_seq: number }[];
+  members: { user_id: string; read_seq: number }[];
   read_seq: number;
 }
 
@@ -104,7 +104,7 @@ export class ConversationsService {
       created_at: row.created_at.toISOString(),
       last_seq: Number(row.last_seq),
       read_seq: Number(row.read_seq),
-      members: members.map((m) => ({ user_id: m.user_id, delivered_seq: Number(m.delivered_seq), read_seq: Number(m.read_seq) })),
+      members: members.map((m) => ({ user_id: m.user_id, read_seq: Number(m.read_seq) })),
     };
   }
 

@@ -11,6 +11,7 @@ import { CreateConversationsAndMessages1764040500000 } from './migrations/176404
 import { DeliveryStateToWorkerAndIdempotencyKeys1764040600000 } from './migrations/1764040600000-delivery-state-to-worker-and-idempotency-keys';
 import { InboundMessages1764040700000 } from './migrations/1764040700000-inbound-messages';
 import { DropOutboxPublishedAt1764040800000 } from './migrations/1764040800000-drop-outbox-published-at';
+import { DropMemberDeliveredSeq1764040900000 } from './migrations/1764040900000-drop-member-delivered-seq';
 
 export const GATEWAY_SCHEMA = 'gateway';
 
@@ -20,6 +21,6 @@ export const gatewayDataSourceSpec: DataSourceSpec = {
   entities: [OutboxEvent, AuditEvent, Conversation, ConversationMember, Message, IdempotencyKey],
   migrations: [
     CreateOutboxEvents1764040100000, CreateAuditEvents1764040400000, CreateConversationsAndMessages1764040500000, DeliveryStateToWorkerAndIdempotencyKeys1764040600000,
-    InboundMessages1764040700000, DropOutboxPublishedAt1764040800000,
+    InboundMessages1764040700000, DropOutboxPublishedAt1764040800000, DropMemberDeliveredSeq1764040900000,
   ],
 };
