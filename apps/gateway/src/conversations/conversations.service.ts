@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource, type EntityManager } from 'typeorm';
 import { conversationNotFound, isUuid } from './conversation-errors';
-import { GROUP_MIN_MEMBERS, type CreateConversationRequest, type ListConversationsQuery } from './conversation.dto';
+import { GROUP_MAX_MEMBERS, GROUP_MIN_MEMBERS, type CreateConversationRequest, type ListConversationsQuery } from './conversation.dto';
 import { ConversationsRepository, type ListPosition, type NewConversation, type SeqClaim } from './conversations.repository';
 
 export interface ConversationView {
@@ -61,10 +61,11 @@ export class ConversationsService {
   ) {}
 
   async create(callerId: string, request: CreateConversationRequest): Promise<ConversationView> {
+    // The caller counts: member_ids may hold 100 ids, but a group has at most 100 members.
     const members = [...new Set([callerId, ...request.member_ids])];
-    const sizeOk = request.type === 'private' ? members.length === 2 : members.length >= GROUP_MIN_MEMBERS;
+    const sizeOk = request.type === 'private' ? members.length === 2 : members.length >= GROUP_MIN_MEMBERS && members.length <= GROUP_MAX_MEMBERS;
     if (!sizeOk) {
-      const rule = request.type === 'private' ? 'exactly 2 members (you and one other)' : `${GROUP_MIN_MEMBERS} to 100 members`;
+      const rule = request.type === 'private' ? 'exactly 2 members (you and one other)' : `${GROUP_MIN_MEMBERS} to ${GROUP_MAX_MEMBERS} members`;
       throw new ProblemException('invalid-request', 400, 'Invalid request', `A ${request.type} conversation has ${rule}.`, {
         errors: [{ field: 'member_ids', message: `${request.type} conversation needs ${rule}; got ${members.length}` }],
       });
