@@ -17,7 +17,7 @@ import { api, fmt, newCaller, percentile, ROOT, startPipeline } from './lib.mjs'
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
-const { outboxBucket } = require(join(ROOT, 'dist/libs/contracts/src/index.js'));
+const { outboxBucket } = require(join(ROOT, 'dist/libs/outbox/src/index.js'));
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);

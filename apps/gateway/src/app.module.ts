@@ -12,7 +12,8 @@ import { MeController } from './me/me.controller';
 import { AdminModule } from './admin/admin.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
-import { MessagingModule } from './messages/messaging.module';
+import { ConversationsModule } from './conversations/conversations.module';
+import { MessagesModule } from './messages/messages.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 // Readiness covers PostgreSQL and Redis only: Kafka being down must not stop the gateway from
@@ -38,7 +39,8 @@ export class AppModule {
         AuthModule.register(config.auth.authGrpcUrl),
         IdempotencyModule,
         DeliveryModule.register(config.deliveryGrpcUrl),
-        MessagingModule,
+        ConversationsModule,
+        MessagesModule,
         AdminModule,
       ],
       controllers: [MeController],

@@ -1,5 +1,6 @@
 import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
 import { KafkaHealth, KafkaModule } from '@chat4all/kafka';
+import { OutboxRepository } from '@chat4all/outbox';
 import { PlatformModule } from '@chat4all/platform';
 import type { Tracing } from '@chat4all/telemetry';
 import { Module, type DynamicModule } from '@nestjs/common';
@@ -17,7 +18,7 @@ export class AppModule {
         DatabaseModule.forRoot(config.database, { schema: 'gateway', applicationName: 'outbox-relay', entities: [], migrations: [] }),
         KafkaModule.forRoot(config.kafka),
       ],
-      providers: [{ provide: RELAY_CONFIG, useValue: config.relay }, OutboxRelay],
+      providers: [{ provide: RELAY_CONFIG, useValue: config.relay }, OutboxRepository, OutboxRelay],
     };
   }
 }

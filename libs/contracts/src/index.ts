@@ -5,7 +5,6 @@ export { Topics, TOPIC_SPECS, outboundTopic } from './topics';
 export type { TopicSpec } from './topics';
 export { createEnvelope, decodeEnvelope, eventEnvelopeSchema, InvalidEnvelopeError } from './event-envelope';
 export type { EventEnvelope } from './event-envelope';
-export { OUTBOX_BUCKETS, outboxBucket } from './outbox';
 export { PROBLEM_BASE_URI, problemType } from './problem';
 export type { ProblemDetails } from './problem';
 export {

@@ -1,10 +1,10 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Conversation } from './conversation.entity';
 
-// Membership plus each member's delivered/read horizons, which only move forward (FR-API-05).
+// Membership plus each member's read horizon, which only moves forward (FR-API-05).
 @Entity({ name: 'conversation_members' })
 @Index('IDX_conversation_members_user', ['userId'])
-@Check('CHK_conversation_members_horizons', `"delivered_seq" >= 0 AND "read_seq" >= 0`)
+@Check('CHK_conversation_members_read_seq', `"read_seq" >= 0`)
 export class ConversationMember {
   @PrimaryColumn({ name: 'conversation_id', type: 'uuid' })
   conversationId!: string;
@@ -18,9 +18,6 @@ export class ConversationMember {
 
   @CreateDateColumn({ name: 'joined_at', type: 'timestamptz' })
   joinedAt!: Date;
-
-  @Column({ name: 'delivered_seq', type: 'bigint', default: 0 })
-  deliveredSeq!: string;
 
   @Column({ name: 'read_seq', type: 'bigint', default: 0 })
   readSeq!: string;

@@ -22,14 +22,6 @@ export const createConversationSchema = z
 
 export type CreateConversationRequest = z.infer<typeof createConversationSchema>;
 
-export const timelineQuerySchema = z
-  .object({
-    after_seq: z.coerce.number().int().min(0).optional(),
-    before_seq: z.coerce.number().int().min(1).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(50),
-  })
-  .strict();
-
 export const CONVERSATIONS_PAGE_DEFAULT = 50;
 export const CONVERSATIONS_PAGE_MAX = 100;
 export const CONVERSATIONS_OFFSET_MAX = 10_000;

@@ -1,16 +1,17 @@
 import { BearerAuthGuard, CurrentPrincipal, RequireScopes, type Principal } from '@chat4all/auth-guard';
 import { parseRequest } from '@chat4all/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { MessagesService } from '../messages/messages.service';
-import { createConversationSchema, listConversationsQuerySchema, markReadSchema, timelineQuerySchema } from './conversation.dto';
+import { createConversationSchema, listConversationsQuerySchema, markReadSchema } from './conversation.dto';
 import { ConversationsService } from './conversations.service';
+import { ReadHorizonService } from './read-horizon.service';
 
+// The timeline (GET /v1/conversations/{id}/messages) is served by messages/.
 @Controller('v1/conversations')
 @UseGuards(BearerAuthGuard)
 export class ConversationsController {
   constructor(
     private readonly conversations: ConversationsService,
-    private readonly messages: MessagesService,
+    private readonly readHorizons: ReadHorizonService,
   ) {}
 
   @Post()
@@ -30,18 +31,12 @@ export class ConversationsController {
   @HttpCode(200)
   @RequireScopes('write')
   markRead(@CurrentPrincipal() caller: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return this.conversations.markRead(caller.userId, id, parseRequest(markReadSchema, body ?? {}).up_to_seq);
+    return this.readHorizons.markRead(caller.userId, id, parseRequest(markReadSchema, body ?? {}).up_to_seq);
   }
 
   @Get(':id')
   @RequireScopes('read')
   get(@CurrentPrincipal() caller: Principal, @Param('id') id: string) {
     return this.conversations.get(caller.userId, id);
-  }
-
-  @Get(':id/messages')
-  @RequireScopes('read')
-  timeline(@CurrentPrincipal() caller: Principal, @Param('id') id: string, @Query() query: unknown) {
-    return this.messages.timeline(caller.userId, id, parseRequest(timelineQuerySchema, query, 'query'));
   }
 }

@@ -1,11 +1,12 @@
-import { createEnvelope, EventTypes, ServerFrames, Topics, type ConversationRead } from '@chat4all/contracts';
-import { RealtimeFanout, REDIS } from '@chat4all/redis';
+import { ServerFrames } from '@chat4all/contracts';
 import { ProblemException } from '@chat4all/platform';
+import { RealtimeFanout, REDIS } from '@chat4all/redis';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
-import { writeOutboxEvent } from '../outbox/outbox-writer';
-import { GROUP_MIN_MEMBERS, type CreateConversationRequest, type ListConversationsQuery } from './conversation.dto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { conversationNotFound, isUuid } from './conversation-errors';
+import { GROUP_MAX_MEMBERS, GROUP_MIN_MEMBERS, type CreateConversationRequest, type ListConversationsQuery } from './conversation.dto';
+import { ConversationsRepository, type ListPosition, type NewConversation, type SeqClaim } from './conversations.repository';
 
 export interface ConversationView {
   id: string;
@@ -16,11 +17,9 @@ export interface ConversationView {
   created_by: string;
   created_at: string;
   last_seq: number;
-  members: { user_id: string; delivered_seq: number; read_seq: number }[];
+  members: { user_id: string; read_seq: number }[];
   read_seq: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ConversationSummary {
   id: string;
@@ -35,30 +34,14 @@ export interface ConversationSummary {
   last_message: { message_id: string; seq: number; sender_id: string; type: string; preview: string; created_at: string } | null;
 }
 
-interface SummaryRow {
-  id: string;
-  type: string;
-  channel: string;
-  external_contact: string | null;
-  title: string | null;
-  last_seq: string;
-  read_seq: string;
-  last_activity_at: Date;
-  activity_us: string;
-  lm_id: string | null;
-  lm_sender_id: string | null;
-  lm_payload: { type: string; text?: string } | null;
-  lm_created_at: Date | null;
-}
-
 export const PREVIEW_MAX_CHARS = 100;
 
 const invalidCursor = () =>
   new ProblemException('invalid-request', 400, 'Invalid request', 'cursor is not one returned by this API.', { errors: [{ field: 'cursor', message: 'not a cursor returned by this API' }] });
 
 // The cursor is the position of the last row of a page in the sort order: (last activity in µs, id).
-const encodeCursor = (activityUs: string, id: string) => Buffer.from(`${activityUs}.${id}`).toString('base64url');
-function decodeCursor(cursor: string): { activityUs: string; id: string } {
+const encodeCursor = (p: ListPosition) => Buffer.from(`${p.activityUs}.${p.id}`).toString('base64url');
+function decodeCursor(cursor: string): ListPosition {
   const m = /^(\d{1,20})\.([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!m) throw invalidCursor();
   return { activityUs: m[1], id: m[2] };
@@ -67,88 +50,69 @@ function decodeCursor(cursor: string): { activityUs: string; id: string } {
 const preview = (p: { type: string; text?: string }): string =>
   p.type === 'text' ? [...(p.text ?? '')].slice(0, PREVIEW_MAX_CHARS).join('') : `[${p.type}]`;
 
-// Non-members get exactly the answer for a conversation that does not exist: no existence leak.
-export const conversationNotFound = (id: string) =>
-  new ProblemException('conversation-not-found', 404, 'Conversation not found', `No conversation ${id} for this user.`);
-
 @Injectable()
 export class ConversationsService {
   private readonly logger = new Logger(ConversationsService.name);
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly conversations: ConversationsRepository,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async create(callerId: string, request: CreateConversationRequest): Promise<ConversationView> {
+    // The caller counts: member_ids may hold 100 ids, but a group has at most 100 members.
     const members = [...new Set([callerId, ...request.member_ids])];
-    const sizeOk = request.type === 'private' ? members.length === 2 : members.length >= GROUP_MIN_MEMBERS;
+    const sizeOk = request.type === 'private' ? members.length === 2 : members.length >= GROUP_MIN_MEMBERS && members.length <= GROUP_MAX_MEMBERS;
     if (!sizeOk) {
-      const rule = request.type === 'private' ? 'exactly 2 members (you and one other)' : `${GROUP_MIN_MEMBERS} to 100 members`;
+      const rule = request.type === 'private' ? 'exactly 2 members (you and one other)' : `${GROUP_MIN_MEMBERS} to ${GROUP_MAX_MEMBERS} members`;
       throw new ProblemException('invalid-request', 400, 'Invalid request', `A ${request.type} conversation has ${rule}.`, {
         errors: [{ field: 'member_ids', message: `${request.type} conversation needs ${rule}; got ${members.length}` }],
       });
     }
-    const id = await this.dataSource.transaction(async (tx) => {
-      const [row] = await tx.query<{ id: string }[]>(
-        `INSERT INTO gateway.conversations (type, channel, external_contact, title, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [request.type, request.channel, request.external_contact ?? null, request.title ?? null, callerId],
-      );
-      const conversationId = row.id;
-      await tx.query(
-        `INSERT INTO gateway.conversation_members (conversation_id, user_id) SELECT $1, unnest($2::uuid[])`,
-        [conversationId, members],
-      );
-      return conversationId;
-    });
+    const conversation: NewConversation = {
+      type: request.type,
+      channel: request.channel,
+      externalContact: request.external_contact ?? null,
+      title: request.title ?? null,
+      createdBy: callerId,
+    };
+    const id = await this.dataSource.transaction((tx) => this.createIn(tx, conversation, members));
     await this.announceMembership(id, members);
     return this.get(callerId, id);
   }
 
+  /**
+   * Creates a conversation and its members inside `tx`: the one place conversations are made (REST
+   * and a new contact's inbound message). Call announceMembership once `tx` has committed.
+   */
+  createIn(tx: EntityManager, conversation: NewConversation, members: readonly string[]): Promise<string> {
+    return this.conversations.insert(tx, conversation, members);
+  }
+
   async get(callerId: string, id: string): Promise<ConversationView> {
-    if (!UUID.test(id)) throw conversationNotFound(id);
-    const [row] = await this.dataSource.query<(Omit<ConversationView, 'members' | 'read_seq' | 'last_seq' | 'created_at'> & { last_seq: string; created_at: Date; read_seq: string })[]>(
-      `SELECT c.id, c.type, c.channel, c.external_contact, c.title, c.created_by, c.created_at, c.last_seq, m.read_seq
-         FROM gateway.conversations c
-         JOIN gateway.conversation_members m ON m.conversation_id = c.id AND m.user_id = $2
-        WHERE c.id = $1`,
-      [id, callerId],
-    );
+    if (!isUuid(id)) throw conversationNotFound(id);
+    const row = await this.conversations.findForMember(id, callerId);
     if (!row) throw conversationNotFound(id);
-    const members = await this.dataSource.query<{ user_id: string; delivered_seq: string; read_seq: string }[]>(
-      `SELECT user_id, delivered_seq, read_seq FROM gateway.conversation_members WHERE conversation_id = $1 ORDER BY joined_at, user_id`,
-      [id],
-    );
+    const members = await this.conversations.members(id);
     return {
-      ...row,
+      id: row.id,
+      type: row.type,
+      channel: row.channel,
+      external_contact: row.external_contact,
+      title: row.title,
+      created_by: row.created_by,
       created_at: row.created_at.toISOString(),
       last_seq: Number(row.last_seq),
       read_seq: Number(row.read_seq),
-      members: members.map((m) => ({ user_id: m.user_id, delivered_seq: Number(m.delivered_seq), read_seq: Number(m.read_seq) })),
+      members: members.map((m) => ({ user_id: m.user_id, read_seq: Number(m.read_seq) })),
     };
   }
 
-  /**
-   * The caller's conversations, most recent activity first (FR-API-01..04): one query; the page is
-   * cut on the membership index first, then only its rows get their last message (unique index on
-   * (conversation_id, seq)).
-   */
+  /** The caller's conversations, most recent activity first (FR-API-01..04). */
   async list(callerId: string, q: ListConversationsQuery): Promise<{ conversations: ConversationSummary[]; next_cursor: string | null; limit: number; offset: number }> {
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-    const rows = await this.dataSource.query<SummaryRow[]>(
-      `SELECT p.*, lm.id AS lm_id, lm.sender_id AS lm_sender_id, lm.payload AS lm_payload, lm.created_at AS lm_created_at
-         FROM (SELECT c.id, c.type, c.channel, c.external_contact, c.title, c.last_seq, cm.read_seq, c.last_activity_at,
-                      (extract(epoch FROM c.last_activity_at) * 1000000)::bigint AS activity_us
-                 FROM gateway.conversation_members cm
-                 JOIN gateway.conversations c ON c.id = cm.conversation_id
-                WHERE cm.user_id = $1
-                  AND ($2::bigint IS NULL OR (c.last_activity_at, c.id) < (timestamptz 'epoch' + $2::bigint * interval '1 microsecond', $3::uuid))
-                ORDER BY c.last_activity_at DESC, c.id DESC
-                LIMIT $4 OFFSET $5) p
-         LEFT JOIN gateway.messages lm ON lm.conversation_id = p.id AND lm.seq = p.last_seq
-        ORDER BY p.last_activity_at DESC, p.id DESC`,
-      [callerId, after?.activityUs ?? null, after?.id ?? null, q.limit + 1, q.offset],
-    );
+    const rows = await this.conversations.listForMember(callerId, after, q.limit + 1, q.offset);
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     return {
@@ -167,60 +131,61 @@ export class ConversationsService {
             ? { message_id: r.lm_id, seq: Number(r.last_seq), sender_id: r.lm_sender_id, type: r.lm_payload.type, preview: preview(r.lm_payload), created_at: r.lm_created_at.toISOString() }
             : null,
       })),
-      next_cursor: rows.length > q.limit && last ? encodeCursor(last.activity_us, last.id) : null,
+      next_cursor: rows.length > q.limit && last ? encodeCursor({ activityUs: last.activity_us, id: last.id }) : null,
       limit: q.limit,
       offset: q.offset,
     };
   }
 
-  /**
-   * Moves the caller's read horizon forward only (FR-API-05), to up_to_seq or the latest message, and
-   * in the same transaction writes the conversation.read event that tells the other members (FR-API-06).
-   */
-  async markRead(callerId: string, id: string, upToSeq: number | undefined): Promise<{ conversation_id: string; read_seq: number; unread_count: number }> {
-    if (!UUID.test(id)) throw conversationNotFound(id);
-    return this.dataSource.transaction(async (tx) => {
-      const [row] = await tx.query<{ last_seq: string; read_seq: string }[]>(
-        `SELECT c.last_seq, cm.read_seq FROM gateway.conversation_members cm JOIN gateway.conversations c ON c.id = cm.conversation_id
-          WHERE cm.conversation_id = $1 AND cm.user_id = $2 FOR UPDATE OF cm`,
-        [id, callerId],
-      );
-      if (!row) throw conversationNotFound(id);
-      const lastSeq = Number(row.last_seq);
-      const previous = Number(row.read_seq);
-      const target = upToSeq ?? lastSeq;
-      if (target > lastSeq) {
-        throw new ProblemException('invalid-request', 400, 'Invalid request', `up_to_seq ${target} is beyond the last message (seq ${lastSeq}).`, {
-          errors: [{ field: 'up_to_seq', message: `must be at most ${lastSeq}` }],
-        });
-      }
-      if (target <= previous) return { conversation_id: id, read_seq: previous, unread_count: lastSeq - previous };
-      await tx.query(`UPDATE gateway.conversation_members SET read_seq = $3 WHERE conversation_id = $1 AND user_id = $2`, [id, callerId, target]);
-      const read: ConversationRead = { conversation_id: id, user_id: callerId, read_seq: target, previous_read_seq: previous, at: new Date().toISOString() };
-      await writeOutboxEvent(tx, Topics.conversationsRead, id, createEnvelope(EventTypes.conversationRead, id, read));
-      return { conversation_id: id, read_seq: target, unread_count: lastSeq - target };
-    });
+  /** "May this user see this conversation?" (REST, gRPC, resume, writes); `tx` to ask inside a transaction. */
+  isMember(userId: string, conversationId: string, tx?: EntityManager): Promise<boolean> {
+    if (!isUuid(userId) || !isUuid(conversationId)) return Promise.resolve(false);
+    return this.conversations.isMember(conversationId, userId, tx);
+  }
+
+  /** Throws the not-found problem unless the caller is a member. */
+  async assertMember(callerId: string, id: string): Promise<void> {
+    if (!(await this.isMember(callerId, id))) throw conversationNotFound(id);
+  }
+
+  /** The conversations a user follows (realtime subscribes to them). */
+  memberships(userId: string): Promise<string[]> {
+    if (!isUuid(userId)) return Promise.resolve([]);
+    return this.conversations.conversationIdsOf(userId);
+  }
+
+  /** The conversation's last seq, for a member; undefined if it does not exist or they are not one. */
+  async lastSeqFor(userId: string, conversationId: string): Promise<number | undefined> {
+    if (!isUuid(userId) || !isUuid(conversationId)) return undefined;
+    const row = await this.conversations.findForMember(conversationId, userId);
+    return row && Number(row.last_seq);
+  }
+
+  /** Every member's read horizon, by user id. */
+  async readHorizons(conversationId: string): Promise<{ userId: string; readSeq: number }[]> {
+    const rows = await this.conversations.readHorizons(conversationId);
+    return rows.map((h) => ({ userId: h.user_id, readSeq: Number(h.read_seq) }));
+  }
+
+  /** Takes the conversation's next gapless seq inside `tx`, holding its row until `tx` ends. */
+  claimNextSeq(tx: EntityManager, conversationId: string): Promise<SeqClaim> {
+    return this.conversations.claimNextSeq(tx, conversationId);
+  }
+
+  /** The contact's most recently active conversation on a channel, inside `tx`. */
+  findLatestWithContact(tx: EntityManager, channel: string, externalContact: string): Promise<string | undefined> {
+    return this.conversations.findLatestWithContact(tx, channel, externalContact);
   }
 
   /**
    * Tells realtime instances holding the members' connections to follow the new conversation. Best
    * effort: a member who misses it (Redis down) picks the conversation up on the next connect.
    */
-  async announceMembership(conversationId: string, members: string[]): Promise<void> {
+  async announceMembership(conversationId: string, members: readonly string[]): Promise<void> {
     try {
       await new RealtimeFanout(this.redis).toUsers(members, ServerFrames.conversationJoined(conversationId));
     } catch (error) {
       this.logger.warn({ err: error, conversation_id: conversationId, message: 'could not announce the new conversation to realtime' });
     }
-  }
-
-  /** Throws the not-found problem unless the caller is a member. */
-  async assertMember(callerId: string, id: string): Promise<void> {
-    if (!UUID.test(id)) throw conversationNotFound(id);
-    const rows = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM gateway.conversation_members WHERE conversation_id = $1 AND user_id = $2`,
-      [id, callerId],
-    );
-    if (rows.length === 0) throw conversationNotFound(id);
   }
 }

@@ -21,3 +21,11 @@ export type SendMessageRequest = z.infer<typeof sendMessageSchema>;
 /** Canonical hash of what was asked, to tell a retry (same) from a conflicting reuse of the id. */
 export const requestHash = (r: SendMessageRequest): string =>
   createHash('sha256').update(JSON.stringify([r.conversation_id, r.payload.type, r.payload.type === 'text' ? r.payload.text : r.payload.file_id])).digest('base64url');
+export const timelineQuerySchema = z
+  .object({
+    after_seq: z.coerce.number().int().min(0).optional(),
+    before_seq: z.coerce.number().int().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+  })
+  .strict();
+

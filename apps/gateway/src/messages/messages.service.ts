@@ -1,11 +1,13 @@
 import { ProblemException } from '@chat4all/platform';
 import type { deliveryV1 } from '@chat4all/proto';
-import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { conversationNotFound, ConversationsService } from '../conversations/conversations.service';
-import { requestHash, type SendMessageRequest } from './message.dto';
-import { MessageWriteRepository } from './message-write.repository';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { conversationNotFound, isUuid } from '../conversations/conversation-errors';
+import { ConversationsService } from '../conversations/conversations.service';
 import { DeliveryClient } from '../delivery/delivery.client';
+import { MessageAcceptService } from './message-accept.service';
+import { requestHash, type SendMessageRequest } from './message.dto';
+import { MessagesRepository, type MessageRow } from './messages.repository';
 
 export interface MessageView {
   message_id: string;
@@ -22,20 +24,14 @@ export interface MessageView {
   status_history?: { status: string; at: string }[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const messageNotFound = (id: string) => new ProblemException('message-not-found', 404, 'Message not found', `No message ${id} for this user.`);
 
-interface MessageRow {
-  id: string;
-  conversation_id: string;
-  seq: string;
-  sender_id: string;
-  origin: 'member' | 'contact';
-  payload: Record<string, unknown>;
-  created_at: Date;
-}
+export const HISTORY_PAGE_MAX = 500;
 
-const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.origin, m.payload, m.created_at';
+export type History =
+  | { kind: 'not-found' }
+  | { kind: 'reset-required'; lastSeq: number; readHorizons: { userId: string; readSeq: number }[] }
+  | { kind: 'page'; lastSeq: number; messages: MessageRow[]; readHorizons: { userId: string; readSeq: number }[] };
 
 // The gateway holds the message; the worker holds where it stands (ARCHITECTURE §1). Until the worker
 // has processed it, a message is ACCEPTED since its creation: read-after-write holds (NFR-017).
@@ -59,15 +55,16 @@ export class MessagesService {
   private readonly logger = new Logger(MessagesService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly writes: MessageWriteRepository,
+    private readonly messages: MessagesRepository,
+    private readonly accept: MessageAcceptService,
     private readonly conversations: ConversationsService,
     private readonly delivery: DeliveryClient,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   /** 202 once durable: the message row and its outbox event committed together (NFR-001). */
   async send(callerId: string, request: SendMessageRequest): Promise<{ body: { message_id: string; seq: number; status: string }; replayed: boolean }> {
-    const outcome = await this.writes.accept({
+    const outcome = await this.accept.acceptFromMember({
       messageId: request.message_id,
       conversationId: request.conversation_id,
       senderId: callerId,
@@ -88,15 +85,9 @@ export class MessagesService {
 
   /** One message with its status history; read from the primary, so visible as soon as the 202 was sent. */
   async get(callerId: string, id: string): Promise<MessageView> {
-    if (!UUID.test(id)) throw messageNotFound(id);
-    const [row] = await this.dataSource.query<MessageRow[]>(
-      `SELECT ${MESSAGE_COLUMNS}
-         FROM gateway.messages m
-         JOIN gateway.conversation_members cm ON cm.conversation_id = m.conversation_id AND cm.user_id = $2
-        WHERE m.id = $1`,
-      [id, callerId],
-    );
-    if (!row) throw messageNotFound(id);
+    if (!isUuid(id)) throw messageNotFound(id);
+    const row = await this.messages.findById(id);
+    if (!row || !(await this.conversations.isMember(callerId, row.conversation_id))) throw messageNotFound(id);
     const d = (await this.delivery.deliveries([id])).get(id);
     const history = d?.history?.length ? d.history : [{ status: 'ACCEPTED', at: row.created_at.toISOString() }];
     return { ...withDelivery(row, d), status_history: history.map((h) => ({ status: h.status, at: h.at })) };
@@ -106,13 +97,7 @@ export class MessagesService {
     await this.conversations.assertMember(callerId, conversationId);
     // Only before_seq: the latest page before it, returned in seq order.
     const newestFirst = q.before_seq !== undefined && q.after_seq === undefined;
-    const rows = await this.dataSource.query<MessageRow[]>(
-      `SELECT ${MESSAGE_COLUMNS}
-         FROM gateway.messages m
-        WHERE m.conversation_id = $1 AND m.seq > $2 AND ($3::bigint IS NULL OR m.seq < $3)
-        ORDER BY m.seq ${newestFirst ? 'DESC' : 'ASC'} LIMIT $4`,
-      [conversationId, q.after_seq ?? 0, q.before_seq ?? null, q.limit],
-    );
+    const rows = await this.messages.page(conversationId, q.after_seq ?? 0, q.before_seq, q.limit, newestFirst);
     const ordered = newestFirst ? rows.reverse() : rows;
     try {
       const deliveries = await this.delivery.deliveries(ordered.map((r) => r.id));
@@ -122,5 +107,22 @@ export class MessagesService {
       this.logger.warn({ err: error, message: 'delivery state unavailable; timeline served without status' });
       return { messages: ordered.map((r) => ({ ...withDelivery(r, undefined), status: undefined })) };
     }
+  }
+
+  /**
+   * Messages after `afterSeq`, in seq order, for a member (realtime's replay on resume). A gap wider
+   * than the replay window (REPLAY_MAX_MESSAGES) is reset-required: the client reloads over REST.
+   * Read horizons matter once the replay is over: only the last page (shorter than the limit) has them.
+   */
+  async history(userId: string, conversationId: string, afterSeq: number, limit: number | undefined): Promise<History> {
+    const lastSeq = await this.conversations.lastSeqFor(userId, conversationId);
+    if (lastSeq === undefined) return { kind: 'not-found' };
+    if (lastSeq - afterSeq > this.config.replayMaxMessages) {
+      return { kind: 'reset-required', lastSeq, readHorizons: await this.conversations.readHorizons(conversationId) };
+    }
+    const pageSize = Math.min(Math.max(limit || HISTORY_PAGE_MAX, 1), HISTORY_PAGE_MAX);
+    const messages = await this.messages.page(conversationId, afterSeq, undefined, pageSize, false);
+    const readHorizons = messages.length < pageSize ? await this.conversations.readHorizons(conversationId) : [];
+    return { kind: 'page', lastSeq, messages, readHorizons };
   }
 }

@@ -1,10 +1,10 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 // Transactional outbox (FR-DP-01/02): written in the same transaction as the state it announces,
-// published to Kafka afterwards by outbox-relay.
+// published to Kafka afterwards by outbox-relay, which deletes each row in the transaction that
+// published it. The table lives in the gateway's schema (the gateway owns it; the relay drains it).
 @Entity({ name: 'outbox_events' })
-@Index('IDX_outbox_events_unpublished', ['id'], { where: '"published_at" IS NULL' })
-@Index('IDX_outbox_events_bucket_unpublished', ['bucket', 'id'], { where: '"published_at" IS NULL' })
+@Index('IDX_outbox_events_bucket', ['bucket', 'id'])
 export class OutboxEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
@@ -36,7 +36,4 @@ export class OutboxEvent {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
-
-  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
-  publishedAt!: Date | null;
 }

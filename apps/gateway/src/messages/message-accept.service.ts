@@ -1,0 +1,168 @@
+import { contactSenderId, createEnvelope, EventTypes, nameUuid, Topics, type ExternalChannel, type MessageCreated } from '@chat4all/contracts';
+import { OutboxWriter } from '@chat4all/outbox';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { ConversationsService } from '../conversations/conversations.service';
+import { ReadHorizonService } from '../conversations/read-horizon.service';
+import { requestHash } from './message.dto';
+import { MessagesRepository } from './messages.repository';
+
+export interface MemberMessageInput {
+  messageId: string;
+  conversationId: string;
+  senderId: string;
+  payload: MessageCreated['payload'];
+  requestHash: string;
+}
+
+export type AcceptOutcome =
+  | { kind: 'accepted'; seq: number }
+  | { kind: 'replayed'; seq: number }
+  | { kind: 'conflict' }
+  | { kind: 'not-member' };
+
+export interface ContactMessageInput {
+  channel: ExternalChannel;
+  externalContact: string;
+  providerMessageId: string;
+  text: string;
+  receivedAt: string;
+}
+
+export interface ContactMessageOutcome {
+  messageId: string;
+  conversationId: string;
+  seq: number;
+  created: boolean;
+  conversationCreated: boolean;
+}
+
+/** No member is configured to receive a new contact's conversation (INBOUND_MEMBER_IDS). */
+export class NoInboundMembersError extends Error {}
+
+class DuplicateRace extends Error {}
+
+interface Accepted {
+  messageId: string;
+  conversationId: string;
+  senderId: string;
+  payload: MessageCreated['payload'];
+  requestHash: string;
+  contact?: { channel: ExternalChannel; externalContact: string; providerMessageId: string };
+}
+
+// Accepting a message (ARCHITECTURE §2), for a member (POST /v1/messages) and for an external
+// contact (gRPC IngestInboundMessage) alike: one READ COMMITTED transaction takes the conversation's
+// next gapless seq, writes the message and its messages.created outbox event. The seq UPDATE is the
+// per-conversation lock: concurrent writers queue there, so seq order is commit order. No NOTIFY
+// here (it would serialise every commit); the relay polls.
+@Injectable()
+export class MessageAcceptService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly messages: MessagesRepository,
+    private readonly conversations: ConversationsService,
+    private readonly readHorizons: ReadHorizonService,
+    private readonly outbox: OutboxWriter,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  /** A member's message: only into their own conversations; the same message_id again is a replay or a conflict. */
+  async acceptFromMember(input: MemberMessageInput): Promise<AcceptOutcome> {
+    try {
+      return await this.dataSource.transaction('READ COMMITTED', async (tx): Promise<AcceptOutcome> => {
+        if (!(await this.conversations.isMember(input.senderId, input.conversationId, tx))) return { kind: 'not-member' };
+        const previous = await this.existing(tx, input);
+        if (previous) return previous;
+        const { seq, now } = await this.write(tx, { ...input });
+        // Replying implies having read everything before: the sender's horizon moves to its own message
+        // (so its own messages are never unread), and if that skipped others' messages, they become READ.
+        // After the message's own event, so consumers see the message before the read horizon passes it.
+        await this.readHorizons.advance(tx, input.conversationId, input.senderId, { to: seq, ownSeq: seq, at: now });
+        return { kind: 'accepted', seq };
+      });
+    } catch (error) {
+      // The same message_id committed by a concurrent request between our check and our insert:
+      // our transaction (and the seq it took) is rolled back; answer as a retry would be answered.
+      if (error instanceof DuplicateRace) return (await this.existing(this.dataSource.manager, input)) ?? { kind: 'conflict' };
+      throw error;
+    }
+  }
+
+  /**
+   * A message an external contact wrote (from messages.inbound, through message-worker). Serialised
+   * per contact by an advisory lock: a redelivered webhook message stops at its (channel,
+   * provider_message_id); otherwise it goes to the contact's latest conversation, or to a new one with
+   * the inbox members (INBOUND_MEMBER_IDS), written exactly like a member's message.
+   */
+  async acceptFromContact(input: ContactMessageInput): Promise<ContactMessageOutcome> {
+    const sender = contactSenderId(input.channel, input.externalContact);
+    const members = this.config.inboundMemberIds;
+    const outcome = await this.dataSource.transaction('READ COMMITTED', async (tx): Promise<ContactMessageOutcome> => {
+      await this.messages.lockContact(tx, input.channel, input.externalContact);
+      const existing = await this.messages.findByProviderMessage(tx, input.channel, input.providerMessageId);
+      if (existing) return { messageId: existing.id, conversationId: existing.conversation_id, seq: Number(existing.seq), created: false, conversationCreated: false };
+
+      let conversationId = await this.conversations.findLatestWithContact(tx, input.channel, input.externalContact);
+      const conversationCreated = conversationId === undefined;
+      if (conversationId === undefined) {
+        if (members.length === 0) throw new NoInboundMembersError(`no conversation with ${input.channel} contact ${input.externalContact} and INBOUND_MEMBER_IDS is not set`);
+        conversationId = await this.conversations.createIn(
+          tx,
+          { type: members.length > 1 ? 'group' : 'private', channel: input.channel, externalContact: input.externalContact, title: null, createdBy: sender },
+          members,
+        );
+      }
+      const messageId = nameUuid(`inbound-message:${input.channel}:${input.providerMessageId}`);
+      const payload = { type: 'text' as const, text: input.text };
+      const { seq } = await this.write(tx, {
+        messageId,
+        conversationId,
+        senderId: sender,
+        payload,
+        requestHash: requestHash({ message_id: messageId, conversation_id: conversationId, payload }),
+        contact: { channel: input.channel, externalContact: input.externalContact, providerMessageId: input.providerMessageId },
+      });
+      return { messageId, conversationId, seq, created: true, conversationCreated };
+    });
+    if (outcome.conversationCreated) await this.conversations.announceMembership(outcome.conversationId, members);
+    return outcome;
+  }
+
+  /** The one write of a message: next seq, the row, its messages.created event. */
+  private async write(tx: EntityManager, m: Accepted): Promise<{ seq: number; now: Date }> {
+    const counter = await this.conversations.claimNextSeq(tx, m.conversationId);
+    const inserted = await this.messages.insert(tx, {
+      id: m.messageId,
+      conversationId: m.conversationId,
+      seq: counter.seq,
+      senderId: m.senderId,
+      payload: m.payload,
+      requestHash: m.requestHash,
+      createdAt: counter.now,
+      provider: m.contact && { channel: m.contact.channel, messageId: m.contact.providerMessageId },
+    });
+    if (!inserted) throw new DuplicateRace(`message ${m.messageId} exists already`);
+    const created: MessageCreated = {
+      message_id: m.messageId,
+      conversation_id: m.conversationId,
+      seq: counter.seq,
+      sender_id: m.senderId,
+      channel: m.contact?.channel ?? counter.channel,
+      external_contact: m.contact?.externalContact ?? counter.externalContact,
+      payload: m.payload,
+      created_at: counter.now.toISOString(),
+      origin: m.contact ? 'contact' : 'member',
+    };
+    await this.outbox.append(tx, Topics.messagesCreated, m.conversationId, createEnvelope(EventTypes.messageCreated, m.conversationId, created));
+    return { seq: counter.seq, now: counter.now };
+  }
+
+  private async existing(m: EntityManager, input: MemberMessageInput): Promise<AcceptOutcome | undefined> {
+    const row = await this.messages.findWritten(m, input.messageId);
+    if (!row) return undefined;
+    if (row.request_hash !== input.requestHash || row.sender_id !== input.senderId) return { kind: 'conflict' };
+    return { kind: 'replayed', seq: Number(row.seq) };
+  }
+}

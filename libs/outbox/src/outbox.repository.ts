@@ -1,0 +1,63 @@
+import type { EventEnvelope } from '@chat4all/contracts';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OUTBOX_TABLE, OUTBOX_TABLE_NAME } from './outbox-table';
+
+/** One outbox row as the relay publishes it. */
+export interface PendingOutboxEvent {
+  id: string;
+  topic: string;
+  partitionKey: string;
+  envelope: EventEnvelope;
+  /** The trace context stored with the row when it was written. */
+  traceHeaders: Record<string, string>;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  partition_key: string;
+  envelope: EventEnvelope;
+  headers: Record<string, string>;
+}
+
+// Advisory-lock namespace for relay buckets (two-int form: namespace, bucket).
+export const RELAY_LOCK_NAMESPACE = 20_251_125;
+
+// The relay's side of the outbox (FR-DP-03): at least once and in per-conversation order. A bucket's
+// rows go out in id order inside one transaction that holds that bucket's advisory lock and deletes
+// what it published; a crash anywhere before commit leaves the rows to be published again.
+@Injectable()
+export class OutboxRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(OUTBOX_TABLE_NAME) private readonly table: string = OUTBOX_TABLE,
+  ) {}
+
+  /**
+   * Claims up to `limit` rows of `bucket` (skipping the bucket if another relay holds it), hands them
+   * to `publish`, deletes them once it resolves and commits. Returns how many rows were published.
+   */
+  relayBucket(bucket: number, limit: number, publish: (events: PendingOutboxEvent[]) => Promise<unknown>): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const [lock] = await tx.query<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock($1, $2) AS locked`, [RELAY_LOCK_NAMESPACE, bucket]);
+      if (!lock?.locked) return 0;
+      const rows = await tx.query<OutboxRow[]>(
+        `SELECT id, topic, partition_key, envelope, headers FROM ${this.table} WHERE bucket = $1 ORDER BY id LIMIT $2`,
+        [bucket, limit],
+      );
+      if (rows.length === 0) return 0;
+      await publish(rows.map((r) => ({ id: r.id, topic: r.topic, partitionKey: r.partition_key, envelope: r.envelope, traceHeaders: r.headers })));
+      await tx.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  /** Age in seconds of the oldest event still waiting (0 when the outbox is empty): the relay's lag. */
+  async oldestPendingAgeSeconds(): Promise<number> {
+    const [row] = await this.dataSource.query<{ age: number | null }[]>(
+      `SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM ${this.table}`,
+    );
+    return row?.age ?? 0;
+  }
+}
