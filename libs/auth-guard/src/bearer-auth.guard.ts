@@ -1,8 +1,9 @@
-import { ProblemException } from '@chat4all/platform';
+import { PlatformProblems, ProblemException } from '@chat4all/platform';
 import { Inject, Injectable, Optional, SetMetadata, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { InvalidTokenError, KeysUnavailableError, TokenVerifier, type Principal } from './token-verifier';
+import { AuthProblems } from './auth.problems';
 
 const REALM = 'chat4all';
 
@@ -40,7 +41,7 @@ export class BearerAuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([\w.~+/-]+=*)$/i.exec(header.trim()) : null;
     if (!match?.[1]) {
-      throw new ProblemException('unauthorized', 401, 'Authentication required', 'Send an access token: Authorization: Bearer <token>', {}, {
+      throw new ProblemException(PlatformProblems.unauthorized, 'Send an access token: Authorization: Bearer <token>', {}, {
         'www-authenticate': `Bearer realm="${REALM}"`,
       });
     }
@@ -49,18 +50,18 @@ export class BearerAuthGuard implements CanActivate {
       principal = await this.verifier.verify(match[1]);
     } catch (error) {
       if (error instanceof KeysUnavailableError) {
-        throw new ProblemException('auth-unavailable', 503, 'Token verification is temporarily unavailable', 'Retry shortly.', {}, { 'retry-after': '5' });
+        throw new ProblemException(AuthProblems.authUnavailable, 'Retry shortly.', {}, { 'retry-after': '5' });
       }
       const reason = error instanceof InvalidTokenError ? error.reason : 'token could not be verified';
       await this.onFailure?.({ reason, ip: request.ip, path: request.url });
-      throw new ProblemException('invalid-token', 401, 'Invalid access token', reason, {}, {
+      throw new ProblemException(AuthProblems.invalidToken, reason, {}, {
         'www-authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${quote(reason)}"`,
       });
     }
     const required = this.reflector.getAllAndOverride<string[] | undefined>(SCOPES_KEY, [context.getHandler(), context.getClass()]) ?? [];
     const missing = required.filter((s) => !principal.scopes.includes(s));
     if (missing.length) {
-      throw new ProblemException('insufficient-scope', 403, 'Insufficient scope', `This route needs scope: ${required.join(' ')}`, {}, {
+      throw new ProblemException(AuthProblems.insufficientScope, `This route needs scope: ${required.join(' ')}`, {}, {
         'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${required.join(' ')}"`,
       });
     }

@@ -6,3 +6,4 @@ export type { AuthFailureListener } from './bearer-auth.guard';
 export { AuthGuardModule } from './auth-guard.module';
 export { authenticateUpgrade, refuseUpgrade } from './upgrade-auth';
 export type { AuthGuardOptions } from './auth-guard.module';
+export { AuthProblems } from './auth.problems';

@@ -1,37 +1,36 @@
-import { problemType } from '@chat4all/contracts';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { PlatformProblems, problemTypeUri, type ProblemType } from './problem-types';
 
 // Errors raised before a request reaches a route, by Fastify's router (a path that is not a valid URL,
 // a path parameter over maxParamLength) or by Node's HTTP parser (headers or URL over the size limit,
 // a malformed request line or header, a request that took too long to arrive). Fastify answers those
 // with its own JSON; here they are problem+json with stable types like every other error.
 
-const problem = (status: number, slug: string, detail: string) =>
-  JSON.stringify({ type: problemType(slug), title: STATUS_CODES[status] ?? 'Error', status, detail });
+const problem = (kind: ProblemType, detail: string) => JSON.stringify({ type: problemTypeUri(kind), title: kind.title, status: kind.status, detail });
 
 function frameworkErrors(error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
-  const [status, slug, detail] =
+  const [kind, detail] =
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-      ? [414, 'uri-too-long', 'A path parameter is longer than any identifier this API uses.']
+      ? [PlatformProblems.uriTooLong, 'A path parameter is longer than any identifier this API uses.']
       : error.code === 'FST_ERR_BAD_URL'
-        ? [400, 'bad-request', 'The path is not a valid URL.']
-        : [400, 'bad-request', error.message];
-  void reply.code(status).header('content-type', 'application/problem+json').send(problem(status, slug, detail));
+        ? [PlatformProblems.badRequest, 'The path is not a valid URL.']
+        : [PlatformProblems.badRequest, error.message];
+  void reply.code(kind.status).header('content-type', 'application/problem+json').send(problem(kind, detail));
 }
 
 function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, slug, detail] =
+  const [kind, detail] =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'request-header-fields-too-large', 'The request line and headers are larger than this server accepts.']
+      ? [PlatformProblems.requestHeaderFieldsTooLarge, 'The request line and headers are larger than this server accepts.']
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'request-timeout', 'The request did not arrive in time.']
-        : [400, 'bad-request', 'The request is not valid HTTP (request line or a header).'];
-  const body = problem(status, slug, detail);
+        ? [PlatformProblems.requestTimeout, 'The request did not arrive in time.']
+        : [PlatformProblems.badRequest, 'The request is not valid HTTP (request line or a header).'];
+  const body = problem(kind, detail);
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(`HTTP/1.1 ${kind.status} ${STATUS_CODES[kind.status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   }
   socket.destroy(error);
 }

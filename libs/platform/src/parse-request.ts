@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import { ProblemException } from './problem.filter';
+import { PlatformProblems } from './problem-types';
 
 // Request bodies and queries are validated by a schema; every violation is listed in the 400 problem
 // (`errors: [{field, message}]`) so a client can fix them all at once.
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, what = 'body'): z.infer<S> {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
-  throw new ProblemException('invalid-request', 400, 'Invalid request', `The request ${what} is invalid.`, {
+  throw new ProblemException(PlatformProblems.invalidRequest, `The request ${what} is invalid.`, {
     errors: result.error.issues.map((i) => ({ field: i.path.join('.') || what, message: i.message })),
   });
 }

@@ -11,7 +11,7 @@ import { ProblemDetailsFilter, ProblemException } from './problem.filter';
 class FailingController {
   @Get('domain')
   domain(): never {
-    throw new ProblemException('conversation-not-found', 404, 'Conversation not found', 'No conversation c-1 for you', { conversation_id: 'c-1' });
+    throw new ProblemException({ slug: 'conversation-not-found', status: 404, title: 'Conversation not found' }, 'No conversation c-1 for you', { conversation_id: 'c-1' });
   }
 
   @Get('http')

@@ -1,44 +1,34 @@
-import { problemType, type ProblemDetails } from '@chat4all/contracts';
-import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { ProblemDetails } from '@chat4all/contracts';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { BaseRpcExceptionFilter } from '@nestjs/microservices';
 import type { Observable } from 'rxjs';
 import { unavailableDependency } from './dependency-errors';
+import { PlatformProblems, problemTypeForStatus, problemTypeUri, type ProblemType } from './problem-types';
 
-// Domain errors carry their own stable problem type; anything else gets one derived from its status.
+// Domain errors carry their own stable problem type (declared once in a catalogue, see
+// problem-types.ts); anything else gets the platform's type for its status.
 export class ProblemException extends HttpException {
+  readonly slug: string;
+  readonly title: string;
+
   constructor(
-    readonly slug: string,
-    status: number,
-    readonly title: string,
+    readonly problem: ProblemType,
     readonly detail?: string,
     readonly extensions: Record<string, unknown> = {},
     /** Response headers that belong to this error (WWW-Authenticate, Retry-After, ...). */
     readonly headers: Record<string, string> = {},
   ) {
-    super({ slug, title, detail }, status);
+    super({ slug: problem.slug, title: problem.title, detail }, problem.status);
+    this.slug = problem.slug;
+    this.title = problem.title;
   }
 }
 
-const SERVICE_UNAVAILABLE_TYPE = problemType('service-unavailable');
+const SERVICE_UNAVAILABLE_TYPE = problemTypeUri(PlatformProblems.serviceUnavailable);
 /** What a 503 for an unavailable dependency tells the caller to wait before retrying. */
 export const DEPENDENCY_RETRY_AFTER_SECONDS = 2;
-
-const SLUG_BY_STATUS: Record<number, string> = {
-  400: 'bad-request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not-found',
-  405: 'method-not-allowed',
-  406: 'not-acceptable',
-  409: 'conflict',
-  413: 'payload-too-large',
-  415: 'unsupported-media-type',
-  422: 'validation-failed',
-  429: 'rate-limited',
-  503: 'service-unavailable',
-};
 
 interface StatusError {
   statusCode: number;
@@ -70,7 +60,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private toProblem(exception: unknown, instance: string): ProblemDetails {
     if (exception instanceof ProblemException) {
       return {
-        type: problemType(exception.slug),
+        type: problemTypeUri(exception.problem),
         title: exception.title,
         status: exception.getStatus(),
         ...(exception.detail ? { detail: exception.detail } : {}),
@@ -84,19 +74,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const dependency = unavailableDependency(exception);
       if (dependency !== undefined) {
         this.logger.warn({ err: exception, dependency, message: 'request failed: a dependency is unavailable' });
-        return { type: SERVICE_UNAVAILABLE_TYPE, title: 'Service Unavailable', status: 503, detail: `A service this request needs is unavailable (${dependency}); retry later.`, instance };
+        return { type: SERVICE_UNAVAILABLE_TYPE, title: PlatformProblems.serviceUnavailable.title, status: 503, detail: `A service this request needs is unavailable (${dependency}); retry later.`, instance };
       }
       const errorId = randomUUID();
       this.logger.error({ err: exception, error_id: errorId, message: 'unhandled error' });
-      return { type: problemType('internal-error'), title: 'Internal Server Error', status: 500, instance, error_id: errorId };
+      return { type: problemTypeUri(PlatformProblems.internalError), title: PlatformProblems.internalError.title, status: 500, instance, error_id: errorId };
     }
     const detail = exception instanceof HttpException ? exception.message : (exception as StatusError).message;
-    return {
-      type: problemType(SLUG_BY_STATUS[status] ?? 'bad-request'),
-      title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase().replace(/^\w/, (c) => c.toUpperCase()) ?? 'Error',
-      status,
-      detail,
-      instance,
-    };
+    const kind = problemTypeForStatus(status);
+    return { type: problemTypeUri(kind), title: kind.title, status, detail, instance };
   }
 }

@@ -1,11 +1,11 @@
-import { problemType } from '@chat4all/contracts';
 import type { ServiceConfig } from '@chat4all/config';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
+import { PlatformProblems, problemTypeUri } from './problem-types';
 import type { StartupProgress } from './startup';
 
-export const SERVICE_STARTING_TYPE = problemType('service-starting');
+export const SERVICE_STARTING_TYPE = problemTypeUri(PlatformProblems.serviceStarting);
 
 /**
  * What the app's port answers while start-up still waits for its dependencies (before the Nest app
@@ -24,7 +24,7 @@ export async function listenWhileStarting(service: ServiceConfig, progress: Star
     const waitingFor = progress.waitingFor();
     if (path === '/health/ready') return send(503, 'application/json', { status: 'starting', waiting_for: waitingFor });
     const detail = waitingFor.length > 0 ? `waiting for ${waitingFor.map((w) => `${w.dependency} (${w.step})`).join(', ')}` : 'starting';
-    send(503, 'application/problem+json', { type: SERVICE_STARTING_TYPE, title: 'Service is starting', status: 503, detail }, { 'retry-after': '1' });
+    send(503, 'application/problem+json', { type: SERVICE_STARTING_TYPE, title: PlatformProblems.serviceStarting.title, status: 503, detail }, { 'retry-after': '1' });
   };
   const { tls } = service.http;
   const server: Server = tls

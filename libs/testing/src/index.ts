@@ -1,4 +1,5 @@
 export { adminCli } from './admin-cli';
+export { undocumentedProblemTypes } from './documented-problems';
 export { REPO_ROOT, startApp } from './app-process';
 export type { AppExit, AppName, RunningApp } from './app-process';
 export { freePort } from './ports';

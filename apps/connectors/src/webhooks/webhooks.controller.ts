@@ -1,7 +1,7 @@
 import { AuditLog } from '@chat4all/audit';
 import { createEnvelope, EventTypes, inboundEventId, inboundKey, Topics, type InboundMessage } from '@chat4all/contracts';
 import { EventPublisher, type PublishRecord } from '@chat4all/kafka';
-import { ProblemException } from '@chat4all/platform';
+import { PlatformProblems, ProblemException } from '@chat4all/platform';
 import { Controller, Get, Header, HttpCode, Inject, Logger, Param, Post, Query, Req, type RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Channels } from '../channel-runtime';
@@ -10,6 +10,7 @@ import { CONNECTORS_CONFIG, type ConnectorSettings } from '../config';
 import { webhooks } from '../connector-metrics';
 import { sameSecret } from '../channels/webhook-signature';
 import { Receipts } from '../receipts/receipts';
+import { WebhookProblems } from './webhook.problems';
 
 // POST /webhooks/{channel}: the provider calls us (ARCHITECTURE §3a). The signature is checked over
 // the exact bytes received; then contacts' messages go to messages.inbound (one event id per provider
@@ -39,15 +40,15 @@ export class WebhooksController {
   async verifySubscription(@Param('channel') channel: string, @Query() query: Record<string, string | undefined>, @Req() request: FastifyRequest): Promise<string> {
     const runtime = this.channels.get(channel);
     if (!runtime || runtime.module.capabilities.webhookAuthentication !== 'body-hmac') {
-      throw new ProblemException('unknown-channel', 404, 'Unknown channel', `No subscription handshake for channel '${channel}' here.`);
+      throw new ProblemException(WebhookProblems.unknownChannel, `No subscription handshake for channel '${channel}' here.`);
     }
     const challenge = query['hub.challenge'];
     if (query['hub.mode'] !== 'subscribe' || !challenge || challenge.length > 256) {
-      throw new ProblemException('invalid-request', 400, 'Invalid request', 'Expected hub.mode=subscribe, hub.verify_token and hub.challenge (at most 256 characters).');
+      throw new ProblemException(PlatformProblems.invalidRequest, 'Expected hub.mode=subscribe, hub.verify_token and hub.challenge (at most 256 characters).');
     }
     if (!runtime.verifyToken || !sameSecret(query['hub.verify_token'] ?? '', runtime.verifyToken)) {
       await this.audit.record({ type: 'webhook_verify_token_invalid', outcome: 'failure', remoteIp: request.ip, details: { channel } });
-      throw new ProblemException('invalid-verify-token', 403, 'Invalid verify token', `hub.verify_token does not match ${channel.toUpperCase()}_VERIFY_TOKEN.`);
+      throw new ProblemException(WebhookProblems.invalidVerifyToken, `hub.verify_token does not match ${channel.toUpperCase()}_VERIFY_TOKEN.`);
     }
     return challenge;
   }
@@ -56,12 +57,12 @@ export class WebhooksController {
   @HttpCode(200)
   async receive(@Param('channel') channel: string, @Req() request: RawBodyRequest<FastifyRequest>): Promise<{ received: number }> {
     const runtime = this.channels.get(channel);
-    if (!runtime) throw new ProblemException('unknown-channel', 404, 'Unknown channel', `No connector serves channel '${channel}' here.`);
+    if (!runtime) throw new ProblemException(WebhookProblems.unknownChannel, `No connector serves channel '${channel}' here.`);
     const raw = request.rawBody ?? Buffer.alloc(0);
     if (!runtime.connector.verifySignature(request.headers, raw)) {
       webhooks.inc({ channel, outcome: 'bad_signature' });
       await this.audit.record({ type: 'webhook_signature_invalid', outcome: 'failure', remoteIp: request.ip, details: { channel, bytes: raw.length } });
-      throw new ProblemException('invalid-webhook-signature', 401, 'Invalid webhook signature', `The request is not signed with ${channel}'s webhook secret.`);
+      throw new ProblemException(WebhookProblems.invalidWebhookSignature, `The request is not signed with ${channel}'s webhook secret.`);
     }
     let events: InboundEvent[];
     try {
@@ -69,7 +70,7 @@ export class WebhooksController {
     } catch (error) {
       if (!(error instanceof WebhookPayloadError)) throw error;
       webhooks.inc({ channel, outcome: 'bad_payload' });
-      throw new ProblemException('invalid-webhook-payload', 400, 'Invalid webhook payload', error.message);
+      throw new ProblemException(WebhookProblems.invalidWebhookPayload, error.message);
     }
     const receipts = events.filter((e): e is Extract<InboundEvent, { kind: 'status' }> => e.kind === 'status');
     const threadReceipts = events.filter((e): e is Extract<InboundEvent, { kind: 'thread-status' }> => e.kind === 'thread-status');
@@ -80,7 +81,7 @@ export class WebhooksController {
     } catch (error) {
       webhooks.inc({ channel, outcome: 'unavailable' });
       this.logger.error({ err: error, channel, message: 'webhook not acknowledged: Kafka or PostgreSQL unavailable (the provider will retry)' });
-      throw new ProblemException('event-log-unavailable', 503, 'Try again later', 'The webhook could not be recorded; deliver it again.', {}, { 'retry-after': '5' });
+      throw new ProblemException(WebhookProblems.eventLogUnavailable, 'The webhook could not be recorded; deliver it again.', {}, { 'retry-after': '5' });
     }
     webhooks.inc({ channel, outcome: 'accepted' });
     return { received: events.length };

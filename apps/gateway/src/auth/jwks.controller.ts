@@ -4,6 +4,7 @@ import { Controller, Get, Header, Inject, type OnModuleInit } from '@nestjs/comm
 import type { ClientGrpc } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import { AUTH_GRPC } from './auth-grpc.token';
+import { AuthProblems } from '@chat4all/auth-guard';
 
 const AUTH_DEADLINE_MS = 2_000;
 
@@ -25,7 +26,7 @@ export class JwksController implements OnModuleInit {
       const { keys } = await firstValueFrom(this.auth.getJwks({}).pipe(timeout(AUTH_DEADLINE_MS)));
       return { keys };
     } catch {
-      throw new ProblemException('auth-unavailable', 503, 'Signing keys are temporarily unavailable', 'The auth service did not answer; retry shortly.');
+      throw new ProblemException(AuthProblems.authUnavailable, 'The auth service did not answer with the signing keys; retry shortly.');
     }
   }
 }

@@ -1,4 +1,5 @@
 import { ProblemException } from '@chat4all/platform';
+import { ConversationProblems } from './conversation.problems';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -7,4 +8,4 @@ export const isUuid = (id: string): boolean => UUID.test(id);
 
 // Non-members get exactly the answer for a conversation that does not exist: no existence leak.
 export const conversationNotFound = (id: string) =>
-  new ProblemException('conversation-not-found', 404, 'Conversation not found', `No conversation ${id} for this user.`);
+  new ProblemException(ConversationProblems.conversationNotFound, `No conversation ${id} for this user.`);

@@ -1,5 +1,5 @@
 import { ServerFrames } from '@chat4all/contracts';
-import { ProblemException } from '@chat4all/platform';
+import { PlatformProblems, ProblemException } from '@chat4all/platform';
 import { RealtimeFanout, REDIS } from '@chat4all/redis';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
@@ -37,7 +37,7 @@ export interface ConversationSummary {
 export const PREVIEW_MAX_CHARS = 100;
 
 const invalidCursor = () =>
-  new ProblemException('invalid-request', 400, 'Invalid request', 'cursor is not one returned by this API.', { errors: [{ field: 'cursor', message: 'not a cursor returned by this API' }] });
+  new ProblemException(PlatformProblems.invalidRequest, 'cursor is not one returned by this API.', { errors: [{ field: 'cursor', message: 'not a cursor returned by this API' }] });
 
 // The cursor is the position of the last row of a page in the sort order: (last activity in µs, id).
 const encodeCursor = (p: ListPosition) => Buffer.from(`${p.activityUs}.${p.id}`).toString('base64url');
@@ -66,7 +66,7 @@ export class ConversationsService {
     const sizeOk = request.type === 'private' ? members.length === 2 : members.length >= GROUP_MIN_MEMBERS && members.length <= GROUP_MAX_MEMBERS;
     if (!sizeOk) {
       const rule = request.type === 'private' ? 'exactly 2 members (you and one other)' : `${GROUP_MIN_MEMBERS} to ${GROUP_MAX_MEMBERS} members`;
-      throw new ProblemException('invalid-request', 400, 'Invalid request', `A ${request.type} conversation has ${rule}.`, {
+      throw new ProblemException(PlatformProblems.invalidRequest, `A ${request.type} conversation has ${rule}.`, {
         errors: [{ field: 'member_ids', message: `${request.type} conversation needs ${rule}; got ${members.length}` }],
       });
     }

@@ -1,6 +1,6 @@
 import { createEnvelope, EventTypes, Topics, type ConversationRead } from '@chat4all/contracts';
 import { OutboxWriter } from '@chat4all/outbox';
-import { ProblemException } from '@chat4all/platform';
+import { PlatformProblems, ProblemException } from '@chat4all/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { conversationNotFound, isUuid } from './conversation-errors';
@@ -49,7 +49,7 @@ export class ReadHorizonService {
     const target = options.to ?? lastSeq;
     // Past the last message: nothing moved; refused.
     if (target > lastSeq) {
-      throw new ProblemException('invalid-request', 400, 'Invalid request', `up_to_seq ${target} is beyond the last message (seq ${lastSeq}).`, {
+      throw new ProblemException(PlatformProblems.invalidRequest, `up_to_seq ${target} is beyond the last message (seq ${lastSeq}).`, {
         errors: [{ field: 'up_to_seq', message: `must be at most ${lastSeq}` }],
       });
     }

@@ -4,6 +4,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { firstValueFrom, timeout, type Observable } from 'rxjs';
+import { DeliveryProblems } from './delivery.problems';
 
 export const DELIVERY_GRPC = Symbol('DELIVERY_GRPC');
 const DEADLINE_MS = 3000;
@@ -12,7 +13,7 @@ const grpcCode = (error: unknown): number | undefined => (error as { code?: numb
 
 /** The worker could not be reached: 503 with a stable type, so clients know to retry. */
 export const deliveryUnavailable = () =>
-  new ProblemException('delivery-state-unavailable', 503, 'Delivery state unavailable', 'The message worker did not answer; retry shortly.', {}, { 'retry-after': '2' });
+  new ProblemException(DeliveryProblems.deliveryStateUnavailable, 'The message worker did not answer; retry shortly.', {}, { 'retry-after': '2' });
 
 // gateway's side of message-worker's DeliveryService (proto/chat4all/delivery/v1): delivery state and
 // dead letters live with the worker, their owner (ARCHITECTURE §1).
@@ -42,10 +43,10 @@ export class DeliveryClient implements OnModuleInit {
     } catch (error) {
       if (error instanceof ProblemException) throw error;
       if (grpcCode(error) === GrpcStatus.NOT_FOUND) {
-        throw new ProblemException('dead-letter-not-found', 404, 'Dead letter not found', `No dead letter ${id}.`);
+        throw new ProblemException(DeliveryProblems.deadLetterNotFound, `No dead letter ${id}.`);
       }
       if (grpcCode(error) === GrpcStatus.FAILED_PRECONDITION) {
-        throw new ProblemException('dead-letter-already-replayed', 409, 'Dead letter already replayed', (error as { details?: string }).details);
+        throw new ProblemException(DeliveryProblems.deadLetterAlreadyReplayed, (error as { details?: string }).details);
       }
       throw error;
     }

@@ -7,12 +7,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { catchError, concatMap, from, of, switchMap, type Observable } from 'rxjs';
 import { IdempotencyStore } from './idempotency-store';
+import { IdempotencyProblems } from './idempotency.problems';
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 const KEY_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${IDEMPOTENCY_KEY_MAX_LENGTH}}$`);
 
 const invalidKey = () =>
-  new ProblemException('invalid-idempotency-key', 400, 'Invalid Idempotency-Key', `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters.`);
+  new ProblemException(IdempotencyProblems.invalidIdempotencyKey, `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters.`);
 
 // Idempotency-Key on every authenticated POST (NFR-016; draft-ietf-httpapi-idempotency-key-header):
 // the first successful response is stored for 24 h and replayed, with Idempotent-Replayed: true, to
@@ -43,9 +44,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
             void reply.status(claim.statusCode).header('idempotent-replayed', 'true');
             return of(claim.body);
           case 'mismatch':
-            throw new ProblemException('idempotency-key-reused', 422, 'Idempotency-Key reused', 'This Idempotency-Key was already used for a different request.');
+            throw new ProblemException(IdempotencyProblems.idempotencyKeyReused, 'This Idempotency-Key was already used for a different request.');
           case 'in-flight':
-            throw new ProblemException('idempotency-key-in-flight', 409, 'Request in progress', 'A request with this Idempotency-Key is still being processed; retry later.', {}, { 'retry-after': '1' });
+            throw new ProblemException(IdempotencyProblems.idempotencyKeyInFlight, 'A request with this Idempotency-Key is still being processed; retry later.', {}, { 'retry-after': '1' });
           case 'new':
             return next.handle().pipe(
               concatMap((body: unknown) => from(this.store.complete(userId, header, statusCode, body).then(() => body))),

@@ -8,6 +8,7 @@ import { DeliveryClient } from '../delivery/delivery.client';
 import { MessageAcceptService } from './message-accept.service';
 import { requestHash, type SendMessageRequest } from './message.dto';
 import { MessagesRepository, type MessageRow } from './messages.repository';
+import { MessageProblems } from './message.problems';
 
 export interface MessageView {
   message_id: string;
@@ -24,7 +25,7 @@ export interface MessageView {
   status_history?: { status: string; at: string }[];
 }
 
-const messageNotFound = (id: string) => new ProblemException('message-not-found', 404, 'Message not found', `No message ${id} for this user.`);
+const messageNotFound = (id: string) => new ProblemException(MessageProblems.messageNotFound, `No message ${id} for this user.`);
 
 export const HISTORY_PAGE_MAX = 500;
 
@@ -75,7 +76,7 @@ export class MessagesService {
       case 'not-member':
         throw conversationNotFound(request.conversation_id);
       case 'conflict':
-        throw new ProblemException('message-id-conflict', 409, 'Message id already used', `message_id ${request.message_id} was already used for a different message.`);
+        throw new ProblemException(MessageProblems.messageIdConflict, `message_id ${request.message_id} was already used for a different message.`);
       case 'replayed':
         return { body: { message_id: request.message_id, seq: outcome.seq, status: 'ACCEPTED' }, replayed: true };
       case 'accepted':

@@ -6,6 +6,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { RateLimitProblems } from './rate-limit.problems';
 
 export interface RateLimitSubject {
   key: string;
@@ -47,9 +48,7 @@ export class RateLimits {
       details: { policy: decision.policy.name, key: subject.key, limit: decision.policy.limit, window_seconds: decision.policy.windowSeconds },
     });
     throw new ProblemException(
-      'rate-limited',
-      429,
-      'Too many requests',
+      RateLimitProblems.rateLimited,
       `Limit of ${decision.policy.limit} per ${decision.policy.windowSeconds} s reached; retry in ${decision.resetSeconds} s.`,
       { policy: decision.policy.name },
       { 'retry-after': String(decision.resetSeconds), ...rateLimitHeaders(decision) },
@@ -62,7 +61,7 @@ export class RateLimits {
       this.logger.warn({ policy: decision.policy.name, allowed: decision.allowed, message: 'rate-limit store (Redis) unreachable' });
     }
     if (!decision.allowed) {
-      throw new ProblemException('rate-limit-unavailable', 503, 'Service temporarily unavailable', 'Rate limiting is unavailable; retry shortly.', {}, { 'retry-after': '5' });
+      throw new ProblemException(RateLimitProblems.rateLimitUnavailable, 'Rate limiting is unavailable; retry shortly.', {}, { 'retry-after': '5' });
     }
   }
 }

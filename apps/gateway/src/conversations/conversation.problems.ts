@@ -1,0 +1,6 @@
+import { defineProblemTypes } from '@chat4all/platform';
+
+export const ConversationProblems = defineProblemTypes({
+  // Also what a non-member gets for a conversation that exists: no existence leak.
+  conversationNotFound: { slug: 'conversation-not-found', status: 404, title: 'Conversation not found' },
+});
