@@ -11,6 +11,9 @@ export const DeadLetterHeaders = {
   attempts: 'dlq-attempts',
 } as const;
 
+/** Set on a record replayed from the admin API: the id of the dead letter it was. */
+export const REPLAY_OF_HEADER = 'replay-of';
+
 /** Longer reasons are cut: a header, a row and a log line, not a stack dump. */
 export const MAX_DEAD_LETTER_REASON_CHARS = 2000;
 

@@ -24,5 +24,5 @@ export {
 export type { ConversationRead, InboundMessage, MessageCreated, MessageStatus, MessageStatusEvent, OutboundMessage } from './messaging-events';
 export { RealtimeChannels } from './realtime-events';
 export type { ConversationFrame, ConversationJoinedFrame, ConversationReadFrame, MessageCreatedFrame, MessageStatusFrame, RealtimeFrame } from './realtime-events';
-export { DEAD_LETTER_HEADER_PREFIX, DeadLetterHeaders, deadLetterHeaders, MAX_DEAD_LETTER_REASON_CHARS, readDeadLetterHeaders, withoutDeadLetterHeaders } from './dead-letter';
+export { DEAD_LETTER_HEADER_PREFIX, DeadLetterHeaders, deadLetterHeaders, MAX_DEAD_LETTER_REASON_CHARS, readDeadLetterHeaders, REPLAY_OF_HEADER, withoutDeadLetterHeaders } from './dead-letter';
 export type { DeadLetterOrigin } from './dead-letter';

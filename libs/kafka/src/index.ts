@@ -13,4 +13,4 @@ export { deadLetterSinkProvider, KAFKA, KAFKA_ADMIN, KafkaModule } from './kafka
 export { DEAD_LETTER_AUDIT_TYPE, DeadLetterSink, failedRecordOf, failedRecordOfMessage, stringHeaders } from './dead-letter-sink';
 export type { DeadLetterAudit, DeadLetterSinkOptions, FailedRecord } from './dead-letter-sink';
 export { failureReason, GaveUpError, RetryPolicy, RetryStoppedError } from './retry-policy';
-export type { RetryBackoff, RetryPolicyOptions } from './retry-policy';
+export type { RetryBackoff, RetryExecution, RetryPolicyOptions } from './retry-policy';

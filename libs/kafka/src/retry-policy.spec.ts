@@ -59,7 +59,7 @@ describe('RetryPolicy', () => {
     const policy = new RetryPolicy({ backoff: { kind: 'pauses', pausesMs: [60_000] } });
     const stop = new AbortController();
     const started = Date.now();
-    const running = policy.execute(failing(5), stop.signal);
+    const running = policy.execute(failing(5), { signal: stop.signal });
     setTimeout(() => stop.abort(), 20);
     await expect(running).rejects.toBeInstanceOf(RetryStoppedError);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -69,7 +69,7 @@ describe('RetryPolicy', () => {
     const stop = new AbortController();
     stop.abort();
     const work = failing(0);
-    await expect(new RetryPolicy({ backoff: { kind: 'pauses', pausesMs: [] } }).execute(work, stop.signal)).rejects.toBeInstanceOf(RetryStoppedError);
+    await expect(new RetryPolicy({ backoff: { kind: 'pauses', pausesMs: [] } }).execute(work, { signal: stop.signal })).rejects.toBeInstanceOf(RetryStoppedError);
     expect(work).not.toHaveBeenCalled();
   });
 });

@@ -22,6 +22,13 @@ export interface RetryPolicyOptions {
   onRetry?(retry: { attempt: number; delayMs: number; error: unknown }): void;
 }
 
+export interface RetryExecution {
+  /** Aborted when the app stops: the pause in progress ends and the work is not started again. */
+  signal?: AbortSignal;
+  /** Before each pause of this execution (what the policy's onRetry cannot know: which record). */
+  onRetry?(retry: { attempt: number; delayMs: number; error: unknown }): void;
+}
+
 /** Retries ran out, or the failure was permanent: the caller dead-letters (or records) it. */
 export class GaveUpError extends Error {
   constructor(
@@ -75,9 +82,10 @@ export class RetryPolicy {
 
   /**
    * Runs `work` (given the attempt number, from 1) until it succeeds. Throws GaveUpError when the
-   * retries run out or the failure is permanent, RetryStoppedError when `signal` aborts first.
+   * retries run out or the failure is permanent, RetryStoppedError when `options.signal` aborts first.
    */
-  async execute<T>(work: (attempt: number) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async execute<T>(work: (attempt: number) => Promise<T>, options: RetryExecution = {}): Promise<T> {
+    const { signal } = options;
     let attempts = 0;
     let pauseMs = 0;
     const isPermanent = (e: unknown) => e instanceof RetryStoppedError || (this.options.isPermanent?.(e) ?? false);
@@ -87,6 +95,7 @@ export class RetryPolicy {
         const error = 'error' in ctx.result ? ctx.result.error : undefined;
         pauseMs = this.delayMs(ctx.attempt, error);
         this.options.onRetry?.({ attempt: ctx.attempt, delayMs: pauseMs, error });
+        options.onRetry?.({ attempt: ctx.attempt, delayMs: pauseMs, error });
         return 0;
       }),
     });
