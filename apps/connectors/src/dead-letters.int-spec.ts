@@ -151,6 +151,16 @@ describe('connectors: dead letters visible in the admin API and replayable', () 
     expect(rows.filter((d) => d.replayed_at === null)).toHaveLength(1);
   }, 120_000);
 
+  it('lists a record of raw bytes with a NUL (which PostgreSQL text refuses), and those behind it on the DLQ', async () => {
+    // Before: writing such a row failed on every redelivery, so the record, and every record behind
+    // it, stayed where it was, never listed (the worker's own dead-lettering wrote the row first).
+    const key = randomUUID();
+    await producer.send({ topic: TOPIC, acks: -1, messages: [{ key, value: Buffer.from([0x7b, 0x00, 0xff, 0x7d]) }, { key, value: 'behind it' }] });
+    await waitFor(async () => (await deadLetters()).filter((d) => d.source.key === key).length === 2, { timeoutMs: 30_000, description: 'both listed' });
+    const listed = (await deadLetters()).filter((d) => d.source.key === key);
+    expect(listed.map((d) => d.value)).toEqual(expect.arrayContaining(['behind it', '{\uFFFD\uFFFD}']));
+  }, 60_000);
+
   it('message-worker keeps one row per source record however often its DLQ record is read', async () => {
     const key = randomUUID();
     const offset = String(Date.now());

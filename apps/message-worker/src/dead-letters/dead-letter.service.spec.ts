@@ -32,4 +32,9 @@ describe('DeadLetterService.record', () => {
     await service.record({ partition: 3, offset: '12', key: null, value: 'not json', headers: { 'dlq-reason': 'bad', 'dlq-source-topic': 'messages.outbound.telegram' } });
     expect(inserted[0]).toMatchObject({ event_id: null, source_topic: 'messages.outbound.telegram', source_partition: -4, source_offset: '12', reason: 'bad', attempts: 1 });
   });
+
+  it('keeps a value with NUL bytes (refused by PostgreSQL text and jsonb) as U+FFFD, so its row can be written', async () => {
+    await service.record({ partition: 0, offset: '1', key: 'k\u0000', value: 'a\u0000b', headers: { h: 'x\u0000', ...deadLetterHeaders({ sourceTopic: 't', sourcePartition: 0, sourceOffset: '5', reason: 'r', attempts: 1 }) } });
+    expect(inserted[0]).toMatchObject({ record_key: 'k\uFFFD', value: 'a\uFFFDb', headers: { h: 'x\uFFFD' } });
+  });
 });

@@ -42,6 +42,13 @@ export interface DlqRecord {
   headers: Record<string, string>;
 }
 
+/**
+ * PostgreSQL text and jsonb refuse the NUL character, which a record of raw bytes may well hold: kept
+ * as U+FFFD instead, or its row could never be written and every later dead letter of its DLQ
+ * partition would wait behind it. Such a value is no envelope (JSON has no raw NUL): replaying it could not help anyway.
+ */
+const storable = (text: string): string => text.replaceAll('\u0000', '\uFFFD');
+
 const eventIdOf = (value: string): string | null => {
   try {
     return decodeEnvelope(value).event_id;
@@ -69,15 +76,15 @@ export class DeadLetterService {
     const located = origin.sourcePartition !== undefined && origin.sourceOffset !== undefined;
     const row: NewDeadLetter = {
       event_id: eventIdOf(dlq.value),
-      source_topic: origin.sourceTopic ?? Topics.deadLetters,
+      source_topic: storable(origin.sourceTopic ?? Topics.deadLetters),
       // Records of older connectors carry no source position: they are known by their own position
       // on the DLQ instead, the partition stored as -1 - p so it never meets a real source position.
       source_partition: located ? origin.sourcePartition! : -1 - dlq.partition,
       source_offset: located ? origin.sourceOffset! : dlq.offset,
-      record_key: dlq.key,
-      value: dlq.value,
-      headers: withoutDeadLetterHeaders(dlq.headers),
-      reason: origin.reason ?? 'unknown: the DLQ record has no dlq-reason header',
+      record_key: dlq.key === null ? null : storable(dlq.key),
+      value: storable(dlq.value),
+      headers: Object.fromEntries(Object.entries(withoutDeadLetterHeaders(dlq.headers)).map(([k, v]) => [storable(k), storable(v)])),
+      reason: storable(origin.reason ?? 'unknown: the DLQ record has no dlq-reason header'),
       attempts: origin.attempts ?? 1,
     };
     const id = await this.deadLetters.insert(row);
