@@ -111,8 +111,9 @@ describe('connectors: dead letters visible in the admin API and replayable', () 
     // The same metric and audit event as every dead letter, from the app that gave up on it.
     expect(await metric('connectors_dead_letters_total', `topic="${TOPIC}"`)).toBe(before + 2);
     const audited = await db.query<{ n: string }[]>(
-      `SELECT count(*) AS n FROM connectors.audit_events WHERE type = 'dead_letter_added' AND details->>'source_topic' = $1 AND details->>'source_offset' = ANY($2::text[])`,
-      [TOPIC, [raw.source.offset, dead.source.offset]],
+      `SELECT count(*) AS n FROM connectors.audit_events WHERE type = 'dead_letter_added' AND details->>'source_topic' = $1
+          AND (details->>'source_partition') || ':' || (details->>'source_offset') = ANY($2::text[])`,
+      [TOPIC, [raw, dead].map((d) => `${d.source.partition}:${d.source.offset}`)],
     );
     expect(Number(audited[0].n)).toBe(2);
 
