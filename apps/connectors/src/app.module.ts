@@ -1,14 +1,17 @@
 import { AuditLog } from '@chat4all/audit';
 import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
-import { KafkaHealth, KafkaModule } from '@chat4all/kafka';
+import { deadLetterSinkProvider, KafkaHealth, KafkaModule } from '@chat4all/kafka';
 import { PlatformModule } from '@chat4all/platform';
 import type { Tracing } from '@chat4all/telemetry';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Channels } from './channel-runtime';
 import { CONNECTORS_CONFIG, type ConnectorsConfig } from './config';
 import { connectorsDataSourceSpec } from './database/data-source-spec';
-import { OutboundDispatcher } from './outbound/outbound-dispatcher';
-import { Receipts } from './receipts/receipts';
+import { OutboundConsumer } from './outbound/outbound.consumer';
+import { OutboundSender } from './outbound/outbound-sender.service';
+import { SentMessageRepository } from './outbound/sent-message.repository';
+import { EarlyReceiptRepository } from './receipts/early-receipt.repository';
+import { Receipts } from './receipts/receipts.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
 @Module({})
@@ -26,8 +29,12 @@ export class AppModule {
         { provide: CONNECTORS_CONFIG, useValue: config.connectors },
         { provide: Channels, useFactory: () => Channels.start(config.connectors) },
         AuditLog,
+        deadLetterSinkProvider({ metricPrefix: 'connectors' }, AuditLog),
+        SentMessageRepository,
+        EarlyReceiptRepository,
         Receipts,
-        OutboundDispatcher,
+        OutboundSender,
+        OutboundConsumer,
       ],
     };
   }

@@ -66,3 +66,5 @@ export type {
   ServerFrameType,
   UserFrame,
 } from './realtime-protocol';
+export { DEAD_LETTER_HEADER_PREFIX, DeadLetterHeaders, deadLetterHeaders, MAX_DEAD_LETTER_REASON_CHARS, readDeadLetterHeaders, REPLAY_OF_HEADER, withoutDeadLetterHeaders } from './dead-letter';
+export type { DeadLetterOrigin } from './dead-letter';

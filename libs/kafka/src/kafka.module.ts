@@ -1,8 +1,9 @@
 import type { KafkaConfig } from '@chat4all/config';
 import { TOPIC_SPECS } from '@chat4all/contracts';
 import { startup } from '@chat4all/platform';
-import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type InjectionToken, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
+import { DeadLetterSink, type DeadLetterAudit, type DeadLetterSinkOptions } from './dead-letter-sink';
 import { createKafka } from './kafka.client';
 import { KafkaHealth } from './kafka.health';
 import { EventPublisher } from './event-publisher';
@@ -70,4 +71,12 @@ export class KafkaModule {
       exports: [KAFKA, KAFKA_ADMIN, EventPublisher, KafkaHealth],
     };
   }
+}
+
+/**
+ * The app's DeadLetterSink, on the module's publisher, auditing through `audit` (the app's AuditLog:
+ * this library cannot import @chat4all/audit, a sibling data-access library).
+ */
+export function deadLetterSinkProvider(options: DeadLetterSinkOptions, audit: InjectionToken<DeadLetterAudit>): Provider {
+  return { provide: DeadLetterSink, inject: [EventPublisher, audit], useFactory: (publisher: EventPublisher, log: DeadLetterAudit) => new DeadLetterSink(publisher, log, options) };
 }

@@ -1,4 +1,4 @@
-import { runConnectorConformance } from './conformance';
+import { runConnectorConformance } from './conformance.test-kit';
 import { loadChannelModules } from './registry';
 
 // Every channel folder the registry finds must pass the same suite against its simulator.

@@ -2,7 +2,7 @@ import { telegramMessageId } from './telegram/telegram.connector';
 import { TelegramSimulator } from './telegram/telegram.simulator';
 import { WhatsAppSimulator } from './whatsapp/whatsapp.simulator';
 import { MessengerSimulator } from './messenger/messenger.simulator';
-import { pollUntil, WebhookSink } from './webhook-sink';
+import { pollUntil, WebhookSink } from './webhook-sink.test-kit';
 
 // The simulators' own fidelity, where the connectors' checks would hide it: what they answer to a
 // client that does not check, and how they deliver webhooks.

@@ -9,7 +9,7 @@ import { WebhookPayloadError, type InboundEvent } from '../channels';
 import { CONNECTORS_CONFIG, type ConnectorSettings } from '../config';
 import { webhooks } from '../connector-metrics';
 import { sameSecret } from '../channels/webhook-signature';
-import { Receipts } from '../receipts/receipts';
+import { Receipts } from '../receipts/receipts.service';
 import { WebhookProblems } from './webhook.problems';
 
 // POST /webhooks/{channel}: the provider calls us (ARCHITECTURE §3a). The signature is checked over

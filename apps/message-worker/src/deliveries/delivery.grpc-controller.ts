@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';
 import { DeadLetterService, type DeadLetterView } from '../dead-letters/dead-letter.service';
-import { DeliveryService } from './delivery.service';
+import { DeliveryQueryService } from './delivery-query.service';
 
 export const MAX_DELIVERIES_PER_CALL = 100;
 export const MAX_DEAD_LETTERS_PER_PAGE = 100;
@@ -29,7 +29,7 @@ const toDeadLetter = (d: DeadLetterView): deliveryV1.DeadLetter => ({
 @Controller()
 export class DeliveryGrpcController {
   constructor(
-    private readonly deliveries: DeliveryService,
+    private readonly deliveries: DeliveryQueryService,
     private readonly deadLetters: DeadLetterService,
   ) {}
 
@@ -39,7 +39,7 @@ export class DeliveryGrpcController {
     if (ids.length > MAX_DELIVERIES_PER_CALL || !ids.every((id) => UUID.test(id))) {
       throw new RpcException({ code: status.INVALID_ARGUMENT, message: `message_ids: at most ${MAX_DELIVERIES_PER_CALL} UUIDs` });
     }
-    const found = await this.deliveries.deliveries(ids);
+    const found = await this.deliveries.byMessageIds(ids);
     return {
       deliveries: found.map((d) => ({
         messageId: d.messageId,

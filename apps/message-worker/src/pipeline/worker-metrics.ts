@@ -1,6 +1,7 @@
 import { Counter, Histogram, register } from 'prom-client';
 
-// The worker's counters (FR-DP-06/07, NFR-015): what an SRE alerts on.
+// The worker's counters (FR-DP-06/07, NFR-015): what an SRE alerts on. worker_dead_letters_total is
+// the dead-letter sink's (@chat4all/kafka), the same counter in every app that dead-letters.
 export const eventsHandled = new Counter({
   name: 'worker_events_total',
   help: 'Events handled by the message worker, by topic and outcome (processed, duplicate, dead_lettered)',
@@ -11,13 +12,6 @@ export const eventsHandled = new Counter({
 export const retries = new Counter({
   name: 'worker_retries_total',
   help: 'Retries of events whose processing failed',
-  labelNames: ['topic'],
-  registers: [register],
-});
-
-export const deadLettered = new Counter({
-  name: 'worker_dead_letters_total',
-  help: 'Events sent to message_processing_dlq after their retries (alert when it increases)',
   labelNames: ['topic'],
   registers: [register],
 });

@@ -1,4 +1,4 @@
-import { newContact } from '../conformance';
+import { newContact } from '../conformance.test-kit';
 import { InstagramConnector } from './instagram.connector';
 
 // Instagram's read receipt names the last message seen; earlier ones were necessarily seen too: the

@@ -1,4 +1,4 @@
-import { newContact } from '../conformance';
+import { newContact } from '../conformance.test-kit';
 import { MessengerConnector } from './messenger.connector';
 
 // Messenger's receipts name an instant in the thread (a watermark), not messages: the connector says

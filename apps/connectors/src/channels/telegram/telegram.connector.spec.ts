@@ -1,5 +1,5 @@
 import type { ChannelConnectorConfig } from '../channel-connector';
-import { outboundMessage } from '../conformance';
+import { outboundMessage } from '../conformance.test-kit';
 import { TelegramConnector } from './telegram.connector';
 
 const config: ChannelConnectorConfig = { baseUrl: 'https://api.telegram.example', accessToken: '123:ABC', webhookSecret: 'secret_token-1', timeoutMs: 1_000 };

@@ -1,5 +1,5 @@
 import type { ChannelConnectorConfig } from '../channel-connector';
-import { outboundMessage } from '../conformance';
+import { outboundMessage } from '../conformance.test-kit';
 import { WhatsAppConnector } from './whatsapp.connector';
 
 const config: ChannelConnectorConfig = { baseUrl: 'https://graph.example.test', accessToken: 'token', webhookSecret: 'secret', accountId: '106540352242922', timeoutMs: 1_000 };

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { WebhookPayloadError, type ChannelConnector, type InboundEvent, type SendResult, type ThreadPoint } from './channel-connector';
 import type { ChannelModule } from './channel-module';
 import type { ChannelSimulator, SimulatorOptions } from './channel-simulator';
-import { pollUntil, WebhookSink, type ReceivedWebhook } from './webhook-sink';
+import { pollUntil, WebhookSink, type ReceivedWebhook } from './webhook-sink.test-kit';
 
 let contacts = 0;
 /** A fresh contact id that every platform accepts (digits: a phone number, a PSID, a chat id). */
