@@ -1,4 +1,4 @@
-import { EventPublisher } from '@chat4all/kafka';
+import { EventPublisher, RetryPolicy, RetryStoppedError } from '@chat4all/kafka';
 import { OUTBOX_BUCKETS, OutboxRepository } from '@chat4all/outbox';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,8 +15,17 @@ const failures = new Counter({ name: 'relay_publish_failures_total', help: 'Outb
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private running = false;
+  private readonly stopping = new AbortController();
   private loop?: Promise<void>;
+  // The consumers' retry policy: a failed pass over the buckets (Kafka or PostgreSQL away) is tried
+  // again after 0.5 s doubling to 10 s, jittered, for as long as it takes; shutdown cuts the pause short.
+  private readonly retry = new RetryPolicy({
+    backoff: { kind: 'exponential', baseMs: 500, maxMs: 10_000 },
+    onRetry: ({ delayMs, error }) => {
+      failures.inc();
+      this.logger.warn({ err: error, retry_in_ms: Math.round(delayMs), message: 'outbox publish failed; will retry' });
+    },
+  });
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -25,36 +34,38 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    this.running = true;
     this.loop = this.run();
   }
 
   /** Stop taking work, let the batch in flight commit or roll back, then let the app close. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
+    this.stopping.abort();
     await this.loop;
   }
 
   private async run(): Promise<void> {
-    let backoffMs = 0;
-    while (this.running) {
-      let fullBatch = false;
+    const { signal } = this.stopping;
+    while (!signal.aborted) {
+      let fullBatch: boolean;
       try {
-        for (const bucket of shuffled(OUTBOX_BUCKETS)) {
-          if (!this.running) break;
-          if ((await this.relayBucket(bucket)) === this.config.batchSize) fullBatch = true;
-        }
-        backoffMs = 0;
-        await this.measureLag();
+        fullBatch = await this.retry.execute(() => this.relayAll(), { signal });
       } catch (error) {
-        failures.inc();
-        backoffMs = Math.min(Math.max(backoffMs * 2, 500), 10_000);
-        this.logger.warn({ err: error, retry_in_ms: backoffMs, message: 'outbox publish failed; will retry' });
+        if (error instanceof RetryStoppedError) break;
+        throw error;
       }
-      if (!this.running) break;
-      if (backoffMs) await sleep(backoffMs);
-      else if (!fullBatch) await sleep(this.config.pollIntervalMs);
+      if (!fullBatch) await sleep(this.config.pollIntervalMs, undefined, { signal }).catch(() => undefined);
     }
+  }
+
+  /** One pass over every bucket, in random order; true when some bucket had a full batch (more waiting). */
+  private async relayAll(): Promise<boolean> {
+    let fullBatch = false;
+    for (const bucket of shuffled(OUTBOX_BUCKETS)) {
+      if (this.stopping.signal.aborted) break;
+      if ((await this.relayBucket(bucket)) === this.config.batchSize) fullBatch = true;
+    }
+    await this.measureLag();
+    return fullBatch;
   }
 
   private async relayBucket(bucket: number): Promise<number> {
