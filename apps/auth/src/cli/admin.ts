@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { AdminError, ClientsAdmin } from '../clients/clients.service';
 import { loadAuthConfig } from '../config';
 import { authDataSourceSpec } from '../database/data-source-spec';
+import { SigningKeysRepository } from '../signing-keys/signing-keys.repository';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
 
 const USAGE = `usage: admin <command>
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<unknown> {
         await admin.disableClient(need('a client id'));
         return { disabled: arg };
       case 'rotate-signing-key': {
-        const key = await new SigningKeysService(dataSource).rotate();
+        const key = await new SigningKeysService(dataSource, new SigningKeysRepository(dataSource)).rotate();
         return { kid: key.kid, alg: key.alg, created_at: key.createdAt };
       }
       default:
