@@ -2,10 +2,13 @@ import { loadConfigOrExit } from '@chat4all/config';
 import { createDataSource } from '@chat4all/database';
 import { Logger } from '@nestjs/common';
 import { parseArgs } from 'node:util';
+import { ClientsRepository } from '../clients/clients.repository';
 import { AdminError, ClientsAdmin } from '../clients/clients.service';
 import { loadAuthConfig } from '../config';
 import { authDataSourceSpec } from '../database/data-source-spec';
+import { SigningKeysRepository } from '../signing-keys/signing-keys.repository';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
+import { UsersRepository } from '../users/users.repository';
 
 const USAGE = `usage: admin <command>
   create-user <name>
@@ -27,7 +30,7 @@ async function main(argv: string[]): Promise<unknown> {
   const config = loadConfigOrExit('auth-admin', () => loadAuthConfig());
   process.stderr.write(`admin: database ${describeDatabase(config.database.url)}\n`);
   const dataSource = await createDataSource(config.database, authDataSourceSpec).initialize();
-  const admin = new ClientsAdmin(dataSource);
+  const admin = new ClientsAdmin(new UsersRepository(dataSource), new ClientsRepository(dataSource));
   const need = (what: string) => {
     if (!arg) throw new AdminError(`${command} needs ${what}\n${USAGE}`);
     return arg;
@@ -51,7 +54,7 @@ async function main(argv: string[]): Promise<unknown> {
         await admin.disableClient(need('a client id'));
         return { disabled: arg };
       case 'rotate-signing-key': {
-        const key = await new SigningKeysService(dataSource).rotate();
+        const key = await new SigningKeysService(dataSource, new SigningKeysRepository(dataSource)).rotate();
         return { kid: key.kid, alg: key.alg, created_at: key.createdAt };
       }
       default:

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { SCOPES } from '../tokens/scopes';
-import { User } from '../users/user.entity';
-import { ApiClient } from './api-client.entity';
+import type { User } from '../users/user.entity';
+import type { UsersRepository } from '../users/users.repository';
 import { generateClientSecret, hashClientSecret } from './client-secret';
+import type { ClientsRepository } from './clients.repository';
 
 export class AdminError extends Error {}
 
@@ -17,48 +17,47 @@ export interface CreatedClient {
 
 // Administration of users and API clients (used by the admin CLI).
 export class ClientsAdmin {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly clients: ClientsRepository,
+  ) {}
 
   async createUser(name: string): Promise<User> {
     if (!/^[\w.@-]{1,100}$/.test(name)) throw new AdminError('user name: 1-100 characters of letters, digits, . _ @ -');
-    const repo = this.dataSource.getRepository(User);
-    if (await repo.findOne({ where: { name } })) throw new AdminError(`user ${name} already exists`);
-    return repo.save(repo.create({ name, disabledAt: null }));
+    if (await this.users.findByName(name)) throw new AdminError(`user ${name} already exists`);
+    return this.users.add(name);
   }
 
   async createClient(userName: string, scopes: string[]): Promise<CreatedClient> {
     const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (unknown.length || scopes.length === 0) throw new AdminError(`scopes must be a non-empty subset of: ${SCOPES.join(', ')}`);
-    const user = await this.dataSource.getRepository(User).findOne({ where: { name: userName } });
+    const user = await this.users.findByName(userName);
     if (!user) throw new AdminError(`no user ${userName}: create it first`);
     const secret = generateClientSecret();
-    const client = await this.dataSource.getRepository(ApiClient).save({
+    const client = await this.clients.add({
       clientId: `c4a_${randomBytes(12).toString('hex')}`,
       userId: user.id,
       secretHash: await hashClientSecret(secret),
       scopes,
-      disabledAt: null,
     });
     return { client_id: client.clientId, client_secret: secret, user_id: user.id, user: user.name, scopes };
   }
 
   async listUsers(): Promise<{ user_id: string; name: string; disabled: boolean }[]> {
-    const users = await this.dataSource.getRepository(User).find({ order: { createdAt: 'ASC' } });
+    const users = await this.users.list();
     return users.map((u) => ({ user_id: u.id, name: u.name, disabled: u.disabledAt !== null }));
   }
 
   async listClients(): Promise<{ client_id: string; user: string; scopes: string[]; disabled: boolean }[]> {
-    const clients = await this.dataSource.getRepository(ApiClient).find({ relations: { user: true }, order: { createdAt: 'ASC' } });
+    const clients = await this.clients.listWithUsers();
     return clients.map((c) => ({ client_id: c.clientId, user: c.user?.name ?? c.userId, scopes: c.scopes, disabled: c.disabledAt !== null }));
   }
 
   async disableUser(name: string): Promise<void> {
-    const result = await this.dataSource.getRepository(User).update({ name }, { disabledAt: new Date() });
-    if (!result.affected) throw new AdminError(`no user ${name}`);
+    if (!(await this.users.disable(name))) throw new AdminError(`no user ${name}`);
   }
 
   async disableClient(clientId: string): Promise<void> {
-    const result = await this.dataSource.getRepository(ApiClient).update({ clientId }, { disabledAt: new Date() });
-    if (!result.affected) throw new AdminError(`no client ${clientId}`);
+    if (!(await this.clients.disable(clientId))) throw new AdminError(`no client ${clientId}`);
   }
 }

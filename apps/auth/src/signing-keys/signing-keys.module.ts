@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { JwksGrpcController } from './jwks.grpc-controller';
+import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
 
 @Module({
   controllers: [JwksGrpcController],
-  providers: [SigningKeysService],
+  providers: [SigningKeysRepository, SigningKeysService],
   exports: [SigningKeysService],
 })
 export class SigningKeysModule {}

@@ -2,8 +2,9 @@ import { isPermanentPostgresError } from '@chat4all/database';
 import { startup } from '@chat4all/platform';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { createHash, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
-import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
-import { SigningKey, type PublicJwk } from './signing-key.entity';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { PublicJwk, SigningKey } from './signing-key.entity';
+import { SigningKeysRepository } from './signing-keys.repository';
 
 export const SIGNING_ALG = 'ES256';
 // Tokens live 15 minutes (FR-AUTH-02); a retired key stays published a while longer than that.
@@ -25,7 +26,10 @@ function thumbprint(jwk: PublicJwk): string {
 export class SigningKeysService implements OnApplicationBootstrap {
   private readonly logger = new Logger(SigningKeysService.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly keys: SigningKeysRepository,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await startup.step('postgres', 'signing key', () => this.ensureActiveKey(), { isPermanent: isPermanentPostgresError });
@@ -34,8 +38,8 @@ export class SigningKeysService implements OnApplicationBootstrap {
   /** Creates the first key if there is none; replicas starting together agree through a lock. */
   async ensureActiveKey(): Promise<SigningKey> {
     return this.dataSource.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('auth.signing_keys'))`);
-      const active = await tx.findOne(SigningKey, { where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
+      await this.keys.lockKeyCreation(tx);
+      const active = await this.keys.findActive(tx);
       return active ?? this.createKey(tx);
     });
   }
@@ -46,8 +50,8 @@ export class SigningKeysService implements OnApplicationBootstrap {
    */
   async rotate(): Promise<SigningKey> {
     return this.dataSource.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('auth.signing_keys'))`);
-      await tx.update(SigningKey, { retiredAt: IsNull() }, { retiredAt: new Date() });
+      await this.keys.lockKeyCreation(tx);
+      await this.keys.retireActive(tx);
       return this.createKey(tx);
     });
   }
@@ -56,14 +60,12 @@ export class SigningKeysService implements OnApplicationBootstrap {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' }) as Required<Pick<JsonWebKey, 'kty' | 'crv' | 'x' | 'y'>>;
     const publicJwk: PublicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
-    const key = tx.create(SigningKey, {
+    const key = await this.keys.add(tx, {
       kid: thumbprint(publicJwk),
       alg: SIGNING_ALG,
       publicJwk,
       privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-      retiredAt: null,
     });
-    await tx.save(key);
     this.logger.log({ kid: key.kid, message: 'created signing key' });
     return key;
   }
@@ -79,10 +81,7 @@ export class SigningKeysService implements OnApplicationBootstrap {
   }
 
   async publishedKeys(now = new Date()): Promise<Jwk[]> {
-    const keys = await this.dataSource.getRepository(SigningKey).find({
-      where: [{ retiredAt: IsNull() }, { retiredAt: MoreThan(new Date(now.getTime() - RETIRED_KEY_PUBLISHED_MS)) }],
-      order: { createdAt: 'DESC' },
-    });
+    const keys = await this.keys.findPublished(new Date(now.getTime() - RETIRED_KEY_PUBLISHED_MS));
     return keys.map((k) => ({ ...k.publicJwk, kid: k.kid, use: 'sig', alg: k.alg }));
   }
 }

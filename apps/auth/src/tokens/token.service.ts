@@ -2,12 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditLog } from '@chat4all/audit';
-import { ApiClient } from '../clients/api-client.entity';
+import type { ApiClient } from '../clients/api-client.entity';
 import { DUMMY_SECRET_HASH, verifyClientSecret } from '../clients/client-secret';
+import { ClientsRepository } from '../clients/clients.repository';
 import { AUTH_CONFIG, type AuthConfig } from '../config';
 import { AccessTokenSigner } from './access-token.signer';
 import { OAuthError } from './oauth-error';
-import { RefreshToken } from './refresh-token.entity';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { grantScopes } from './scopes';
 
 export interface TokenPair {
@@ -29,6 +30,8 @@ const hashToken = (token: string): string => createHash('sha256').update(token).
 export class TokenService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly clients: ClientsRepository,
     private readonly signer: AccessTokenSigner,
     private readonly audit: AuditLog,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
@@ -47,24 +50,19 @@ export class TokenService {
   async refresh(refreshToken: string, clientId: string | undefined, remoteIp?: string): Promise<TokenPair> {
     if (!refreshToken) throw new OAuthError('invalid_request', 'refresh_token is required');
     const outcome = await this.dataSource.transaction(async (tx) => {
-      const row = await tx
-        .getRepository(RefreshToken)
-        .createQueryBuilder('t')
-        .setLock('pessimistic_write')
-        .where('t.token_hash = :hash', { hash: hashToken(refreshToken) })
-        .getOne();
+      const row = await this.refreshTokens.findByHashForUpdate(tx, hashToken(refreshToken));
       if (!row) return { kind: 'rejected' as const, reason: 'unknown refresh token' };
       if (clientId && clientId !== row.clientId) return { kind: 'rejected' as const, reason: 'refresh token was issued to another client', row };
       if (row.consumedAt) {
         // Reuse of a rotated token: someone holds a copy. Cut off the whole family (issue 3).
-        await tx.getRepository(RefreshToken).update({ familyId: row.familyId }, { revokedAt: () => 'COALESCE(revoked_at, now())' });
+        await this.refreshTokens.revokeFamily(row.familyId, tx);
         return { kind: 'reused' as const, row };
       }
       if (row.revokedAt) return { kind: 'rejected' as const, reason: 'refresh token was revoked', row };
       if (row.expiresAt.getTime() <= Date.now()) return { kind: 'rejected' as const, reason: 'refresh token expired', row };
-      const client = await tx.findOne(ApiClient, { where: { clientId: row.clientId }, relations: { user: true } });
+      const client = await this.clients.findWithUser(row.clientId, tx);
       if (!client || client.disabledAt || client.user?.disabledAt) return { kind: 'rejected' as const, reason: 'client is disabled', row };
-      await tx.getRepository(RefreshToken).update({ id: row.id }, { consumedAt: new Date() });
+      await this.refreshTokens.consume(tx, row.id);
       return { kind: 'issued' as const, pair: await this.issuePair(tx, row.userId, row.clientId, row.scope, row.familyId), row };
     });
 
@@ -103,17 +101,16 @@ export class TokenService {
     if (!token) throw new OAuthError('invalid_request', 'token is required');
     // RFC 7009 §2.1: the client authenticates first (invalid_client otherwise, and nothing changes).
     const client = await this.authenticateClient(credentials, remoteIp);
-    const repo = this.dataSource.getRepository(RefreshToken);
-    const row = await repo.findOne({ where: { tokenHash: hashToken(token) } });
+    const row = await this.refreshTokens.findByHash(hashToken(token));
     // A client may only revoke its own tokens; another client's token is treated as unknown: 200, unchanged.
     if (!row || client.clientId !== row.clientId) return;
-    await repo.update({ familyId: row.familyId }, { revokedAt: () => 'COALESCE(revoked_at, now())' });
+    await this.refreshTokens.revokeFamily(row.familyId);
     await this.audit.record({ type: 'token_revoked', outcome: 'success', clientId: row.clientId, userId: row.userId, remoteIp, details: { family_id: row.familyId } });
   }
 
   private async authenticateClient(credentials: ClientCredentials, remoteIp?: string): Promise<ApiClient> {
     if (!credentials.clientId || !credentials.clientSecret) throw new OAuthError('invalid_client', 'client authentication is required');
-    const client = await this.dataSource.getRepository(ApiClient).findOne({ where: { clientId: credentials.clientId }, relations: { user: true } });
+    const client = await this.clients.findWithUser(credentials.clientId);
     const secretOk = await verifyClientSecret(credentials.clientSecret, client?.secretHash ?? DUMMY_SECRET_HASH);
     const usable = client && secretOk && !client.disabledAt && !client.user?.disabledAt;
     if (!usable) {
@@ -127,7 +124,7 @@ export class TokenService {
   private async issuePair(tx: EntityManager, userId: string, clientId: string, scope: string, familyId: string): Promise<TokenPair> {
     const now = new Date();
     const refreshToken = randomBytes(32).toString('base64url');
-    await tx.getRepository(RefreshToken).insert({
+    await this.refreshTokens.add(tx, {
       tokenHash: hashToken(refreshToken),
       familyId,
       userId,
