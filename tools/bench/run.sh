@@ -3,6 +3,9 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 [ $# -ge 1 ] || die "usage: tools/bench/run.sh <benchmark>   (available: $(cd "$ROOT/tools/bench" && ls *.mjs | sed 's/\.mjs$//' | tr '\n' ' '))"
+# Benchmarks and chaos runs start their own apps, consumer groups and load: on a stack instance of
+# their own (data in .stack/bench/, ports +8 steps), never the platform's that npm start runs.
+export STACK_INSTANCE="${STACK_INSTANCE:-bench}" STACK_PORT_OFFSET="${STACK_PORT_OFFSET:-8}"
 ensure_node_deps
 bash "$ROOT/tools/stack/stack.sh" up >/dev/null
 eval "$(bash "$ROOT/tools/stack/stack.sh" env)"
