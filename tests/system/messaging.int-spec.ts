@@ -97,9 +97,24 @@ describe('messaging: write path, outbox, relay and worker', () => {
     await producer.connect();
     db = await createDataSource(stackEnv().database, { schema: 'gateway', applicationName: 'test', entities: [], migrations: [] }).initialize();
     [alice, bob, carol, operator] = await Promise.all([caller('alice'), caller('bob'), caller('carol'), caller('operator', 'read,write,admin')]);
+    // The group starts at the topics' current ends, committed: a consumer that has to rejoin (Kafka is
+    // stopped below) resumes from there. With no committed offset it would rejoin at the then-latest
+    // offset and skip what the relay published while it was away (a flaky "10 events consumed").
+    const groupId = `test-messaging-${randomUUID()}`;
+    const topics = [Topics.messagesCreated, outboundTopic('whatsapp')];
+    const kafkaAdmin = createKafka(stackEnv().kafka).admin();
+    await kafkaAdmin.connect();
+    try {
+      for (const topic of topics) {
+        const ends = await kafkaAdmin.fetchTopicOffsets(topic);
+        await kafkaAdmin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      }
+    } finally {
+      await kafkaAdmin.disconnect();
+    }
     consumer = new EventConsumer(createKafka(stackEnv().kafka), {
-      groupId: `test-messaging-${randomUUID()}`,
-      topics: [Topics.messagesCreated, outboundTopic('whatsapp')],
+      groupId,
+      topics,
       fromBeginning: false,
       handle: (e) => {
         consumed.push({ key: e.key, envelope: e.envelope as EventEnvelope<CreatedPayload> });
