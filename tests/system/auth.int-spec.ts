@@ -1,8 +1,6 @@
 import { createDataSource } from '@chat4all/database';
-import { REPO_ROOT, stackEnv, stackVariables, startApp, type RunningApp } from '@chat4all/testing';
-import { execFileSync } from 'node:child_process';
+import { adminCli, stackEnv, startApp, type RunningApp } from '@chat4all/testing';
 import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { importPKCS8, SignJWT } from 'jose';
 import type { DataSource } from 'typeorm';
 
@@ -14,10 +12,7 @@ interface CreatedClient {
 
 // The admin CLI, as an operator runs it; it prints one JSON document.
 function admin(...args: string[]): unknown {
-  const out = execFileSync(process.execPath, [join(REPO_ROOT, 'dist/apps/auth/src/cli/admin.js'), ...args], {
-    env: { PATH: process.env.PATH ?? '', ...stackVariables() },
-  });
-  return JSON.parse(out.toString());
+  return adminCli<unknown>(...args);
 }
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();

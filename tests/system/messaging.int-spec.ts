@@ -1,8 +1,7 @@
 import { createEnvelope, outboundTopic, Topics, type EventEnvelope } from '@chat4all/contracts';
 import { createDataSource } from '@chat4all/database';
 import { createKafka, EventConsumer } from '@chat4all/kafka';
-import { REPO_ROOT, stackEnv, stackService, stackVariables, startApp, waitFor, type RunningApp } from '@chat4all/testing';
-import { execFileSync } from 'node:child_process';
+import { adminCli, REPO_ROOT, stackEnv, stackService, startApp, waitFor, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +36,7 @@ describe('messaging: write path, outbox, relay and worker', () => {
   let consumer: EventConsumer;
 
   const admin = (...args: string[]) =>
-    JSON.parse(execFileSync(process.execPath, [join(REPO_ROOT, 'dist/apps/auth/src/cli/admin.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...stackVariables() } }).toString()) as Record<string, string>;
+    adminCli<Record<string, string>>(...args);
 
   async function caller(name: string, scopes = 'read,write'): Promise<Caller> {
     const user = admin('create-user', `${name}-${randomUUID()}`);

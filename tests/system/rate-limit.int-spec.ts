@@ -1,8 +1,6 @@
 import { createDataSource } from '@chat4all/database';
-import { REPO_ROOT, stackEnv, stackService, stackVariables, startApp, waitFor, type RunningApp } from '@chat4all/testing';
-import { execFileSync } from 'node:child_process';
+import { adminCli, stackEnv, stackService, startApp, waitFor, type RunningApp } from '@chat4all/testing';
 import { randomInt, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 // Each run acts from its own address (gateways here trust X-Forwarded-For), so windows used by other
@@ -59,9 +57,7 @@ describe('rate limiting shared through Redis', () => {
   it('limits /auth/token per client_id, against secret guessing', async () => {
     const user = `limited-${randomUUID()}`;
     const run = (...args: string[]) =>
-      JSON.parse(execFileSync(process.execPath, [join(REPO_ROOT, 'dist/apps/auth/src/cli/admin.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...stackVariables() } }).toString()) as {
-        client_id: string;
-      };
+      adminCli<{ client_id: string }>(...args);
     run('create-user', user);
     const { client_id } = run('create-client', user);
     const attempt = (i: number) =>

@@ -1,6 +1,5 @@
 import { RealtimeClient, type ConversationEvent } from '@chat4all/realtime-client';
-import { REPO_ROOT, stackService, stackVariables, startApp, waitFor, type RunningApp } from '@chat4all/testing';
-import { execFileSync } from 'node:child_process';
+import { adminCli, REPO_ROOT, stackService, startApp, waitFor, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +19,7 @@ describe('realtime: fan-out across instances, resume, heartbeats and limits', ()
   const clients: RealtimeClient[] = [];
 
   const admin = (...args: string[]) =>
-    JSON.parse(execFileSync(process.execPath, [join(REPO_ROOT, 'dist/apps/auth/src/cli/admin.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...stackVariables() } }).toString()) as Record<string, string>;
+    adminCli<Record<string, string>>(...args);
 
   async function caller(name: string): Promise<Caller> {
     const user = admin('create-user', `${name}-${randomUUID()}`);

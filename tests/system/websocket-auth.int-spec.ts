@@ -1,7 +1,5 @@
-import { REPO_ROOT, stackVariables, startApp, type RunningApp } from '@chat4all/testing';
-import { execFileSync } from 'node:child_process';
+import { adminCli, startApp, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import WebSocket from 'ws';
 
 type Outcome = { opened: boolean; frames: string[]; status?: number; authenticate?: string };
@@ -51,9 +49,7 @@ describe('WebSocket authentication (FR-AUTH-08, NFR-019)', () => {
 
   async function accessToken(): Promise<string> {
     const run = (...args: string[]) =>
-      JSON.parse(
-        execFileSync(process.execPath, [join(REPO_ROOT, 'dist/apps/auth/src/cli/admin.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...stackVariables() } }).toString(),
-      ) as { client_id: string; client_secret: string };
+      adminCli<{ client_id: string; client_secret: string }>(...args);
     const user = `ws-${randomUUID()}`;
     run('create-user', user);
     const c = run('create-client', user);

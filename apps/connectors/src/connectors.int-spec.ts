@@ -1,8 +1,7 @@
 import { EXTERNAL_CHANNELS, outboundTopic, type ExternalChannel } from '@chat4all/contracts';
 import { createDataSource } from '@chat4all/database';
 import { createKafka, topicGroup } from '@chat4all/kafka';
-import { freePort, REPO_ROOT, stackEnv, stackVariables, startApp, waitFor, type RunningApp } from '@chat4all/testing';
-import { execFileSync } from 'node:child_process';
+import { adminCli, freePort, REPO_ROOT, stackEnv, startApp, waitFor, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,10 +36,7 @@ describe('connectors: four simulated providers end to end', () => {
   let agent: Caller, colleague: Caller;
 
   const admin = (...args: string[]) =>
-    JSON.parse(execFileSync(process.execPath, [join(REPO_ROOT, 'dist/apps/auth/src/cli/admin.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...stackVariables() } }).toString()) as Record<
-      string,
-      string
-    >;
+    adminCli<Record<string, string>>(...args);
   const newUser = () => admin('create-user', `agent-${randomUUID()}`);
   async function login(user: Record<string, string>): Promise<Caller> {
     const client = admin('create-client', user.name, '--scopes', 'read,write');

@@ -1,8 +1,7 @@
 import { createEnvelope, outboundTopic, Topics } from '@chat4all/contracts';
 import { createDataSource } from '@chat4all/database';
 import { createKafka, topicGroup } from '@chat4all/kafka';
-import { REPO_ROOT, stackEnv, stackVariables, startApp, waitFor, type RunningApp } from '@chat4all/testing';
-import { execFileSync } from 'node:child_process';
+import { adminCli, REPO_ROOT, stackEnv, startApp, waitFor, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,10 +34,7 @@ describe('connectors: dead letters visible in the admin API and replayable', () 
   let db: DataSource;
 
   const cli = (...args: string[]) =>
-    JSON.parse(execFileSync(process.execPath, [join(REPO_ROOT, 'dist/apps/auth/src/cli/admin.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...stackVariables() } }).toString()) as Record<
-      string,
-      string
-    >;
+    adminCli<Record<string, string>>(...args);
   const call = (method: string, path: string) => fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${operatorToken}` } });
   const deadLetters = async () => ((await (await call('GET', '/v1/admin/dead-letters?limit=100&include_replayed=true')).json()) as { dead_letters: DeadLetterView[] }).dead_letters;
   const metric = async (name: string, labels: string) => {

@@ -39,6 +39,12 @@ export const PlatformProblems = defineProblemTypes({
   serviceStarting: { slug: 'service-starting', status: 503, title: 'Service is starting' },
 });
 
+// The type a bare HTTP status maps to (framework errors that carry none): the first platform type of
+// that status, leaving out the two that only our own code raises on purpose.
+const BY_STATUS = new Map<number, ProblemType>();
+for (const p of Object.values(PlatformProblems)) {
+  if (p !== PlatformProblems.invalidRequest && p !== PlatformProblems.serviceStarting && !BY_STATUS.has(p.status)) BY_STATUS.set(p.status, p);
+}
+
 /** The platform's problem type for a bare HTTP status (framework errors that carry no type of their own). */
-export const problemTypeForStatus = (status: number): ProblemType =>
-  Object.values(PlatformProblems).find((p) => p.status === status && p.slug !== 'invalid-request' && p.slug !== 'service-starting') ?? PlatformProblems.badRequest;
+export const problemTypeForStatus = (status: number): ProblemType => BY_STATUS.get(status) ?? PlatformProblems.badRequest;
