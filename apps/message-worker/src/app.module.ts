@@ -1,27 +1,19 @@
 import { AuditLog } from '@chat4all/audit';
 import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
-import { deadLetterSinkProvider, KafkaHealth, KafkaModule } from '@chat4all/kafka';
-import { grpcClientOptions, PlatformModule } from '@chat4all/platform';
-import { GrpcContracts } from '@chat4all/proto';
+import { DeadLetterSink, deadLetterSinkProvider, KafkaHealth, KafkaModule } from '@chat4all/kafka';
+import { PlatformModule } from '@chat4all/platform';
 import { RedisHealth, RedisModule } from '@chat4all/redis';
 import type { Tracing } from '@chat4all/telemetry';
-import { Module, type DynamicModule } from '@nestjs/common';
-import { ClientsModule } from '@nestjs/microservices';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { WORKER_CONFIG, type MessageWorkerConfig } from './config';
 import { messageWorkerDataSourceSpec } from './database/data-source-spec';
-import { DeadLetterRecorder } from './dead-letters/dead-letter-recorder.consumer';
-import { DeadLetterRepository } from './dead-letters/dead-letter.repository';
-import { DeadLetterService } from './dead-letters/dead-letter.service';
-import { DeliveryGrpcController } from './deliveries/delivery.grpc-controller';
-import { DeliveryQueryService } from './deliveries/delivery-query.service';
-import { DeliveryRepository } from './deliveries/delivery.repository';
-import { DeliveryService } from './deliveries/delivery.service';
-import { RealtimePublisher } from './deliveries/realtime-publisher';
-import { InboundService, MESSAGING_GRPC } from './inbound/inbound.service';
-import { InboxRepository } from './inbox/inbox.repository';
-import { MessagePipeline } from './pipeline/message-pipeline.consumer';
-import { OutboundRouting } from './routing/outbound-routing.service';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { DeliveriesModule } from './deliveries/deliveries.module';
+import { PipelineModule } from './pipeline/pipeline.module';
 
+// The infrastructure and what every feature shares (its settings, the audit log, the dead-letter
+// sink) are global; each feature folder is its module.
+@Global()
 @Module({})
 export class AppModule {
   static register(config: MessageWorkerConfig, tracing: Tracing): DynamicModule {
@@ -32,25 +24,12 @@ export class AppModule {
         DatabaseModule.forRoot(config.database, messageWorkerDataSourceSpec),
         KafkaModule.forRoot(config.kafka),
         RedisModule.forRoot(config.redis, 'message-worker'),
-        ClientsModule.register([grpcClientOptions(MESSAGING_GRPC, GrpcContracts.messaging, config.messagingGrpcUrl)]),
+        DeadLettersModule,
+        DeliveriesModule,
+        PipelineModule.register(config.messagingGrpcUrl),
       ],
-      controllers: [DeliveryGrpcController],
-      providers: [
-        { provide: WORKER_CONFIG, useValue: config.worker },
-        AuditLog,
-        deadLetterSinkProvider({ metricPrefix: 'worker' }, AuditLog),
-        InboxRepository,
-        DeliveryRepository,
-        DeadLetterRepository,
-        OutboundRouting,
-        RealtimePublisher,
-        DeliveryService,
-        DeliveryQueryService,
-        InboundService,
-        DeadLetterService,
-        DeadLetterRecorder,
-        MessagePipeline,
-      ],
+      providers: [{ provide: WORKER_CONFIG, useValue: config.worker }, AuditLog, deadLetterSinkProvider({ metricPrefix: 'worker' }, AuditLog)],
+      exports: [WORKER_CONFIG, AuditLog, DeadLetterSink],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { AuditEvent } from '@chat4all/audit';
 import type { DataSourceSpec } from '@chat4all/database';
-import { SentMessage } from '../outbound/sent-message.entity';
+import { SentMessage } from '../sent-messages/sent-message.entity';
 import { EarlyReceipt } from '../receipts/early-receipt.entity';
 import { CreateSentMessages1764040800000 } from './migrations/1764040800000-create-sent-messages';
 import { SentMessagesStatusPublished1764040900000 } from './migrations/1764040900000-sent-messages-status-published';

@@ -8,7 +8,7 @@ import { CONNECTORS_CONFIG, type ConnectorSettings } from '../config';
 import { sends } from '../connector-metrics';
 import { Receipts } from '../receipts/receipts.service';
 import { statusRecord } from '../receipts/status-record';
-import { SentMessageRepository, type NewSendOutcome } from './sent-message.repository';
+import { SentMessageRepository, type NewSendOutcome } from '../sent-messages/sent-message.repository';
 
 const OPEN_BREAKER_POLL_MS = 250;
 const PRUNE_INTERVAL_MS = 3_600_000;

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import type { InboundEvent } from '../channels';
 import { CONNECTORS_CONFIG, type ConnectorSettings } from '../config';
 import { receiptsExpired, receiptsParked, receiptsReleased } from '../connector-metrics';
-import { SentMessageRepository } from '../outbound/sent-message.repository';
+import { SentMessageRepository } from '../sent-messages/sent-message.repository';
 import { EarlyReceiptRepository } from './early-receipt.repository';
 import { statusRecord } from './status-record';
 

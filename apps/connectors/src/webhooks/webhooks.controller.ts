@@ -1,33 +1,26 @@
 import { AuditLog } from '@chat4all/audit';
-import { createEnvelope, EventTypes, inboundEventId, inboundKey, Topics, type InboundMessage } from '@chat4all/contracts';
-import { EventPublisher, type PublishRecord } from '@chat4all/kafka';
 import { PlatformProblems, ProblemException } from '@chat4all/platform';
-import { Controller, Get, Header, HttpCode, Inject, Logger, Param, Post, Query, Req, type RawBodyRequest } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Logger, Param, Post, Query, Req, type RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Channels } from '../channel-runtime';
 import { WebhookPayloadError, type InboundEvent } from '../channels';
-import { CONNECTORS_CONFIG, type ConnectorSettings } from '../config';
 import { webhooks } from '../connector-metrics';
 import { sameSecret } from '../channels/webhook-signature';
-import { Receipts } from '../receipts/receipts.service';
+import { WebhookIntake, WebhookNotRecordedError } from './webhook-intake.service';
 import { WebhookProblems } from './webhook.problems';
 
 // POST /webhooks/{channel}: the provider calls us (ARCHITECTURE §3a). The signature is checked over
-// the exact bytes received; then contacts' messages go to messages.inbound (one event id per provider
-// message, so a redelivered webhook is the same event) and receipts to messages.status (our message
-// found by the provider's id; a receipt that overtook our record of the send is parked until it is
-// recorded, see Receipts). 200 only once Kafka (or, for a parked receipt, PostgreSQL) has them:
-// otherwise the provider retries, as every platform does when a webhook is not acknowledged.
+// the exact bytes received, the payload parsed by the channel's connector, and its events recorded
+// (WebhookIntake). 200 only once they are: otherwise the provider retries, as every platform does
+// when a webhook is not acknowledged.
 @Controller('webhooks')
 export class WebhooksController {
   private readonly logger = new Logger(WebhooksController.name);
 
   constructor(
     private readonly channels: Channels,
-    private readonly publisher: EventPublisher,
-    private readonly receipts: Receipts,
+    private readonly intake: WebhookIntake,
     private readonly audit: AuditLog,
-    @Inject(CONNECTORS_CONFIG) private readonly settings: ConnectorSettings,
   ) {}
 
   /**
@@ -72,35 +65,15 @@ export class WebhooksController {
       webhooks.inc({ channel, outcome: 'bad_payload' });
       throw new ProblemException(WebhookProblems.invalidWebhookPayload, error.message);
     }
-    const receipts = events.filter((e): e is Extract<InboundEvent, { kind: 'status' }> => e.kind === 'status');
-    const threadReceipts = events.filter((e): e is Extract<InboundEvent, { kind: 'thread-status' }> => e.kind === 'thread-status');
     try {
-      const records = [...this.inboundRecords(runtime.channel, events), ...(await this.receipts.statusRecords(runtime.channel, receipts))];
-      if (records.length > 0) await this.publisher.publish(records);
-      await this.receipts.publishThreadStatuses(runtime.channel, threadReceipts);
+      await this.intake.record(runtime.channel, events);
     } catch (error) {
+      if (!(error instanceof WebhookNotRecordedError)) throw error;
       webhooks.inc({ channel, outcome: 'unavailable' });
-      this.logger.error({ err: error, channel, message: 'webhook not acknowledged: Kafka or PostgreSQL unavailable (the provider will retry)' });
+      this.logger.error({ err: error.cause, channel, message: 'webhook not acknowledged: Kafka or PostgreSQL unavailable (the provider will retry)' });
       throw new ProblemException(WebhookProblems.eventLogUnavailable, 'The webhook could not be recorded; deliver it again.', {}, { 'retry-after': '5' });
     }
     webhooks.inc({ channel, outcome: 'accepted' });
     return { received: events.length };
-  }
-
-  private inboundRecords(channel: InboundMessage['channel'], events: InboundEvent[]): PublishRecord[] {
-    const max = this.settings.webhookMaxTextChars;
-    return events.flatMap((e): PublishRecord[] => {
-      if (e.kind !== 'message') return [];
-      const chars = [...e.text];
-      const payload: InboundMessage = {
-        channel,
-        external_contact: e.from,
-        provider_message_id: e.providerMessageId,
-        payload: { type: 'text', text: chars.length > max ? chars.slice(0, max).join('') : e.text },
-        received_at: e.at.toISOString(),
-      };
-      const key = inboundKey(payload);
-      return [{ topic: Topics.messagesInbound, key, envelope: createEnvelope(EventTypes.messageInbound, key, payload, { eventId: inboundEventId(channel, e.providerMessageId) }) }];
-    });
   }
 }
