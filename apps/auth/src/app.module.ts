@@ -6,6 +6,7 @@ import { AUTH_CONFIG, type AuthConfig } from './config';
 import { authDataSourceSpec } from './database/data-source-spec';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { TokensModule } from './tokens/tokens.module';
+import { UsersModule } from './users/users.module';
 
 @Global()
 @Module({})
@@ -18,6 +19,7 @@ export class AppModule {
         DatabaseModule.forRoot(config.database, authDataSourceSpec),
         SigningKeysModule,
         TokensModule,
+        UsersModule,
       ],
       providers: [{ provide: AUTH_CONFIG, useValue: config }],
       exports: [AUTH_CONFIG],

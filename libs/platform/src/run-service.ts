@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import pino from 'pino';
 import { pinoOptions } from '@chat4all/telemetry';
-import { problemFrameworkErrors } from './framework-errors';
+import { prepareProblemRouting, problemFrameworkErrors } from './framework-errors';
 import { instrumentHttp } from './http-metrics';
 import { PermanentStartupError, startup, StartupTimeoutError } from './startup';
 import { listenWhileStarting } from './startup-server';
@@ -69,6 +69,7 @@ async function createAndListen(options: RunServiceOptions, early: { close(): Pro
   app.useLogger(logger);
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
+  prepareProblemRouting(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     // Response listeners (the request logger's 'finish' among them) run in the request's trace
