@@ -76,6 +76,11 @@ describe('gateway → auth over gRPC', () => {
     await expect(firstValueFrom(authService.getActiveUsers({ userIds: [...hundred, randomUUID()] }))).rejects.toMatchObject({ code: 3 });
   });
 
+  it('IssueToken refuses a NUL in client_id as invalid_request, whoever calls it (its SQL would fail)', async () => {
+    const call = firstValueFrom(authService.issueToken({ clientId: 'c\u0000', clientSecret: 's', scope: '', remoteIp: '' }));
+    await expect(call).rejects.toMatchObject({ code: 3, details: expect.stringContaining('"error":"invalid_request"') });
+  });
+
   it('answers 503 problem+json when auth is down', async () => {
     // The gateway has verified a token already: its signing keys stay cached while auth is away.
     expect((await createConversation()).status).toBe(201);

@@ -5,7 +5,7 @@ import { ClientsModule } from '@nestjs/microservices';
 import { AUTH_GRPC } from './auth-grpc.token';
 import { JwksController } from './jwks.controller';
 import { OAuthController } from './oauth.controller';
-import { UserDirectory } from './user-directory';
+import { UserDirectory } from './user-directory.client';
 
 // The public face of the auth app: /auth/* and the JWKS, forwarded over gRPC (ARCHITECTURE §3a), and
 // the user directory other features ask.
