@@ -53,6 +53,7 @@ export function loadGatewayConfig(source?: EnvSource) {
       issuer: env.AUTH_ISSUER,
       audience: env.AUTH_AUDIENCE,
       clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
+      revocationPollMs: env.AUTH_REVOCATION_POLL_MS,
     },
     grpc: { url: `${env.GRPC_HOST}:${env.GRPC_PORT}` },
     deliveryGrpcUrl: env.DELIVERY_GRPC_URL,

@@ -30,6 +30,7 @@ export function loadRealtimeConfig(source?: EnvSource) {
       issuer: env.AUTH_ISSUER,
       audience: env.AUTH_AUDIENCE,
       clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
+      revocationPollMs: env.AUTH_REVOCATION_POLL_MS,
     },
     messaging: { grpcUrl: env.MESSAGING_GRPC_URL },
     ws: {

@@ -22,6 +22,8 @@ export {
 } from './messaging-events';
 export type { ConversationRead, InboundMessage, MessageCreated, MessageStatus, MessageStatusEvent, OutboundMessage } from './messaging-events';
 export {
+  authenticatedFrameSchema,
+  authFrameSchema,
   clientFrameSchema,
   ClientFrames,
   CloseCodes,
@@ -44,8 +46,11 @@ export {
   serializeFrame,
   serverFrameSchema,
   ServerFrames,
+  UnauthenticatedReasons,
 } from './realtime-protocol';
 export type {
+  AuthenticatedFrame,
+  AuthFrame,
   ClientFrame,
   CloseCode,
   ConversationFrame,

@@ -24,7 +24,7 @@ describe('RealtimeClient (scripted server)', () => {
         received.push(frame);
         onFrame(ws, frame);
       });
-      ws.send(serializeFrame(ServerFrames.ready(randomUUID(), 30_000)));
+      ws.send(serializeFrame(ServerFrames.ready(randomUUID(), 30_000, new Date(Date.now() + 3_600_000))));
     });
   });
 

@@ -13,7 +13,15 @@ export interface RealtimeClientOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** Extra options for the ws client (e.g. a CA for a self-signed certificate). */
   wsOptions?: WebSocket.ClientOptions;
+  /**
+   * How long before the socket's expires_at a fresh token is sent in band (an `auth` frame, from
+   * `token()`, which is where the app refreshes): a fifth of what is left, at most this (60 s).
+   */
+  reauthMarginMs?: number;
 }
+
+/** After a refused or unanswered in-band re-authentication, the next try comes this much later (or at half the time left). */
+const REAUTH_RETRY_MS = 5_000;
 
 /** What 'event' carries for a conversation; the other frames without a handler of their own
  * (pong, going_away, error) are passed through on 'event' too. */
@@ -28,7 +36,10 @@ export type ConversationEvent = ConversationFrame | ConversationJoinedFrame;
  * Events: 'event' (ConversationEvent: message.created once per seq; message.status and
  * conversation.read as they come; a resume-failed error retries that resume), 'ready', 'resumed' ({conversation_id, seq, read_seqs}: replay
  * done; read_seqs holds every member's read horizon now), 'reset' ({conversation_id, seq}: reload over REST),
- * 'disconnected' ({code, reason}; after code 4008, a limit, the client does not reconnect), 'error'.
+ * 'disconnected' ({code, reason}; after code 4008, a limit, the client does not reconnect; after 4001,
+ * its access ended, it reconnects with a fresh token from `token()`), 'error'. Before the socket's
+ * access ends (ready's expires_at) it sends a fresh token from `token()` in band, so a long-lived
+ * socket is never cut by its token's expiry.
  */
 export class RealtimeClient extends EventEmitter {
   private socket?: WebSocket;
@@ -37,6 +48,8 @@ export class RealtimeClient extends EventEmitter {
   private attempt = 0;
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
+  private reauthTimer?: NodeJS.Timeout;
+  private expiresAt = 0;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: RealtimeClientOptions) {
@@ -61,6 +74,7 @@ export class RealtimeClient extends EventEmitter {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.reauthTimer);
     for (const t of this.retryTimers) clearTimeout(t);
     this.retryTimers.clear();
     this.socket?.close(1000, 'client closing');
@@ -101,9 +115,11 @@ export class RealtimeClient extends EventEmitter {
     socket.on('message', (data: WebSocket.RawData) => this.receive(data));
     socket.on('close', (code: number, reason: Buffer) => {
       if (this.socket !== socket) return;
+      clearTimeout(this.reauthTimer);
       this.resuming.clear();
       this.emit('disconnected', { code, reason: reason.toString() });
       // 4008: a limit (too many connections, too many frames); reconnecting would hit it again.
+      // 4001 (token expired or revoked): reconnecting asks token() for a fresh one first.
       if (code === CloseCodes.policy) this.stopped = true;
       this.scheduleReconnect();
     });
@@ -134,8 +150,13 @@ export class RealtimeClient extends EventEmitter {
     switch (frame.type) {
       case 'ready':
         this.attempt = 0;
+        this.scheduleReauth(frame.expires_at);
         this.emit('ready', frame);
         this.resume();
+        return;
+      case 'auth.ok':
+        this.scheduleReauth(frame.expires_at);
+        this.emit('event', frame);
         return;
       case 'resume.done':
         this.resuming.delete(frame.conversation_id);
@@ -159,6 +180,8 @@ export class RealtimeClient extends EventEmitter {
         // The replay did not run: without this the conversation would stay "resuming" and every
         // later message of it would wait for a replay that never comes.
         if (frame.code === 'resume-failed' && frame.conversation_id) this.retryResume(frame.conversation_id);
+        // The fresh token was refused: try again while the socket lives (a 4001 close ends it otherwise).
+        if (frame.code === 'invalid-token' || frame.code === 'auth-unavailable') this.retryReauth();
         this.emit('event', frame);
         return;
       case 'message.status':
@@ -169,6 +192,37 @@ export class RealtimeClient extends EventEmitter {
         // default: a frame type newer than this client.
         this.emit('event', frame);
     }
+  }
+
+  /** Sends a fresh token before the socket's access ends (the server closes it with 4001 at expires_at). */
+  private scheduleReauth(expiresAt: string): void {
+    clearTimeout(this.reauthTimer);
+    this.expiresAt = Date.parse(expiresAt);
+    if (Number.isNaN(this.expiresAt)) return;
+    const left = this.expiresAt - Date.now();
+    const margin = Math.min(this.options.reauthMarginMs ?? 60_000, left / 5);
+    this.reauthTimer = setTimeout(() => void this.reauthenticate(), Math.max(0, left - margin));
+  }
+
+  private retryReauth(): void {
+    clearTimeout(this.reauthTimer);
+    const left = this.expiresAt - Date.now();
+    if (left <= 0) return;
+    this.reauthTimer = setTimeout(() => void this.reauthenticate(), Math.min(REAUTH_RETRY_MS, left / 2));
+  }
+
+  private async reauthenticate(): Promise<void> {
+    const socket = this.socket;
+    let token: string;
+    try {
+      token = await this.options.token();
+    } catch (error) {
+      this.emit('error', error);
+      this.retryReauth();
+      return;
+    }
+    if (this.socket !== socket || !this.connected) return;
+    socket?.send(serializeFrame(ClientFrames.auth(token)));
   }
 
   private retryResume(conversationId: string): void {

@@ -1,6 +1,7 @@
 import { parseClientFrame, ServerFrames, type ClientFrame } from '@chat4all/contracts';
 import type { RawData } from 'ws';
 import type { ClientConnection } from '../connections/client-connection';
+import type { ConnectionAuth } from '../connections/connection-auth';
 import type { ConnectionLimits } from '../connections/connection-limits';
 import type { ConversationResume } from '../resume/conversation-resume';
 
@@ -10,6 +11,7 @@ export class ClientFrameRouter {
   constructor(
     private readonly limits: Pick<ConnectionLimits, 'allowFrame'>,
     private readonly resume: Pick<ConversationResume, 'resume'>,
+    private readonly auth: Pick<ConnectionAuth, 'reauthenticate'>,
     private readonly resumeMaxConversations: number,
   ) {}
 
@@ -26,6 +28,9 @@ export class ClientFrameRouter {
     switch (frame.type) {
       case 'ping':
         connection.send(ServerFrames.pong());
+        return;
+      case 'auth':
+        await this.auth.reauthenticate(connection, frame.token);
         return;
       case 'resume': {
         const positions = Object.entries(frame.positions);
