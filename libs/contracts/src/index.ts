@@ -8,6 +8,7 @@ export type { EventEnvelope } from './event-envelope';
 export { PROBLEM_BASE_URI, problemType } from './problem';
 export type { ProblemDetails } from './problem';
 export {
+  conversationDeliveredSchema,
   conversationReadSchema,
   EventTypes,
   inboundKey,
@@ -20,13 +21,15 @@ export {
   outboundMessageSchema,
   statusesBefore,
 } from './messaging-events';
-export type { ConversationRead, InboundMessage, MessageCreated, MessageStatus, MessageStatusEvent, OutboundMessage } from './messaging-events';
+export type { ConversationDelivered, ConversationRead, InboundMessage, MessageCreated, MessageStatus, MessageStatusEvent, OutboundMessage } from './messaging-events';
 export {
+  ackFrameSchema,
   authenticatedFrameSchema,
   authFrameSchema,
   clientFrameSchema,
   ClientFrames,
   CloseCodes,
+  conversationDeliveredFrameSchema,
   conversationJoinedFrameSchema,
   conversationReadFrameSchema,
   errorFrameSchema,
@@ -49,15 +52,18 @@ export {
   UnauthenticatedReasons,
 } from './realtime-protocol';
 export type {
+  AckFrame,
   AuthenticatedFrame,
   AuthFrame,
   ClientFrame,
   CloseCode,
+  ConversationDeliveredFrame,
   ConversationFrame,
   ConversationJoinedFrame,
   ConversationReadFrame,
   ErrorFrame,
   GoingAwayFrame,
+  MemberHorizons,
   MessageCreatedFrame,
   MessageStatusFrame,
   PingFrame,

@@ -10,9 +10,11 @@ describe('realtime protocol', () => {
     ServerFrames.messageStatus(c, 3, { message_id: randomUUID(), status: 'READ', at: new Date().toISOString() }),
     ServerFrames.conversationRead(c, 3, randomUUID()),
     ServerFrames.conversationJoined(c),
-    ServerFrames.resumeDone(c, 3, { [randomUUID()]: 2 }),
+    ServerFrames.resumeDone(c, 3, { readSeqs: { [randomUUID()]: 2 }, deliveredSeqs: { [randomUUID()]: 3 } }),
     ServerFrames.resumeNotFound(c),
-    ServerFrames.resumeTooFarBehind(c, 20_000, {}),
+    ServerFrames.resumeTooFarBehind(c, 20_000, { readSeqs: {}, deliveredSeqs: {} }),
+    ServerFrames.conversationDelivered(c, 3, randomUUID()),
+    ServerFrames.ackFailed(c, 'not one of your conversations'),
     ServerFrames.pong(),
     ServerFrames.goingAway(500),
     ServerFrames.invalidFrame(),
@@ -40,6 +42,7 @@ describe('realtime protocol', () => {
     expect(() => parseClientFrame('not json')).toThrow();
     expect(() => parseClientFrame('{"type":"resume","positions":{"not-a-uuid":1}}')).toThrow();
     expect(() => parseClientFrame(`{"type":"resume","positions":{"${c}":-1}}`)).toThrow();
-    expect(clientFrameSchema.safeParse({ type: 'ack', conversation_id: c, seq: 1 }).success).toBe(false);
+    expect(parseClientFrame(serializeFrame(ClientFrames.ack(c, 7)))).toEqual({ type: 'ack', conversation_id: c, seq: 7 });
+    expect(clientFrameSchema.safeParse({ type: 'ack', conversation_id: c, seq: 0 }).success).toBe(false);
   });
 });

@@ -1,4 +1,15 @@
-import { ClientFrames, CloseCodes, serializeFrame, type ConversationFrame, type ConversationJoinedFrame, type MessageCreatedFrame, type ServerFrame } from '@chat4all/contracts';
+import {
+  ClientFrames,
+  CloseCodes,
+  isForwardTransition,
+  serializeFrame,
+  type ConversationFrame,
+  type ConversationJoinedFrame,
+  type MessageCreatedFrame,
+  type MessageStatus,
+  type MessageStatusFrame,
+  type ServerFrame,
+} from '@chat4all/contracts';
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 
@@ -18,7 +29,19 @@ export interface RealtimeClientOptions {
    * `token()`, which is where the app refreshes): a fifth of what is left, at most this (60 s).
    */
   reauthMarginMs?: number;
+  /**
+   * Acknowledge received messages (FR-RT-03: what makes the sender's messages DELIVERED): one `ack`
+   * per conversation with the highest seq handed to the app, at most every `ackDelayMs` (100 ms).
+   * On by default.
+   */
+  autoAck?: boolean;
+  ackDelayMs?: number;
 }
+
+/** Statuses remembered per message to drop any that would move it backwards (a bounded memory). */
+const STATUS_MEMORY = 10_000;
+const ACK_RETRIES = 3;
+const ACK_RETRY_MS = 1_000;
 
 /** After a refused or unanswered in-band re-authentication, the next try comes this much later (or at half the time left). */
 const REAUTH_RETRY_MS = 5_000;
@@ -33,8 +56,9 @@ export type ConversationEvent = ConversationFrame | ConversationJoinedFrame;
  * order per conversation: duplicates (same conversation and seq) are dropped, and a gap (a seq
  * skipped, e.g. a frame lost while Redis was down) triggers a resume of that conversation.
  *
- * Events: 'event' (ConversationEvent: message.created once per seq; message.status and
- * conversation.read as they come; a resume-failed error retries that resume), 'ready', 'resumed' ({conversation_id, seq, read_seqs}: replay
+ * Events: 'event' (ConversationEvent: message.created once per seq, acknowledged to the server (ack);
+ * message.status only when it moves its message forward, so a UI never shows a status going back;
+ * conversation.read and conversation.delivered as they come; a resume-failed error retries that resume), 'ready', 'resumed' ({conversation_id, seq, read_seqs}: replay
  * done; read_seqs holds every member's read horizon now), 'reset' ({conversation_id, seq}: reload over REST),
  * 'disconnected' ({code, reason}; after code 4008, a limit, the client does not reconnect; after 4001,
  * its access ended, it reconnects with a fresh token from `token()`), 'error'. Before the socket's
@@ -49,6 +73,10 @@ export class RealtimeClient extends EventEmitter {
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
   private reauthTimer?: NodeJS.Timeout;
+  private ackTimer?: NodeJS.Timeout;
+  private readonly unacked = new Set<string>();
+  private readonly statuses = new Map<string, MessageStatus>();
+  private readonly ackFailures = new Map<string, number>();
   private expiresAt = 0;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
 
@@ -75,6 +103,7 @@ export class RealtimeClient extends EventEmitter {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.reauthTimer);
+    clearTimeout(this.ackTimer);
     for (const t of this.retryTimers) clearTimeout(t);
     this.retryTimers.clear();
     this.socket?.close(1000, 'client closing');
@@ -116,6 +145,8 @@ export class RealtimeClient extends EventEmitter {
     socket.on('close', (code: number, reason: Buffer) => {
       if (this.socket !== socket) return;
       clearTimeout(this.reauthTimer);
+      clearTimeout(this.ackTimer);
+      this.ackTimer = undefined;
       this.resuming.clear();
       this.emit('disconnected', { code, reason: reason.toString() });
       // 4008: a limit (too many connections, too many frames); reconnecting would hit it again.
@@ -160,6 +191,8 @@ export class RealtimeClient extends EventEmitter {
         return;
       case 'resume.done':
         this.resuming.delete(frame.conversation_id);
+        // What a replay brought, or what an ack lost with the previous connection covered.
+        if (frame.seq > 0) this.acknowledge(frame.conversation_id);
         this.emit('resumed', { conversation_id: frame.conversation_id, seq: frame.seq, read_seqs: frame.read_seqs ?? {} });
         return;
       case 'resume.reset': {
@@ -182,10 +215,14 @@ export class RealtimeClient extends EventEmitter {
         if (frame.code === 'resume-failed' && frame.conversation_id) this.retryResume(frame.conversation_id);
         // The fresh token was refused: try again while the socket lives (a 4001 close ends it otherwise).
         if (frame.code === 'invalid-token' || frame.code === 'auth-unavailable') this.retryReauth();
+        if (frame.code === 'ack-failed' && frame.conversation_id) this.retryAck(frame.conversation_id);
         this.emit('event', frame);
         return;
       case 'message.status':
+        if (this.forward(frame)) this.emit('event', frame);
+        return;
       case 'conversation.read':
+      case 'conversation.delivered':
       case 'pong':
       case 'going_away':
       default:
@@ -247,6 +284,45 @@ export class RealtimeClient extends EventEmitter {
     if (frame.seq > last + 1) return; // the replay in flight will bring it, in order
     this.positions.set(c, frame.seq);
     this.emit('event', frame);
+    this.ackFailures.delete(c);
+    this.acknowledge(c);
+  }
+
+  /** An ack the server could not record is sent again a few times (the next message's ack covers it too). */
+  private retryAck(conversationId: string): void {
+    const failures = (this.ackFailures.get(conversationId) ?? 0) + 1;
+    this.ackFailures.set(conversationId, failures);
+    if (failures > ACK_RETRIES) return;
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.acknowledge(conversationId);
+    }, ACK_RETRY_MS * failures);
+    this.retryTimers.add(timer);
+  }
+
+  /** A status frame that moves its message forward (or the first seen for it); false for a late or repeated one. */
+  private forward(frame: MessageStatusFrame): boolean {
+    const previous = this.statuses.get(frame.message_id);
+    if (previous !== undefined && !isForwardTransition(previous, frame.status)) return false;
+    this.statuses.delete(frame.message_id);
+    this.statuses.set(frame.message_id, frame.status);
+    if (this.statuses.size > STATUS_MEMORY) this.statuses.delete(this.statuses.keys().next().value as string);
+    return true;
+  }
+
+  /** Schedules one `ack` for the conversation, with the highest seq seen when it is sent. */
+  private acknowledge(conversationId: string): void {
+    if (this.options.autoAck === false) return;
+    this.unacked.add(conversationId);
+    this.ackTimer ??= setTimeout(() => {
+      this.ackTimer = undefined;
+      if (!this.connected) return;
+      for (const c of this.unacked) {
+        const seq = this.positions.get(c) ?? 0;
+        if (seq > 0) this.socket?.send(serializeFrame(ClientFrames.ack(c, seq)));
+      }
+      this.unacked.clear();
+    }, this.options.ackDelayMs ?? 100);
   }
 }
 

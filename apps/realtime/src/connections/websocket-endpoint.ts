@@ -7,6 +7,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { REDIS_CONFIG, WS_CONFIG, type RealtimeConfig } from '../config';
 import { ClientFrameRouter } from '../frames/client-frame-router';
+import { DeliveryAcks } from '../frames/delivery-acks';
 import { ConversationResume } from '../resume/conversation-resume';
 import { ConnectionAuth } from './connection-auth';
 import { ConnectionHub } from './connection-hub';
@@ -45,7 +46,8 @@ export class WebSocketEndpoint implements OnApplicationBootstrap, BeforeApplicat
     this.gate = new UpgradeGate(verifier, audit, config.maxFrameBytes);
     const limits = new ConnectionLimits(registry, (userId) => this.hub.connectionsOf(userId), audit, config);
     this.auth = new ConnectionAuth(verifier, revocations, audit);
-    const frames = new ClientFrameRouter(limits, new ConversationResume(messaging, this.hub), this.auth, config.resumeMaxConversations);
+    const resume = new ConversationResume(messaging, this.hub);
+    const frames = new ClientFrameRouter(limits, resume, this.auth, new DeliveryAcks(messaging, this.hub), config.resumeMaxConversations);
     this.setup = new ConnectionSetup(this.hub, limits, frames, this.auth, config.heartbeatIntervalMs);
     this.heartbeat = new Heartbeat(this.hub, registry, config);
   }

@@ -4,6 +4,7 @@ import type { ClientConnection } from '../connections/client-connection';
 import type { ConnectionAuth } from '../connections/connection-auth';
 import type { ConnectionLimits } from '../connections/connection-limits';
 import type { ConversationResume } from '../resume/conversation-resume';
+import type { DeliveryAcks } from './delivery-acks';
 
 // Client frames (docs/api.md, "Client frames"): each one counts against the frame rate limit, is
 // validated by the protocol schema, and goes to what handles its type.
@@ -12,6 +13,7 @@ export class ClientFrameRouter {
     private readonly limits: Pick<ConnectionLimits, 'allowFrame'>,
     private readonly resume: Pick<ConversationResume, 'resume'>,
     private readonly auth: Pick<ConnectionAuth, 'reauthenticate'>,
+    private readonly acks: Pick<DeliveryAcks, 'ack'>,
     private readonly resumeMaxConversations: number,
   ) {}
 
@@ -31,6 +33,9 @@ export class ClientFrameRouter {
         return;
       case 'auth':
         await this.auth.reauthenticate(connection, frame.token);
+        return;
+      case 'ack':
+        this.acks.ack(connection, frame.conversation_id, frame.seq);
         return;
       case 'resume': {
         const positions = Object.entries(frame.positions);
