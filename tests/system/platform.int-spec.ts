@@ -28,7 +28,7 @@ describe('the seven apps on the real stack', () => {
   const app = (name: AppName) => apps.get(name) as RunningApp;
 
   it.each(NAMES)('%s: /health/ready answers 200 listing each of its dependencies as up', async (name) => {
-    const res = await fetch(`${app(name).url}/health/ready`);
+    const res = await fetch(`${app(name).internalUrl}/health/ready`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; details: Record<string, { status: string }> };
     expect(body.status).toBe('ok');
@@ -37,8 +37,8 @@ describe('the seven apps on the real stack', () => {
   });
 
   it.each(NAMES)('%s: /metrics exposes process metrics and the HTTP latency histogram', async (name) => {
-    await fetch(`${app(name).url}/health/live`);
-    const res = await fetch(`${app(name).url}/metrics`);
+    await fetch(`${app(name).internalUrl}/health/live`);
+    const res = await fetch(`${app(name).internalUrl}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/^process_cpu_user_seconds_total\{service="[\w-]+"\} /m);

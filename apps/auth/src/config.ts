@@ -12,7 +12,7 @@ import {
 import { z } from 'zod';
 
 const schema = z.object({
-  ...serviceEnv({ httpPort: 8082 }),
+  ...serviceEnv({ internalPort: 9082 }),
   ...grpcServerEnv({ grpcPort: 50051 }),
   ...databaseEnv,
   ...tokenEnv,

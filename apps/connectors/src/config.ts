@@ -5,6 +5,7 @@ import {
   intInRange,
   kafkaEnv,
   parseEnv,
+  publicHttpEnv,
   serviceEnv,
   toDatabaseConfig,
   toKafkaConfig,
@@ -35,7 +36,8 @@ const channelEnv = Object.fromEntries(
 
 const schema = z
   .object({
-    ...serviceEnv({ httpPort: 8084 }),
+    ...serviceEnv({ internalPort: 9084 }),
+    ...publicHttpEnv({ httpPort: 8084 }),
     ...databaseEnv,
     ...kafkaEnv,
     // Channels this instance serves (outbound topics consumed, webhook paths answered).

@@ -5,6 +5,7 @@ import {
   grpcServerEnv,
   intInRange,
   parseEnv,
+  publicHttpEnv,
   redisEnv,
   serviceEnv,
   toDatabaseConfig,
@@ -16,7 +17,8 @@ import {
 import { z } from 'zod';
 
 const schema = z.object({
-  ...serviceEnv({ httpPort: 8080 }),
+  ...serviceEnv({ internalPort: 9080 }),
+  ...publicHttpEnv({ httpPort: 8080 }),
   ...grpcServerEnv({ grpcPort: 50052 }),
   ...databaseEnv,
   ...redisEnv,

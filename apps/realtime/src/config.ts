@@ -1,8 +1,9 @@
-import { grpcClientEnv, intInRange, parseEnv, redisEnv, serviceEnv, tokenEnv, toRedisConfig, toServiceConfig, type EnvSource } from '@chat4all/config';
+import { grpcClientEnv, intInRange, parseEnv, publicHttpEnv, redisEnv, serviceEnv, tokenEnv, toRedisConfig, toServiceConfig, type EnvSource } from '@chat4all/config';
 import { z } from 'zod';
 
 const schema = z.object({
-  ...serviceEnv({ httpPort: 8081 }),
+  ...serviceEnv({ internalPort: 9081 }),
+  ...publicHttpEnv({ httpPort: 8081 }),
   ...redisEnv,
   ...tokenEnv,
   ...grpcClientEnv('AUTH_GRPC_URL', '127.0.0.1:50051'),
