@@ -12,6 +12,7 @@ import pino from 'pino';
 import { pinoOptions } from '@chat4all/telemetry';
 import { problemFrameworkErrors } from './framework-errors';
 import { instrumentHttp } from './http-metrics';
+import { acceptRawBodies } from './raw-body';
 import { PermanentStartupError, startup, StartupTimeoutError } from './startup';
 import { listenWhileStarting } from './startup-server';
 
@@ -28,8 +29,8 @@ export interface RunServiceOptions {
   module: Type | DynamicModule;
   service: ServiceConfig;
   grpc?: GrpcOptions;
-  /** Keep each request's body bytes as `request.rawBody` (webhook signatures cover the exact bytes). */
-  rawBody?: boolean;
+  /** Enables @RawBody() routes, whose bodies may be this large (webhook signatures cover the exact bytes). */
+  rawBodyLimitBytes?: number;
 }
 
 // Bootstrap shared by all seven apps: Fastify, pino as the Nest logger, HTTP metrics, optional gRPC
@@ -64,7 +65,7 @@ async function createAndListen(options: RunServiceOptions, early: { close(): Pro
     genReqId: requestId,
     ...problemFrameworkErrors,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, rawBody: options.rawBody ?? false, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, abortOnError: false });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
@@ -77,6 +78,8 @@ async function createAndListen(options: RunServiceOptions, early: { close(): Pro
     done();
   });
   instrumentHttp(fastify, service.name);
+  // Before app.init(), which registers the routes.
+  if (options.rawBodyLimitBytes !== undefined) acceptRawBodies(fastify, options.rawBodyLimitBytes);
   // Exit 0 once the hooks ran (lets pino flush), rather than re-raising the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 
