@@ -69,7 +69,7 @@ describe('RawBody', () => {
     const parsed = await post('/parsed', JSON.stringify({ a: 'x'.repeat(100) }), { 'content-type': 'application/json' });
     expect([parsed.statusCode, parsed.json()]).toEqual([201, { body: { a: 'x'.repeat(100) } }]);
     expect((await post('/parsed', '{"a":', { 'content-type': 'application/json' })).statusCode).toBe(400);
-    for (const headers of [{}, { 'content-type': 'application/xml' }]) {
+    for (const headers of [{}, { 'content-type': 'application/xml' }] as Record<string, string>[]) {
       const res = await post('/parsed', 'abc', headers);
       expect(res.statusCode).toBe(415);
       expect(res.json()).toMatchObject({ type: 'https://chat4all.dev/problems/unsupported-media-type' });

@@ -1,5 +1,5 @@
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { errorCodes, type FastifyInstance, type FastifyRequest, type onRequestHookHandler } from 'fastify';
+import { errorCodes, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 
 interface RawBodyRouteConfig {
   rawBody?: boolean;
@@ -13,7 +13,7 @@ interface RawBodyRouteConfig {
  */
 export const RawBody = (): MethodDecorator => RouteConfig({ rawBody: true } satisfies RawBodyRouteConfig);
 
-const isRawBodyRoute = (request: FastifyRequest): boolean => (request.routeOptions.config as RawBodyRouteConfig | undefined)?.rawBody === true;
+const marksRawBody = (config: unknown): boolean => (config as RawBodyRouteConfig | undefined)?.rawBody === true;
 
 // Fastify picks a body parser by Content-Type before any route code runs, from the parsers of the
 // instance Nest registers every route on: a JSON body would be parsed, and a malformed one refused,
@@ -28,12 +28,12 @@ const hideContentType: onRequestHookHandler = (request, _reply, done) => {
 /** Installs @RawBody() for the routes registered from now on (before `app.init()`). */
 export function acceptRawBodies(fastify: FastifyInstance, limitBytes: number): void {
   fastify.addHook('onRoute', (route) => {
-    if ((route.config as RawBodyRouteConfig | undefined)?.rawBody !== true) return;
+    if (!marksRawBody(route.config)) return;
     route.bodyLimit = limitBytes;
     route.onRequest = [...[route.onRequest ?? []].flat(), hideContentType];
   });
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
-    if (isRawBodyRoute(request)) return done(null, body);
+    if (marksRawBody(request.routeOptions.config)) return done(null, body);
     // Every other route gets what Fastify answers when no parser takes a body: nothing for an
     // unknown path (its 404 follows), 415 otherwise.
     if (request.is404) return done(null, undefined);

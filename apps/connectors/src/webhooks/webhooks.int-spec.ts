@@ -138,7 +138,7 @@ describe('connectors: webhooks verify before they parse, and are rate limited', 
   it('a correctly signed body sent as another media type, or with none, is 415', async () => {
     const ip = freshIp();
     const body = notification();
-    for (const headers of [{ 'content-type': 'text/plain' }, {}]) {
+    for (const headers of [{ 'content-type': 'text/plain' }, {}] as Record<string, string>[]) {
       const res = await post('whatsapp', body, ip, { ...headers, ...signed(body) });
       expect(res.status).toBe(415);
       expect((await problem(res)).type).toBe('https://chat4all.dev/problems/unsupported-media-type');
