@@ -14,6 +14,7 @@ import { pinoOptions } from '@chat4all/telemetry';
 import { problemFrameworkErrors } from './framework-errors';
 import { instrumentHttp } from './http-metrics';
 import { InternalListener, separateListeners } from './internal-listener';
+import { acceptRawBodies } from './raw-body';
 import { rawSecurityHeaders, securityHeaderOptions } from './security-headers';
 import { PermanentStartupError, startup, StartupTimeoutError } from './startup';
 import { listenWhileStarting } from './startup-server';
@@ -31,8 +32,8 @@ export interface RunServiceOptions {
   module: Type | DynamicModule;
   service: ServiceConfig;
   grpc?: GrpcOptions;
-  /** Keep each request's body bytes as `request.rawBody` (webhook signatures cover the exact bytes). */
-  rawBody?: boolean;
+  /** Enables @RawBody() routes, whose bodies may be this large (webhook signatures cover the exact bytes). */
+  rawBodyLimitBytes?: number;
 }
 
 // Bootstrap shared by all seven apps: Fastify, pino as the Nest logger, HTTP metrics, security
@@ -69,7 +70,7 @@ async function createAndListen(options: RunServiceOptions, early: { close(): Pro
     genReqId: requestId,
     ...problemFrameworkErrors(rawSecurityHeaders(Boolean(tls))),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, rawBody: options.rawBody ?? false, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, abortOnError: false });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
@@ -86,6 +87,8 @@ async function createAndListen(options: RunServiceOptions, early: { close(): Pro
   separateListeners(fastify);
   instrumentHttp(fastify, service.name);
   const internal = new InternalListener(fastify);
+  // Before app.init(), which registers the routes.
+  if (options.rawBodyLimitBytes !== undefined) acceptRawBodies(fastify, options.rawBodyLimitBytes);
   // Exit 0 once the hooks ran (lets pino flush), rather than re-raising the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 
