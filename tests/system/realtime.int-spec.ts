@@ -153,9 +153,9 @@ describe('realtime: fan-out across instances, resume, heartbeats and limits', ()
 
   it('a client that was away while 100 messages were sent gets exactly those 100 on resume, in order', async () => {
     const conversationId = await conversation(alice, bob);
-    await send(alice, conversationId, 'before');
     const first = await connect(bob, realtimes[0]);
     first.client.track(conversationId);
+    await send(alice, conversationId, 'before');
     await waitFor(() => first.messages(conversationId).length === 1, { timeoutMs: 15_000, description: 'first message live' });
     first.client.stop();
 

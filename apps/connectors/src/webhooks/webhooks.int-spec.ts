@@ -46,7 +46,7 @@ describe('connectors: webhooks verify before they parse, and are rate limited', 
 
   /** A sample of the app's /metrics (0 when absent). */
   async function metric(name: string, labels: string): Promise<number> {
-    const line = (await (await fetch(`${connectors.url}/metrics`)).text()).split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+    const line = (await (await fetch(`${connectors.internalUrl}/metrics`)).text()).split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
     return line ? Number(line.split(' ').at(-1)) : 0;
   }
   /** Posts bytes as given: no Content-Type unless `headers` has one (fetch adds none for a Uint8Array). */
