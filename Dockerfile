@@ -7,7 +7,9 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
-ENV NODE_ENV=production TZ=UTC HTTP_HOST=0.0.0.0 GRPC_HOST=0.0.0.0
+# Every listener on all interfaces of the container; which ports are reachable from outside is the
+# deployment's choice (publish or route only HTTP_PORT; INTERNAL_HTTP_PORT is for probes and Prometheus).
+ENV NODE_ENV=production TZ=UTC HTTP_HOST=0.0.0.0 INTERNAL_HTTP_HOST=0.0.0.0 GRPC_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

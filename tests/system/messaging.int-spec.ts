@@ -78,7 +78,7 @@ describe('messaging: write path, outbox, relay and worker', () => {
   async function workerMetric(name: string, labels: string): Promise<number> {
     let total = 0;
     for (const w of workers) {
-      const text = await (await fetch(`${w.url}/metrics`)).text();
+      const text = await (await fetch(`${w.internalUrl}/metrics`)).text();
       const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
       total += line ? Number(line.split(' ').at(-1)) : 0;
     }

@@ -1,4 +1,5 @@
 import { startApp, waitFor, type AppName, type RunningApp } from '@chat4all/testing';
+import WebSocket from 'ws';
 
 // Every app, from its first commit: readiness over its real dependencies, metrics, problem+json,
 // request ids, JSON logs, and a bounded graceful shutdown (issue 2).
@@ -28,7 +29,7 @@ describe('the seven apps on the real stack', () => {
   const app = (name: AppName) => apps.get(name) as RunningApp;
 
   it.each(NAMES)('%s: /health/ready answers 200 listing each of its dependencies as up', async (name) => {
-    const res = await fetch(`${app(name).url}/health/ready`);
+    const res = await fetch(`${app(name).internalUrl}/health/ready`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; details: Record<string, { status: string }> };
     expect(body.status).toBe('ok');
@@ -37,8 +38,8 @@ describe('the seven apps on the real stack', () => {
   });
 
   it.each(NAMES)('%s: /metrics exposes process metrics and the HTTP latency histogram', async (name) => {
-    await fetch(`${app(name).url}/health/live`);
-    const res = await fetch(`${app(name).url}/metrics`);
+    await fetch(`${app(name).internalUrl}/health/live`);
+    const res = await fetch(`${app(name).internalUrl}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/^process_cpu_user_seconds_total\{service="[\w-]+"\} /m);
@@ -67,6 +68,24 @@ describe('the seven apps on the real stack', () => {
     }, { timeoutMs: 5_000, description: 'a log line for req-log-1' });
     expect(lines[0]).toMatchObject({ level: expect.any(String), service: 'gateway', request_id: 'req-log-1', message: expect.any(String) });
     expect(lines[0]?.timestamp).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  // Issue 16, point 6: a token in a URL (RFC 6750 allows ?access_token=; the WebSocket takes ?token=)
+  // never reaches a log line in full, whatever logged the URL.
+  it('never logs a token sent in a URL', async () => {
+    const secret = `eyJsecret${Date.now()}`;
+    await fetch(`${app('gateway').url}/v1/me?access_token=${secret}&x=1`, { headers: { 'x-request-id': 'req-token-in-url' } });
+    await new Promise<void>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${app('realtime').httpPort}/ws?token=${secret}`);
+      ws.on('error', () => resolve());
+      ws.on('close', () => resolve());
+    });
+    const line = await waitFor(() => app('gateway').output().split('\n').find((l) => l.includes('req-token-in-url') && l.includes('access_token=')), {
+      timeoutMs: 5_000,
+      description: 'the request line',
+    });
+    expect(line).toContain('access_token=[redacted]&x=1');
+    for (const name of ['gateway', 'realtime'] as const) expect(app(name).output()).not.toContain(secret);
   });
 
   it('stops on SIGTERM within the configured bound, after logging it', async () => {

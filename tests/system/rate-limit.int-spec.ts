@@ -77,7 +77,7 @@ describe('rate limiting shared through Redis', () => {
     try {
       const res = await revoke(gateways[1], freshIp());
       expect(res.status).toBe(401); // let through to the endpoint (which refuses the missing client authentication)
-      const metrics = await (await fetch(`${(gateways[1]).url}/metrics`)).text();
+      const metrics = await (await fetch(`${(gateways[1]).internalUrl}/metrics`)).text();
       expect(metrics).toMatch(/^rate_limit_store_errors_total\{policy="writes",outcome="allowed",service="gateway"\} [1-9]/m);
       await waitFor(() => (gateways[1]).output().includes('rate-limit store (Redis) unreachable'), { timeoutMs: 5_000, description: 'log line' });
     } finally {

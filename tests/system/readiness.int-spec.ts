@@ -7,7 +7,7 @@ interface Readiness {
 }
 
 async function readiness(app: RunningApp): Promise<Readiness> {
-  const res = await fetch(`${app.url}/health/ready`);
+  const res = await fetch(`${app.internalUrl}/health/ready`);
   const body = (await res.json()) as { error?: Record<string, unknown> };
   return { status: res.status, down: Object.keys(body.error ?? {}) };
 }

@@ -120,6 +120,29 @@ describe('realtime: fan-out across instances, resume, heartbeats and limits', ()
     expect(a.events.find((e) => e.type === 'conversation.read')).toMatchObject({ seq: 1, user_id: bob.userId });
   });
 
+  // FR-RT-03 (issue 16, point 8): Bob's client acknowledges what it received (realtime-client sends
+  // the ack by itself), which makes the message DELIVERED; reading makes it READ. Alice's socket sees
+  // every step as a frame, in order, and the message's history has all four.
+  it('an internal message with both members online goes ACCEPTED → SENT → DELIVERED → READ, and the sender sees each', async () => {
+    const conversationId = await conversation(alice, bob);
+    const a = await connect(alice, realtimes[0]);
+    const b = await connect(bob, realtimes[1]);
+    const sent = await send(alice, conversationId, 'did you get this?');
+    const statusesAtAlice = () => a.events.filter((e) => e.type === 'message.status' && e.message_id === sent.message_id).map((e) => (e.type === 'message.status' ? e.status : ''));
+
+    await waitFor(() => b.messages(conversationId).includes(sent.seq), { timeoutMs: 15_000, description: 'message at Bob' });
+    await waitFor(() => statusesAtAlice().includes('DELIVERED'), { timeoutMs: 15_000, description: 'DELIVERED at Alice' });
+    expect(a.events.find((e) => e.type === 'conversation.delivered' && e.user_id === bob.userId)).toMatchObject({ conversation_id: conversationId, seq: sent.seq });
+    expect((await call(bob, 'POST', `/v1/conversations/${conversationId}/read`)).status).toBe(200);
+    await waitFor(() => statusesAtAlice().includes('READ'), { timeoutMs: 15_000, description: 'READ at Alice' });
+
+    expect(statusesAtAlice()).toEqual(['SENT', 'DELIVERED', 'READ']);
+    const message = await call(alice, 'GET', `/v1/messages/${sent.message_id}`);
+    expect((message.body.status_history as { status: string }[]).map((h) => h.status)).toEqual(['ACCEPTED', 'SENT', 'DELIVERED', 'READ']);
+    const detail = await call(alice, 'GET', `/v1/conversations/${conversationId}`);
+    expect(detail.body.members).toEqual(expect.arrayContaining([{ user_id: bob.userId, read_seq: sent.seq, delivered_seq: sent.seq }]));
+  });
+
   it('follows conversations created after connecting', async () => {
     const b = await connect(bob, realtimes[1]);
     const conversationId = await conversation(alice, bob);
@@ -130,9 +153,9 @@ describe('realtime: fan-out across instances, resume, heartbeats and limits', ()
 
   it('a client that was away while 100 messages were sent gets exactly those 100 on resume, in order', async () => {
     const conversationId = await conversation(alice, bob);
-    await send(alice, conversationId, 'before');
     const first = await connect(bob, realtimes[0]);
     first.client.track(conversationId);
+    await send(alice, conversationId, 'before');
     await waitFor(() => first.messages(conversationId).length === 1, { timeoutMs: 15_000, description: 'first message live' });
     first.client.stop();
 

@@ -37,12 +37,12 @@ describe('start-up against dependencies that are not ready', () => {
       env: { KAFKA_BROKERS: instanceKafkaBrokers(cold), WORKER_CONSUMER_GROUP: groupPrefix, STARTUP_RETRY_MAX_DELAY_MS: '1000' },
       waitUntil: 'live',
     });
-    const ready = await fetch(`${worker.url}/health/ready`);
+    const ready = await fetch(`${worker.internalUrl}/health/ready`);
     const body = (await ready.json()) as StartingBody;
     expect(ready.status).toBe(503);
     expect(body.status).toBe('starting');
     expect(body.waiting_for).toEqual(expect.arrayContaining([expect.objectContaining({ dependency: 'kafka', step: 'connect' })]));
-    const other = await fetch(`${worker.url}/metrics`);
+    const other = await fetch(`${worker.internalUrl}/metrics`);
     expect(other.status).toBe(503);
     expect(other.headers.get('content-type')).toContain('application/problem+json');
     expect(other.headers.get('retry-after')).toBe('1');
@@ -52,7 +52,7 @@ describe('start-up against dependencies that are not ready', () => {
     await stackService('up', 'kafka', cold);
     const pid = worker.process.pid;
     const app = worker;
-    await waitFor(async () => (await fetch(`${app.url}/health/ready`)).status === 200, { timeoutMs: 120_000, description: 'message-worker ready on the fresh Kafka' });
+    await waitFor(async () => (await fetch(`${app.internalUrl}/health/ready`)).status === 200, { timeoutMs: 120_000, description: 'message-worker ready on the fresh Kafka' });
     expect(worker.process.pid).toBe(pid);
     expect(worker.process.exitCode).toBeNull();
     // It did meet the state that used to kill it: kafkajs reports the coordinator missing or loading.

@@ -1,4 +1,6 @@
-import { adminCli, startApp, type RunningApp } from '@chat4all/testing';
+import { CloseCodes, type ServerFrame } from '@chat4all/contracts';
+import { RealtimeClient } from '@chat4all/realtime-client';
+import { adminCli, startApp, waitFor, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 
@@ -27,6 +29,58 @@ function connect(url: string, waitForFrames = 1): Promise<Outcome> {
     ws.on('error', (error) => (outcome.status ? undefined : reject(error)));
   });
 }
+
+interface Session {
+  user: string;
+  clientId: string;
+  clientSecret: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** A new user with an API client, and a token pair from POST /auth/token on `gatewayUrl`. */
+async function newSession(gatewayUrl: string): Promise<Session> {
+  const user = `ws-${randomUUID()}`;
+  adminCli('create-user', user);
+  const c = adminCli<{ client_id: string; client_secret: string }>('create-client', user);
+  const s = { user, clientId: c.client_id, clientSecret: c.client_secret };
+  return { ...s, ...(await tokenFor(gatewayUrl, s)) };
+}
+
+async function tokenFor(gatewayUrl: string, s: Pick<Session, 'clientId' | 'clientSecret'>): Promise<Pick<Session, 'accessToken' | 'refreshToken'>> {
+  const res = await fetch(`${gatewayUrl}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: s.clientId, client_secret: s.clientSecret }).toString(),
+  });
+  const body = (await res.json()) as { access_token: string; refresh_token: string };
+  return { accessToken: body.access_token, refreshToken: body.refresh_token };
+}
+
+interface OpenSocket {
+  ws: WebSocket;
+  frames: ServerFrame[];
+  /** How and when the server closed it, once it did. */
+  close?: { code: number; reason: string; at: number };
+}
+
+/** An open socket (ready received) that records its frames and how it closed. */
+async function openSocket(url: string): Promise<OpenSocket> {
+  const socket: OpenSocket = { ws: new WebSocket(url), frames: [] };
+  socket.ws.on('message', (data: Buffer) => socket.frames.push(JSON.parse(data.toString()) as ServerFrame));
+  socket.ws.on('close', (code, reason) => (socket.close = { code, reason: reason.toString(), at: Date.now() }));
+  await waitFor(() => socket.frames.find((f) => f.type === 'ready'), { timeoutMs: 10_000, description: 'ready frame' });
+  return socket;
+}
+
+const closeOf = (socket: OpenSocket, timeoutMs: number) => waitFor(() => socket.close, { timeoutMs, intervalMs: 50, description: 'socket closed by the server' });
+
+const sendMessage = (gatewayUrl: string, token: string) =>
+  fetch(`${gatewayUrl}/v1/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ message_id: randomUUID(), conversation_id: randomUUID(), payload: { type: 'text', text: 'hi' } }),
+  });
 
 describe('WebSocket authentication (FR-AUTH-08, NFR-019)', () => {
   let auth: RunningApp;
@@ -75,6 +129,90 @@ describe('WebSocket authentication (FR-AUTH-08, NFR-019)', () => {
   it('accepts a valid token; the first frame is ready', async () => {
     const outcome = await connect(`${wsUrl}?token=${await accessToken()}`);
     expect(outcome.opened).toBe(true);
-    expect(JSON.parse(outcome.frames[0] ?? '{}')).toMatchObject({ type: 'ready', connection_id: expect.any(String), heartbeat_ms: 30_000 });
+    expect(JSON.parse(outcome.frames[0] ?? '{}')).toMatchObject({ type: 'ready', connection_id: expect.any(String), heartbeat_ms: 30_000, expires_at: expect.any(String) });
   });
+
+  // Access ends when it should (issue 16, point 3): the revocation list (auth ListRevocations, polled
+  // every AUTH_REVOCATION_POLL_MS = 2 s by default) reaches every verifier within a few seconds.
+  it('a disabled user: its token is refused and its socket closed with 4001 token_revoked within 5 s', async () => {
+    const session = await newSession(gateway.url);
+    const socket = await openSocket(`${wsUrl}?token=${session.accessToken}`);
+    expect((await sendMessage(gateway.url, session.accessToken)).status).toBe(404); // authenticated (no such conversation)
+    const disabledAt = Date.now();
+    adminCli('disable-user', session.user);
+    await waitFor(async () => (await sendMessage(gateway.url, session.accessToken)).status === 401, { timeoutMs: 5_000, description: 'token refused' });
+    expect(await closeOf(socket, 5_000 - (Date.now() - disabledAt))).toMatchObject({ code: CloseCodes.unauthenticated, reason: 'token_revoked' });
+    const again = await connect(`${wsUrl}?token=${session.accessToken}`);
+    expect(again).toMatchObject({ status: 401, opened: false });
+  });
+
+  it('a revoked refresh-token family: the access tokens issued with it are refused within 5 s', async () => {
+    const session = await newSession(gateway.url);
+    const other = await tokenFor(gateway.url, session); // another session of the same client stays valid
+    const revoke = await fetch(`${gateway.url}/auth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${session.clientId}:${session.clientSecret}`).toString('base64')}` },
+      body: new URLSearchParams({ token: session.refreshToken, token_type_hint: 'refresh_token' }).toString(),
+    });
+    expect(revoke.status).toBe(200);
+    await waitFor(async () => (await sendMessage(gateway.url, session.accessToken)).status === 401, { timeoutMs: 5_000, description: 'token refused' });
+    expect((await sendMessage(gateway.url, other.accessToken)).status).toBe(404);
+  });
+});
+
+describe('WebSocket access ends with its token (test config: 5-second tokens, no clock skew)', () => {
+  let auth: RunningApp;
+  let gateway: RunningApp;
+  let realtime: RunningApp;
+  let wsUrl: string;
+
+  beforeAll(async () => {
+    auth = await startApp('auth', { env: { ACCESS_TOKEN_TTL_SECONDS: '5' } });
+    const env = { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, AUTH_CLOCK_SKEW_SECONDS: '0' };
+    gateway = await startApp('gateway', { env });
+    realtime = await startApp('realtime', { env: { ...env, MESSAGING_GRPC_URL: `127.0.0.1:${gateway.grpcPort}` } });
+    wsUrl = `ws://127.0.0.1:${realtime.httpPort}/ws`;
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([auth, gateway, realtime].map((a) => a?.stop('SIGKILL')));
+  });
+
+  it('closes the socket with 4001 token_expired once its token expires', async () => {
+    const session = await newSession(gateway.url);
+    const socket = await openSocket(`${wsUrl}?token=${session.accessToken}`);
+    const ready = socket.frames.find((f) => f.type === 'ready');
+    const expiresAt = Date.parse(ready?.type === 'ready' ? ready.expires_at : '');
+    const closed = await closeOf(socket, 10_000);
+    expect(closed).toMatchObject({ code: CloseCodes.unauthenticated, reason: 'token_expired' });
+    expect(closed.at).toBeGreaterThanOrEqual(expiresAt - 50);
+    expect(closed.at).toBeLessThan(expiresAt + 2_000);
+  });
+
+  it('refuses an auth frame with a bad token, keeping the socket until its own expiry', async () => {
+    const session = await newSession(gateway.url);
+    const socket = await openSocket(`${wsUrl}?token=${session.accessToken}`);
+    socket.ws.send(JSON.stringify({ type: 'auth', token: `${session.accessToken.slice(0, -2)}xx` }));
+    await waitFor(() => socket.frames.find((f) => f.type === 'error' && f.code === 'invalid-token'), { timeoutMs: 5_000, description: 'invalid-token error' });
+    expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+    expect(await closeOf(socket, 10_000)).toMatchObject({ code: CloseCodes.unauthenticated, reason: 'token_expired' });
+  });
+
+  it('realtime-client re-authenticates in band: its socket outlives two token lifetimes', async () => {
+    const session = await newSession(gateway.url);
+    const events: ServerFrame[] = [];
+    const disconnects: { code: number }[] = [];
+    const client = new RealtimeClient({ url: wsUrl, token: async () => (await tokenFor(gateway.url, session)).accessToken });
+    client.on('event', (f: ServerFrame) => events.push(f));
+    client.on('disconnected', (d: { code: number }) => disconnects.push(d));
+    client.start();
+    try {
+      const started = Date.now();
+      await waitFor(() => events.filter((f) => f.type === 'auth.ok').length >= 2 && Date.now() - started > 11_000, { timeoutMs: 20_000, description: 'two re-authentications' });
+      expect(client.connected).toBe(true);
+      expect(disconnects).toEqual([]);
+    } finally {
+      client.stop();
+    }
+  }, 30_000);
 });

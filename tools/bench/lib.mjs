@@ -20,6 +20,7 @@ export const freePort = () =>
 export async function startApp(name, env = {}) {
   // Ports given in env win (a caller that must know the port before the app starts picks it).
   const httpPort = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
+  const internalPort = env.INTERNAL_HTTP_PORT ? Number(env.INTERNAL_HTTP_PORT) : await freePort();
   const grpcPort = env.GRPC_PORT ? Number(env.GRPC_PORT) : await freePort();
   // Fatal start-up lines (bad config) go to stderr; normal logs are silenced unless BENCH_LOG_DIR
   // names a folder to keep them in (one file per app and port).
@@ -27,15 +28,17 @@ export async function startApp(name, env = {}) {
   if (logDir) mkdirSync(logDir, { recursive: true });
   const stdout = logDir ? openSync(join(logDir, `${name}-${httpPort}.log`), 'a') : 'ignore';
   const child = spawn(process.execPath, [join(ROOT, 'dist/apps', name, 'src/main.js')], {
-    env: { ...process.env, LOG_LEVEL: logDir ? 'info' : 'warn', HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), ...env },
+    env: { ...process.env, LOG_LEVEL: logDir ? 'info' : 'warn', HTTP_PORT: String(httpPort), INTERNAL_HTTP_PORT: String(internalPort), GRPC_PORT: String(grpcPort), ...env },
     stdio: ['ignore', stdout, 'inherit'],
   });
+  // url: the public listener (gateway, realtime, connectors); internalUrl: health and metrics.
   const url = `http://127.0.0.1:${httpPort}`;
+  const internalUrl = `http://127.0.0.1:${internalPort}`;
   let exited = false;
   child.once('exit', () => (exited = true));
   for (const deadline = Date.now() + 30_000; Date.now() < deadline && !exited; await sleep(200)) {
-    const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
-    if (ok) return { name, url, grpcPort, child, exited: new Promise((r) => (exited ? r() : child.once('exit', r))), stop: () => child.kill('SIGTERM') };
+    const ok = await fetch(`${internalUrl}/health/ready`).then((r) => r.ok, () => false);
+    if (ok) return { name, url, internalUrl, grpcPort, child, exited: new Promise((r) => (exited ? r() : child.once('exit', r))), stop: () => child.kill('SIGTERM') };
   }
   child.kill('SIGKILL');
   throw new Error(`${name} did not become ready${exited ? ' (it exited: see its log line above)' : ''}`);

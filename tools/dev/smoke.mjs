@@ -29,7 +29,7 @@ async function call(token, method, path, body) {
   return json;
 }
 
-const demo = JSON.parse(readFileSync(join(ROOT, '.stack/demo-client.json'), 'utf8'));
+const demo = JSON.parse(readFileSync(process.env.SMOKE_DEMO_CLIENT ?? join(ROOT, '.stack/demo-client.json'), 'utf8'));
 const tokenRes = await fetch(`${GATEWAY}/auth/token`, {
   method: 'POST',
   headers: { authorization: `Basic ${Buffer.from(`${demo.client_id}:${demo.client_secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },

@@ -3,11 +3,13 @@
 # local stack (PostgreSQL, Redis, Kafka, MinIO), a build, migrations, then the seven apps.
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
+# The platform's stack instance: dev unless STACK_INSTANCE (with STACK_PORT_OFFSET) names another,
+# whose apps then get ports of their own (tools/dev/apps.sh). The test suite's belongs to npm test.
+export STACK_INSTANCE="${STACK_INSTANCE:-dev}"
+[ "$STACK_INSTANCE" != test ] || die "start: the test instance belongs to npm test; start the platform on dev (the default) or another instance"
 source "$ROOT/tools/dev/apps.sh"
 source "$ROOT/tools/dev/tls.sh"
 started=$(date +%s)
-# The platform's stack instance (the test suite runs on its own, STACK_INSTANCE=test).
-export STACK_INSTANCE=dev
 
 ensure_node_deps
 bash "$ROOT/tools/stack/stack.sh" up
@@ -16,9 +18,9 @@ build_all
 migrate_all
 ensure_local_tls
 
-# A demo API client: its secret exists only at creation, so it is kept in .stack/ (git-ignored) and
-# recreated when the database was reset.
-demo="$ROOT/.stack/demo-client.json"
+# A demo API client: its secret exists only at creation, so it is kept in the instance's .stack/
+# folder (git-ignored) and recreated when the database was reset.
+demo="$DEMO_CLIENT"
 admin() { node "$ROOT/dist/apps/auth/src/cli/admin.js" "$@" 2> >(grep -v '^admin: database ' >&2); }
 # (Lists are read whole before searching: `admin … | grep -q` would close the pipe at the first match,
 # and the admin CLI, still writing, would die of EPIPE and fail the test under pipefail.)
@@ -39,25 +41,29 @@ for app in "${APPS[@]}"; do
     say "apps: $app already running (pid $pid)"
     continue
   fi
-  tls_env=()
-  uses_tls "$app" && tls_env=(TLS_CERT_FILE="$TLS_DIR/cert.pem" TLS_KEY_FILE="$TLS_DIR/key.pem")
-  env HTTP_PORT="${HTTP_PORTS[$app]}" "${tls_env[@]}" nohup node --enable-source-maps "$ROOT/dist/apps/$app/src/main.js" \
+  app_env=(INTERNAL_HTTP_PORT="${INTERNAL_PORTS[$app]}")
+  has_public_port "$app" && app_env+=(HTTP_PORT="${HTTP_PORTS[$app]}")
+  [ -n "${GRPC_PORTS[$app]:-}" ] && app_env+=(GRPC_PORT="${GRPC_PORTS[$app]}")
+  uses_tls "$app" && app_env+=(TLS_CERT_FILE="$TLS_DIR/cert.pem" TLS_KEY_FILE="$TLS_DIR/key.pem")
+  # Each app finds the others on this instance's ports (an app ignores the addresses it does not use).
+  env "${app_env[@]}" AUTH_GRPC_URL="127.0.0.1:${GRPC_PORTS[auth]}" MESSAGING_GRPC_URL="127.0.0.1:${GRPC_PORTS[gateway]}" \
+    DELIVERY_GRPC_URL="127.0.0.1:${GRPC_PORTS[message-worker]}" nohup node --enable-source-maps "$ROOT/dist/apps/$app/src/main.js" \
     >> "$APP_LOGS/$app.log" 2>&1 &
   echo $! > "$APP_RUN/$app.pid"
 done
 
 # Apps wait for dependencies that are still settling (a new Kafka electing its group coordinators...)
-# and answer /health/ready 503 naming what they wait for meanwhile; an app that exits has hit a
-# permanent error, named in its last log line.
+# and answer /health/ready (internal port) 503 naming what they wait for meanwhile; an app that exits
+# has hit a permanent error, named in its last log line.
 deadline=$(( $(date +%s) + ${START_READY_TIMEOUT_S:-180} ))
 for app in "${APPS[@]}"; do
-  url="$(app_url "$app")/health/ready"
-  until curl -sf --cacert "$TLS_DIR/cert.pem" -o /dev/null "$url"; do
+  url="$(internal_url "$app")/health/ready"
+  until curl -sf -o /dev/null "$url"; do
     if ! app_pid "$app" >/dev/null || [ "$(date +%s)" -gt "$deadline" ]; then
       tail -n 30 "$APP_LOGS/$app.log" >&2
-      waiting="$(curl -s --cacert "$TLS_DIR/cert.pem" "$url" 2>/dev/null || true)"
+      waiting="$(curl -s "$url" 2>/dev/null || true)"
       [ -n "$waiting" ] && say "apps: $app /health/ready: $waiting" >&2
-      die "apps: $app did not become ready (log: .stack/logs/apps/$app.log)"
+      die "apps: $app did not become ready (log: ${APP_LOGS#"$ROOT/"}/$app.log)"
     fi
     sleep 0.5
   done
@@ -66,15 +72,19 @@ done
 demo_id="$(node -p "require('$demo').client_id")"
 demo_secret="$(node -p "require('$demo').client_secret")"
 
+on_instance=""
+[ "$STACK_INSTANCE" = dev ] || on_instance="STACK_INSTANCE=$STACK_INSTANCE STACK_PORT_OFFSET=$PORT_OFFSET "
 say ""
-say "Chat4All is running ($(( $(date +%s) - started )) s):"
+say "Chat4All is running ($(( $(date +%s) - started )) s)${on_instance:+ on stack instance $STACK_INSTANCE}:"
 for app in "${APPS[@]}"; do
+  public="(no public port)"
+  has_public_port "$app" && public="$(app_url "$app")"
   grpc=""
   [ -n "${GRPC_PORTS[$app]:-}" ] && grpc="  grpc 127.0.0.1:${GRPC_PORTS[$app]}"
-  printf '  %-15s %s  (ready: /health/ready, metrics: /metrics)%s\n' "$app" "$(app_url "$app")" "$grpc"
+  printf '  %-15s %-24s  internal %s (/health/ready, /metrics)%s\n' "$app" "$public" "$(internal_url "$app")" "$grpc"
 done
 say ""
-say "  demo client:    $demo_id  secret: $demo_secret  (also in .stack/demo-client.json)"
-say "  get a token:    curl -s --cacert .stack/tls/cert.pem -u '$demo_id:$demo_secret' -d grant_type=client_credentials https://127.0.0.1:8080/auth/token"
-say "  logs:           .stack/logs/apps/<app>.log   stack: npm run stack -- status"
-say "  stop:           npm stop   (apps only; 'npm stop -- --all' also stops the stack)"
+say "  demo client:    $demo_id  secret: $demo_secret  (also in ${demo#"$ROOT/"})"
+say "  get a token:    curl -s --cacert .stack/tls/cert.pem -u '$demo_id:$demo_secret' -d grant_type=client_credentials $(app_url gateway)/auth/token"
+say "  logs:           ${APP_LOGS#"$ROOT/"}/<app>.log   stack: ${on_instance}npm run stack -- status"
+say "  stop:           ${on_instance}npm stop   (apps only; 'npm stop -- --all' also stops the stacks)"

@@ -4,6 +4,7 @@ import type { Tracing } from '@chat4all/telemetry';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AUTH_CONFIG, type AuthConfig } from './config';
 import { authDataSourceSpec } from './database/data-source-spec';
+import { RevocationsModule } from './revocations/revocations.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
@@ -19,6 +20,7 @@ export class AppModule {
         DatabaseModule.forRoot(config.database, authDataSourceSpec),
         SigningKeysModule,
         TokensModule,
+        RevocationsModule,
         UsersModule,
       ],
       providers: [{ provide: AUTH_CONFIG, useValue: config }],

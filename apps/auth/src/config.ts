@@ -12,13 +12,14 @@ import {
 import { z } from 'zod';
 
 const schema = z.object({
-  ...serviceEnv({ httpPort: 8082 }),
+  ...serviceEnv({ internalPort: 9082 }),
   ...grpcServerEnv({ grpcPort: 50051 }),
   ...databaseEnv,
   ...tokenEnv,
   // Single tenant (spec clarification 4): one configured value in every token.
   TENANT_ID: z.string().min(1).max(100).default('chat4all'),
-  ACCESS_TOKEN_TTL_SECONDS: intInRange(60, 3600).default(900),
+  // Access-token lifetime; under a minute only makes sense in tests (expiry of sockets and sessions).
+  ACCESS_TOKEN_TTL_SECONDS: intInRange(5, 3600).default(900),
   REFRESH_TOKEN_TTL_SECONDS: intInRange(3600, 90 * 24 * 3600).default(30 * 24 * 3600),
 });
 

@@ -5,6 +5,7 @@ import {
   intInRange,
   kafkaEnv,
   parseEnv,
+  publicHttpEnv,
   serviceEnv,
   toDatabaseConfig,
   toKafkaConfig,
@@ -35,7 +36,8 @@ const channelEnv = Object.fromEntries(
 
 const schema = z
   .object({
-    ...serviceEnv({ httpPort: 8084 }),
+    ...serviceEnv({ internalPort: 9084 }),
+    ...publicHttpEnv({ httpPort: 8084 }),
     ...databaseEnv,
     ...kafkaEnv,
     // Channels this instance serves (outbound topics consumed, webhook paths answered).
@@ -83,6 +85,15 @@ const schema = z
     CONNECTOR_EARLY_RECEIPT_RETENTION_HOURS: intInRange(1, 720).default(24),
     // Largest inbound message text accepted from a webhook (longer ones are cut, never dropped).
     WEBHOOK_MAX_TEXT_CHARS: intInRange(1, 100_000).default(4_096),
+    // Largest webhook body read (its signature is checked over all of it before anything parses it).
+    // Meta batches up to 1,000 changes in one delivery; 1 MiB holds that with room to spare.
+    WEBHOOK_MAX_BODY_BYTES: intInRange(1_024, 16 * 1024 * 1024).default(1024 * 1024),
+    // Webhook requests per channel and source address (HTTP_TRUST_PROXY decides what that is) in a
+    // fixed window, per instance, counted before the signature is checked. Generous: a provider's
+    // receipts come in bursts (three per message sent, and the backlog it retries after an outage),
+    // and behind a proxy without HTTP_TRUST_PROXY all of them share one source.
+    WEBHOOK_RATE_LIMIT_REQUESTS: intInRange(1, 10_000_000).default(3_000),
+    WEBHOOK_RATE_LIMIT_WINDOW_SECONDS: intInRange(1, 3_600).default(10),
     ...channelEnv,
   })
   .superRefine((env, ctx) => {
@@ -141,6 +152,8 @@ export function loadConnectorsConfig(source?: EnvSource) {
       consumerGroup: env.CONNECTOR_CONSUMER_GROUP,
       sessionTimeoutMs: env.CONNECTOR_SESSION_TIMEOUT_MS,
       webhookMaxTextChars: env.WEBHOOK_MAX_TEXT_CHARS,
+      webhookMaxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+      webhookRateLimit: { limit: env.WEBHOOK_RATE_LIMIT_REQUESTS, windowSeconds: env.WEBHOOK_RATE_LIMIT_WINDOW_SECONDS },
       sentRetentionDays: env.CONNECTOR_SENT_RETENTION_DAYS,
       earlyReceiptRetentionHours: env.CONNECTOR_EARLY_RECEIPT_RETENTION_HOURS,
       simulator: {

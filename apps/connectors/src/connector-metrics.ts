@@ -33,7 +33,7 @@ export const sendDuration = new Histogram({
 
 export const webhooks = new Counter({
   name: 'connectors_webhooks_total',
-  help: 'Webhook requests per channel by outcome (accepted, bad_signature, bad_payload, unavailable)',
+  help: 'Webhook requests per channel by outcome (accepted, rate_limited, bad_signature, unsupported_media_type, bad_payload, unavailable)',
   labelNames: ['channel', 'outcome'],
   registers: [register],
 });

@@ -73,7 +73,7 @@ describe('connectors: four simulated providers end to end', () => {
   };
   /** A sample of one app's /metrics (0 when absent). */
   async function metricOf(app: RunningApp, name: string, labels: string): Promise<number> {
-    const text = await (await fetch(`${app.url}/metrics`)).text();
+    const text = await (await fetch(`${app.internalUrl}/metrics`)).text();
     const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
     return line ? Number(line.split(' ').at(-1)) : 0;
   }

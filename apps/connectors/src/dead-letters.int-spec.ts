@@ -38,7 +38,7 @@ describe('connectors: dead letters visible in the admin API and replayable', () 
   const call = (method: string, path: string) => fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${operatorToken}` } });
   const deadLetters = async () => ((await (await call('GET', '/v1/admin/dead-letters?limit=100&include_replayed=true')).json()) as { dead_letters: DeadLetterView[] }).dead_letters;
   const metric = async (name: string, labels: string) => {
-    const line = (await (await fetch(`${connectors.url}/metrics`)).text()).split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+    const line = (await (await fetch(`${connectors.internalUrl}/metrics`)).text()).split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
     return line ? Number(line.split(' ').at(-1)) : 0;
   };
   /** Moves a consumer group of `topic` to the topic's end, so it skips what other runs left there. */

@@ -13,7 +13,7 @@ import {
 import { z } from 'zod';
 
 const schema = z.object({
-  ...serviceEnv({ httpPort: 8083 }),
+  ...serviceEnv({ internalPort: 9083 }),
   ...databaseEnv,
   ...kafkaEnv,
   ...s3Env,

@@ -5,6 +5,7 @@ import {
   grpcServerEnv,
   intInRange,
   parseEnv,
+  publicHttpEnv,
   redisEnv,
   serviceEnv,
   toDatabaseConfig,
@@ -17,7 +18,8 @@ import { CONVERSATION_MAX_MEMBERS } from '@chat4all/contracts';
 import { z } from 'zod';
 
 const schema = z.object({
-  ...serviceEnv({ httpPort: 8080 }),
+  ...serviceEnv({ internalPort: 9080 }),
+  ...publicHttpEnv({ httpPort: 8080 }),
   ...grpcServerEnv({ grpcPort: 50052 }),
   ...databaseEnv,
   ...redisEnv,
@@ -54,6 +56,7 @@ export function loadGatewayConfig(source?: EnvSource) {
       issuer: env.AUTH_ISSUER,
       audience: env.AUTH_AUDIENCE,
       clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
+      revocationPollMs: env.AUTH_REVOCATION_POLL_MS,
     },
     grpc: { url: `${env.GRPC_HOST}:${env.GRPC_PORT}` },
     deliveryGrpcUrl: env.DELIVERY_GRPC_URL,

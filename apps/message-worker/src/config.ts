@@ -17,7 +17,7 @@ import {
 import { z } from 'zod';
 
 const schema = z.object({
-  ...serviceEnv({ httpPort: 8086 }),
+  ...serviceEnv({ internalPort: 9086 }),
   ...grpcServerEnv({ grpcPort: 50054 }),
   ...databaseEnv,
   ...kafkaEnv,

@@ -2,7 +2,7 @@ import { databaseEnv, intInRange, kafkaEnv, parseEnv, serviceEnv, toDatabaseConf
 import { z } from 'zod';
 
 const schema = z.object({
-  ...serviceEnv({ httpPort: 8085 }),
+  ...serviceEnv({ internalPort: 9085 }),
   ...databaseEnv,
   ...kafkaEnv,
   // Events per bucket per transaction, and the pause when the outbox is empty.

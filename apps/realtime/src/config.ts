@@ -1,8 +1,9 @@
-import { grpcClientEnv, intInRange, parseEnv, redisEnv, serviceEnv, tokenEnv, toRedisConfig, toServiceConfig, type EnvSource } from '@chat4all/config';
+import { grpcClientEnv, intInRange, parseEnv, publicHttpEnv, redisEnv, serviceEnv, tokenEnv, toRedisConfig, toServiceConfig, type EnvSource } from '@chat4all/config';
 import { z } from 'zod';
 
 const schema = z.object({
-  ...serviceEnv({ httpPort: 8081 }),
+  ...serviceEnv({ internalPort: 9081 }),
+  ...publicHttpEnv({ httpPort: 8081 }),
   ...redisEnv,
   ...tokenEnv,
   ...grpcClientEnv('AUTH_GRPC_URL', '127.0.0.1:50051'),
@@ -30,6 +31,7 @@ export function loadRealtimeConfig(source?: EnvSource) {
       issuer: env.AUTH_ISSUER,
       audience: env.AUTH_AUDIENCE,
       clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
+      revocationPollMs: env.AUTH_REVOCATION_POLL_MS,
     },
     messaging: { grpcUrl: env.MESSAGING_GRPC_URL },
     ws: {

@@ -7,3 +7,6 @@ export { AuthGuardModule } from './auth-guard.module';
 export { authenticateUpgrade, refuseUpgrade } from './upgrade-auth';
 export type { AuthGuardOptions } from './auth-guard.module';
 export { AuthProblems } from './auth.problems';
+export { RevocationList } from './revocation-list';
+export type { Revocation, RevocationKind, RevocationSource } from './revocation-list';
+export { GrpcRevocationSource } from './grpc-revocation-source';

@@ -1,3 +1,4 @@
+import type { RevocationList } from './revocation-list';
 import { createLocalJWKSet, errors, jwtVerify, type CryptoKey, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
 export interface JwksSource {
@@ -14,6 +15,8 @@ export interface TokenVerifierOptions {
   unknownKidRefreshMs?: number;
   /** And at least this often otherwise, so retired keys drop out. */
   maxKeyAgeMs?: number;
+  /** Tokens of disabled users and clients and of revoked sessions, refused before they expire. */
+  revocations?: Pick<RevocationList, 'ready' | 'isRevoked'>;
 }
 
 export interface Principal {
@@ -22,7 +25,10 @@ export interface Principal {
   tenantId: string;
   scopes: string[];
   tokenId: string;
+  issuedAt: Date;
   expiresAt: Date;
+  /** The refresh-token family (`sid`); absent from tokens issued before sessions were named. */
+  sessionId?: string;
 }
 
 export class InvalidTokenError extends Error {
@@ -32,10 +38,10 @@ export class InvalidTokenError extends Error {
   }
 }
 
-/** No signing keys could be loaded (auth unreachable and nothing cached): not the caller's fault. */
+/** No signing keys, or no revocation list, could be loaded (auth unreachable and nothing cached): not the caller's fault. */
 export class KeysUnavailableError extends Error {
   constructor(cause: unknown) {
-    super(`signing keys unavailable: ${String(cause)}`);
+    super(`token verification unavailable: ${String(cause)}`);
     this.name = 'KeysUnavailableError';
   }
 }
@@ -66,18 +72,34 @@ export class TokenVerifier {
       if (error instanceof KeysUnavailableError) throw error;
       throw new InvalidTokenError(describe(error));
     }
-    const claims = payload as JWTPayload & { user_id?: unknown; client_id?: unknown; tenant_id?: unknown; scope?: unknown };
+    const claims = payload as JWTPayload & { user_id?: unknown; client_id?: unknown; tenant_id?: unknown; scope?: unknown; sid?: unknown };
     if (typeof claims.client_id !== 'string' || typeof claims.scope !== 'string' || typeof claims.tenant_id !== 'string') {
       throw new InvalidTokenError('token lacks client_id, tenant_id or scope');
     }
-    return {
+    const principal: Principal = {
       userId: typeof claims.user_id === 'string' ? claims.user_id : (claims.sub as string),
       clientId: claims.client_id,
       tenantId: claims.tenant_id,
       scopes: claims.scope.split(' ').filter(Boolean),
       tokenId: claims.jti as string,
+      issuedAt: new Date((claims.iat as number) * 1000),
       expiresAt: new Date((claims.exp as number) * 1000),
+      ...(typeof claims.sid === 'string' ? { sessionId: claims.sid } : {}),
     };
+    if (this.options.revocations) {
+      try {
+        await this.options.revocations.ready();
+      } catch (error) {
+        throw new KeysUnavailableError(error);
+      }
+      if (this.options.revocations.isRevoked(principal)) throw new InvalidTokenError('token revoked');
+    }
+    return principal;
+  }
+
+  /** When a connection authenticated with `principal` must end: its expiry plus the tolerated clock skew. */
+  endOf(principal: Pick<Principal, 'expiresAt'>): Date {
+    return new Date(principal.expiresAt.getTime() + this.options.clockToleranceSeconds * 1000);
   }
 
   private async resolveKey(...args: Parameters<JWTVerifyGetKey>): Promise<CryptoKey> {

@@ -1,38 +1,60 @@
 import { z } from 'zod';
-import { databaseEnv, kafkaEnv, redisEnv, s3Env, serviceEnv } from './fragments';
+import { databaseEnv, kafkaEnv, publicHttpEnv, redisEnv, s3Env, serviceEnv } from './fragments';
 import { ConfigError } from './parse-env';
 
 // Typed, nested views of the validated environment, handed to the libraries that need them.
 type Env<T extends Record<string, z.ZodType>> = z.infer<z.ZodObject<T>>;
 
+type ServiceEnv = Env<ReturnType<typeof serviceEnv>>;
+type PublicHttpEnv = Env<ReturnType<typeof publicHttpEnv>>;
+
+export interface PublicHttpConfig {
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  tls?: { certFile: string; keyFile: string };
+}
+
 export interface ServiceConfig {
   name: string;
   environment: 'development' | 'test' | 'production';
-  logLevel: Env<ReturnType<typeof serviceEnv>>['LOG_LEVEL'];
-  http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean; tls?: { certFile: string; keyFile: string } };
+  logLevel: ServiceEnv['LOG_LEVEL'];
+  /** The API's listener; absent in apps that serve no HTTP API (gRPC, consumers, pollers). */
+  http?: PublicHttpConfig;
+  /** Health and metrics, apart from the API: every app has it. */
+  internalHttp: { host: string; port: number };
   shutdownTimeoutMs: number;
   startup: { timeoutMs: number; retryMaxDelayMs: number };
   telemetry: { otlpEndpoint?: string; sampleRatio: number };
 }
 
-export const toServiceConfig = (name: string, e: Env<ReturnType<typeof serviceEnv>>): ServiceConfig => {
+const toPublicHttpConfig = (e: PublicHttpEnv): PublicHttpConfig => {
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
     throw new ConfigError(['TLS_CERT_FILE, TLS_KEY_FILE: set both (HTTPS) or neither (HTTP)']);
   }
-  return toServiceConfigChecked(name, e);
-};
-
-const toServiceConfigChecked = (name: string, e: Env<ReturnType<typeof serviceEnv>>): ServiceConfig => ({
-  name,
-  environment: e.NODE_ENV,
-  logLevel: e.LOG_LEVEL,
-  http: {
+  return {
     host: e.HTTP_HOST,
     port: e.HTTP_PORT,
     bodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES,
     trustProxy: e.HTTP_TRUST_PROXY,
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
-  },
+  };
+};
+
+/** The service's settings; with the `publicHttpEnv` variables in its schema, an app gets a public listener. */
+export const toServiceConfig = (name: string, e: ServiceEnv & Partial<PublicHttpEnv>): ServiceConfig => {
+  // The two listeners apart is the point: one port would put health and metrics back on the API's.
+  if (e.HTTP_PORT === e.INTERNAL_HTTP_PORT) throw new ConfigError([`INTERNAL_HTTP_PORT: must differ from HTTP_PORT (both ${e.HTTP_PORT})`]);
+  return toServiceConfigChecked(name, e);
+};
+
+const toServiceConfigChecked = (name: string, e: ServiceEnv & Partial<PublicHttpEnv>): ServiceConfig => ({
+  name,
+  environment: e.NODE_ENV,
+  logLevel: e.LOG_LEVEL,
+  http: e.HTTP_PORT === undefined ? undefined : toPublicHttpConfig(e as PublicHttpEnv),
+  internalHttp: { host: e.INTERNAL_HTTP_HOST, port: e.INTERNAL_HTTP_PORT },
   shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   startup: { timeoutMs: e.STARTUP_TIMEOUT_MS, retryMaxDelayMs: e.STARTUP_RETRY_MAX_DELAY_MS },
   telemetry: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: e.OTEL_TRACES_SAMPLE_RATIO },

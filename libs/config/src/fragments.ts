@@ -4,26 +4,32 @@ import { bool, csvList, hostPort, intInRange, port, urlWithProtocol } from './en
 // One fragment per concern. Apps compose the fragments they need into one schema, so a variable has
 // the same name, type and default in every app.
 
-export const serviceEnv = (defaults: { httpPort: number }) => ({
+export const serviceEnv = (defaults: { internalPort: number }) => ({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HTTP_HOST: z.string().default('127.0.0.1'),
-  HTTP_PORT: port().default(defaults.httpPort),
-  HTTP_BODY_LIMIT_BYTES: intInRange(1024, 64 * 1024 * 1024).default(1024 * 1024),
-  // Only behind a proxy you run: X-Forwarded-For then decides the client IP (and IP rate limits).
-  HTTP_TRUST_PROXY: bool().default(false),
+  // The internal listener: /health/live, /health/ready and /metrics, for probes and Prometheus only,
+  // never routed from outside (plain HTTP: it never leaves the host, pod or private network).
+  INTERNAL_HTTP_HOST: z.string().default('127.0.0.1'),
+  INTERNAL_HTTP_PORT: port().default(defaults.internalPort),
   SHUTDOWN_TIMEOUT_MS: intInRange(1000, 120_000).default(10_000),
   // Start-up retries a dependency that is not there yet (still starting, electing a leader...) for at
   // most this long per step, with backoff up to STARTUP_RETRY_MAX_DELAY_MS; then the app exits 1.
   STARTUP_TIMEOUT_MS: intInRange(1000, 3_600_000).default(300_000),
   STARTUP_RETRY_MAX_DELAY_MS: intInRange(100, 60_000).default(5_000),
-  // With both, the app serves HTTPS (and WSS) with TLS 1.3 as the minimum (NFR-018).
-  TLS_CERT_FILE: z.string().min(1).optional(),
-  TLS_KEY_FILE: z.string().min(1).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocol('http', 'https').optional(),
   OTEL_TRACES_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
 });
-
+// The public listener, only in apps with an HTTP API for outsiders (gateway, realtime, connectors).
+export const publicHttpEnv = (defaults: { httpPort: number }) => ({
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: port().default(defaults.httpPort),
+  HTTP_BODY_LIMIT_BYTES: intInRange(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  // Only behind a proxy you run: X-Forwarded-For then decides the client IP (and IP rate limits).
+  HTTP_TRUST_PROXY: bool().default(false),
+  // With both, the app serves HTTPS (and WSS) with TLS 1.3 as the minimum (NFR-018).
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+});
 export const databaseEnv = {
   DATABASE_URL: urlWithProtocol('postgres', 'postgresql'),
   DATABASE_POOL_MAX: intInRange(1, 500).default(10),
@@ -64,4 +70,7 @@ export const tokenEnv = {
   AUTH_AUDIENCE: z.string().min(1).default('chat4all-api'),
   // Tolerated clock difference when verifying exp/nbf/iat.
   AUTH_CLOCK_SKEW_SECONDS: intInRange(0, 300).default(30),
+  // How often verifiers poll auth's revocation list: a disabled user's or client's tokens, and a
+  // revoked session's, are refused (and their sockets closed) within about this long.
+  AUTH_REVOCATION_POLL_MS: intInRange(200, 60_000).default(2_000),
 };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ConfigError, parseEnv } from './parse-env';
-import { databaseEnv, kafkaEnv, serviceEnv } from './fragments';
+import { databaseEnv, kafkaEnv, publicHttpEnv, serviceEnv } from './fragments';
 import { toKafkaConfig, toServiceConfig } from './configs';
 
-const schema = z.object({ ...serviceEnv({ httpPort: 8080 }), ...databaseEnv, ...kafkaEnv });
+const schema = z.object({ ...serviceEnv({ internalPort: 9080 }), ...publicHttpEnv({ httpPort: 8080 }), ...databaseEnv, ...kafkaEnv });
 const valid = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', KAFKA_BROKERS: '127.0.0.1:9092' };
 
 describe('parseEnv', () => {
@@ -40,10 +40,22 @@ describe('parseEnv', () => {
 });
 
 describe('toServiceConfig', () => {
-  const base = parseEnv(z.object(serviceEnv({ httpPort: 8080 })), {});
+  const base = parseEnv(z.object({ ...serviceEnv({ internalPort: 9080 }), ...publicHttpEnv({ httpPort: 8080 }) }), {});
+
   it('needs both TLS files or neither', () => {
-    expect(toServiceConfig('gateway', base).http.tls).toBeUndefined();
-    expect(toServiceConfig('gateway', { ...base, TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' }).http.tls).toEqual({ certFile: '/c.pem', keyFile: '/k.pem' });
+    expect(toServiceConfig('gateway', base).http?.tls).toBeUndefined();
+    expect(toServiceConfig('gateway', { ...base, TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' }).http?.tls).toEqual({ certFile: '/c.pem', keyFile: '/k.pem' });
     expect(() => toServiceConfig('gateway', { ...base, TLS_CERT_FILE: '/c.pem' })).toThrow(/set both/);
+  });
+
+  it('gives every app an internal listener, and a public one only with the public HTTP variables', () => {
+    expect(toServiceConfig('gateway', base)).toMatchObject({ http: { host: '127.0.0.1', port: 8080 }, internalHttp: { host: '127.0.0.1', port: 9080 } });
+    const internalOnly = toServiceConfig('outbox-relay', parseEnv(z.object(serviceEnv({ internalPort: 9085 })), { HTTP_PORT: '8085' }));
+    expect(internalOnly.http).toBeUndefined();
+    expect(internalOnly.internalHttp.port).toBe(9085);
+  });
+
+  it('refuses the internal listener on the public port', () => {
+    expect(() => toServiceConfig('gateway', { ...base, INTERNAL_HTTP_PORT: 8080 })).toThrow(/INTERNAL_HTTP_PORT: must differ from HTTP_PORT/);
   });
 });

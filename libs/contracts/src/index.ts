@@ -10,6 +10,7 @@ export { storableText, toStorableText, unstorableTextReason } from './text';
 export { CONVERSATION_MAX_MEMBERS, OAUTH_PARAMETER_MAX_CHARS } from './limits';
 export type { ProblemDetails } from './problem';
 export {
+  conversationDeliveredSchema,
   conversationReadSchema,
   EventTypes,
   inboundKey,
@@ -22,11 +23,15 @@ export {
   outboundMessageSchema,
   statusesBefore,
 } from './messaging-events';
-export type { ConversationRead, InboundMessage, MessageCreated, MessageStatus, MessageStatusEvent, OutboundMessage } from './messaging-events';
+export type { ConversationDelivered, ConversationRead, InboundMessage, MessageCreated, MessageStatus, MessageStatusEvent, OutboundMessage } from './messaging-events';
 export {
+  ackFrameSchema,
+  authenticatedFrameSchema,
+  authFrameSchema,
   clientFrameSchema,
   ClientFrames,
   CloseCodes,
+  conversationDeliveredFrameSchema,
   conversationJoinedFrameSchema,
   conversationReadFrameSchema,
   errorFrameSchema,
@@ -46,15 +51,21 @@ export {
   serializeFrame,
   serverFrameSchema,
   ServerFrames,
+  UnauthenticatedReasons,
 } from './realtime-protocol';
 export type {
+  AckFrame,
+  AuthenticatedFrame,
+  AuthFrame,
   ClientFrame,
   CloseCode,
+  ConversationDeliveredFrame,
   ConversationFrame,
   ConversationJoinedFrame,
   ConversationReadFrame,
   ErrorFrame,
   GoingAwayFrame,
+  MemberHorizons,
   MessageCreatedFrame,
   MessageStatusFrame,
   PingFrame,

@@ -86,10 +86,21 @@ export const conversationReadSchema = z.object({
 });
 export type ConversationRead = z.infer<typeof conversationReadSchema>;
 
+/** `conversations.delivered`, type `conversation.delivered`: a member's client acknowledged every message up to delivered_seq. */
+export const conversationDeliveredSchema = z.object({
+  conversation_id: z.uuid(),
+  user_id: z.uuid(),
+  delivered_seq: z.number().int().nonnegative(),
+  previous_delivered_seq: z.number().int().nonnegative(),
+  at: z.iso.datetime({ offset: true }),
+});
+export type ConversationDelivered = z.infer<typeof conversationDeliveredSchema>;
+
 export const EventTypes = {
   messageCreated: 'message.created',
   messageOutbound: 'message.outbound',
   messageInbound: 'message.inbound',
   messageStatus: 'message.status',
   conversationRead: 'conversation.read',
+  conversationDelivered: 'conversation.delivered',
 } as const;

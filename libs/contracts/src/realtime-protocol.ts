@@ -26,12 +26,27 @@ export const CloseCodes = {
   frameTooLarge: 1009,
   /** The server could not load the user's conversations: reconnect with backoff. */
   internalError: 1011,
+  /**
+   * The socket's access ended: its token expired (reason `token_expired`) without an `auth` frame
+   * bringing a fresh one, or its user, client or session was revoked (`token_revoked`). Get a new
+   * token (refresh), then reconnect and resume; if that is refused, sign in again.
+   */
+  unauthenticated: 4001,
   /** Policy: too many connections for the user, or too many frames per second. Do not reconnect in a loop. */
   policy: 4008,
 } as const;
+
+/** The reason sent with CloseCodes.unauthenticated. */
+export const UnauthenticatedReasons = { tokenExpired: 'token_expired', tokenRevoked: 'token_revoked' } as const;
 export type CloseCode = (typeof CloseCodes)[keyof typeof CloseCodes];
 
 const seq = z.number().int().min(0);
+
+/** Every member's read and delivery horizons (user id → seq), as resume.done and resume.reset carry them. */
+export interface MemberHorizons {
+  readSeqs: Record<string, number>;
+  deliveredSeqs: Record<string, number>;
+}
 const readSeqs = z.record(z.string(), seq);
 
 export const messageCreatedFrameSchema = z.object({
@@ -52,13 +67,20 @@ export const messageStatusFrameSchema = z.object({
 
 export const conversationReadFrameSchema = z.object({ type: z.literal('conversation.read'), conversation_id: z.string(), seq, user_id: z.string() });
 
+/** A member's client acknowledged (received) every message up to seq. */
+export const conversationDeliveredFrameSchema = z.object({ type: z.literal('conversation.delivered'), conversation_id: z.string(), seq, user_id: z.string() });
+
 /** To a user's own channel: they joined a conversation (created by them or someone else). */
 export const conversationJoinedFrameSchema = z.object({ type: z.literal('conversation.joined'), conversation_id: z.string(), seq: z.literal(0) });
 
-export const readyFrameSchema = z.object({ type: z.literal('ready'), connection_id: z.string(), heartbeat_ms: z.number().int().positive() });
+/** expires_at: when the socket is closed (4001 token_expired) unless an `auth` frame brings a fresh token. */
+export const readyFrameSchema = z.object({ type: z.literal('ready'), connection_id: z.string(), heartbeat_ms: z.number().int().positive(), expires_at: z.string() });
 
-/** A replay ended at seq; read_seqs maps each member's user id to their read horizon now. */
-export const resumeDoneFrameSchema = z.object({ type: z.literal('resume.done'), conversation_id: z.string(), seq, read_seqs: readSeqs });
+/** The answer to an `auth` frame: the socket now lives until expires_at. */
+export const authenticatedFrameSchema = z.object({ type: z.literal('auth.ok'), expires_at: z.string() });
+
+/** A replay ended at seq; read_seqs and delivered_seqs map each member's user id to their read and delivery horizons now. */
+export const resumeDoneFrameSchema = z.object({ type: z.literal('resume.done'), conversation_id: z.string(), seq, read_seqs: readSeqs, delivered_seqs: readSeqs });
 
 export const RESUME_RESET_REASONS = ['too-far-behind', 'not-found'] as const;
 export const resumeResetFrameSchema = z.object({
@@ -67,13 +89,14 @@ export const resumeResetFrameSchema = z.object({
   seq,
   reason: z.enum(RESUME_RESET_REASONS),
   read_seqs: readSeqs.optional(),
+  delivered_seqs: readSeqs.optional(),
 });
 
 export const pongFrameSchema = z.object({ type: z.literal('pong') });
 
 export const goingAwayFrameSchema = z.object({ type: z.literal('going_away'), reconnect_after_ms: z.number().int().min(0) });
 
-export const FRAME_ERROR_CODES = ['invalid-frame', 'too-many-positions', 'resume-failed'] as const;
+export const FRAME_ERROR_CODES = ['invalid-frame', 'too-many-positions', 'resume-failed', 'invalid-token', 'auth-unavailable', 'ack-failed'] as const;
 export const errorFrameSchema = z.object({
   type: z.literal('error'),
   code: z.enum(FRAME_ERROR_CODES),
@@ -83,9 +106,11 @@ export const errorFrameSchema = z.object({
 
 export const serverFrameSchema = z.discriminatedUnion('type', [
   readyFrameSchema,
+  authenticatedFrameSchema,
   messageCreatedFrameSchema,
   messageStatusFrameSchema,
   conversationReadFrameSchema,
+  conversationDeliveredFrameSchema,
   conversationJoinedFrameSchema,
   resumeDoneFrameSchema,
   resumeResetFrameSchema,
@@ -96,13 +121,19 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
 
 export const resumeFrameSchema = z.object({ type: z.literal('resume'), positions: z.record(z.uuid(), seq) });
 export const pingFrameSchema = z.object({ type: z.literal('ping') });
-export const clientFrameSchema = z.discriminatedUnion('type', [resumeFrameSchema, pingFrameSchema]);
+/** A fresh access token of the same user, before the socket's expires_at. */
+export const authFrameSchema = z.object({ type: z.literal('auth'), token: z.string().min(1).max(8192) });
+/** The client received every message of the conversation up to seq (realtime-client sends it by itself). */
+export const ackFrameSchema = z.object({ type: z.literal('ack'), conversation_id: z.uuid(), seq: z.number().int().min(1) });
+export const clientFrameSchema = z.discriminatedUnion('type', [resumeFrameSchema, pingFrameSchema, authFrameSchema, ackFrameSchema]);
 
 export type MessageCreatedFrame = z.infer<typeof messageCreatedFrameSchema>;
 export type MessageStatusFrame = z.infer<typeof messageStatusFrameSchema>;
 export type ConversationReadFrame = z.infer<typeof conversationReadFrameSchema>;
+export type ConversationDeliveredFrame = z.infer<typeof conversationDeliveredFrameSchema>;
 export type ConversationJoinedFrame = z.infer<typeof conversationJoinedFrameSchema>;
 export type ReadyFrame = z.infer<typeof readyFrameSchema>;
+export type AuthenticatedFrame = z.infer<typeof authenticatedFrameSchema>;
 export type ResumeDoneFrame = z.infer<typeof resumeDoneFrameSchema>;
 export type ResumeResetFrame = z.infer<typeof resumeResetFrameSchema>;
 export type PongFrame = z.infer<typeof pongFrameSchema>;
@@ -112,10 +143,12 @@ export type ServerFrame = z.infer<typeof serverFrameSchema>;
 export type ServerFrameType = ServerFrame['type'];
 export type ResumeFrame = z.infer<typeof resumeFrameSchema>;
 export type PingFrame = z.infer<typeof pingFrameSchema>;
+export type AuthFrame = z.infer<typeof authFrameSchema>;
+export type AckFrame = z.infer<typeof ackFrameSchema>;
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
 /** Published on a conversation's channel (by message-worker) to every follower. */
-export type ConversationFrame = MessageCreatedFrame | MessageStatusFrame | ConversationReadFrame;
+export type ConversationFrame = MessageCreatedFrame | MessageStatusFrame | ConversationReadFrame | ConversationDeliveredFrame;
 /** Published on a user's channel (by gateway) to every connection of that user. */
 export type UserFrame = ConversationJoinedFrame;
 /** What travels over Redis for live fan-out; realtime writes the published bytes to sockets as they are. */
@@ -123,7 +156,13 @@ export type RealtimeFrame = ConversationFrame | UserFrame;
 
 /** Builders of every server frame: the one place their fields are spelled. */
 export const ServerFrames = {
-  ready: (connectionId: string, heartbeatMs: number): ReadyFrame => ({ type: 'ready', connection_id: connectionId, heartbeat_ms: heartbeatMs }),
+  ready: (connectionId: string, heartbeatMs: number, expiresAt: Date): ReadyFrame => ({
+    type: 'ready',
+    connection_id: connectionId,
+    heartbeat_ms: heartbeatMs,
+    expires_at: expiresAt.toISOString(),
+  }),
+  authenticated: (expiresAt: Date): AuthenticatedFrame => ({ type: 'auth.ok', expires_at: expiresAt.toISOString() }),
   messageCreated: (conversationId: string, seq: number, message: MessageCreatedFrame['message']): MessageCreatedFrame => ({
     type: 'message.created',
     conversation_id: conversationId,
@@ -141,30 +180,43 @@ export const ServerFrames = {
     seq,
     user_id: userId,
   }),
+  conversationDelivered: (conversationId: string, seq: number, userId: string): ConversationDeliveredFrame => ({
+    type: 'conversation.delivered',
+    conversation_id: conversationId,
+    seq,
+    user_id: userId,
+  }),
   conversationJoined: (conversationId: string): ConversationJoinedFrame => ({ type: 'conversation.joined', conversation_id: conversationId, seq: 0 }),
-  resumeDone: (conversationId: string, seq: number, readSeqs: Record<string, number>): ResumeDoneFrame => ({
+  resumeDone: (conversationId: string, seq: number, horizons: MemberHorizons): ResumeDoneFrame => ({
     type: 'resume.done',
     conversation_id: conversationId,
     seq,
-    read_seqs: readSeqs,
+    read_seqs: horizons.readSeqs,
+    delivered_seqs: horizons.deliveredSeqs,
   }),
   /** Not one of the user's conversations: nothing to replay. */
   resumeNotFound: (conversationId: string): ResumeResetFrame => ({ type: 'resume.reset', conversation_id: conversationId, seq: 0, reason: 'not-found' }),
   /** More than REPLAY_MAX_MESSAGES behind: reload over REST, then continue from seq. */
-  resumeTooFarBehind: (conversationId: string, seq: number, readSeqs: Record<string, number>): ResumeResetFrame => ({
+  resumeTooFarBehind: (conversationId: string, seq: number, horizons: MemberHorizons): ResumeResetFrame => ({
     type: 'resume.reset',
     conversation_id: conversationId,
     seq,
     reason: 'too-far-behind',
-    read_seqs: readSeqs,
+    read_seqs: horizons.readSeqs,
+    delivered_seqs: horizons.deliveredSeqs,
   }),
   pong: (): PongFrame => ({ type: 'pong' }),
   goingAway: (reconnectAfterMs: number): GoingAwayFrame => ({ type: 'going_away', reconnect_after_ms: reconnectAfterMs }),
   invalidFrame: (): ErrorFrame => ({
     type: 'error',
     code: 'invalid-frame',
-    detail: 'expected {type: "resume", positions: {<conversation_id>: <seq>}} or {type: "ping"}',
+    detail: 'expected {type: "resume", positions: {<conversation_id>: <seq>}}, {type: "ack", conversation_id, seq}, {type: "ping"} or {type: "auth", token: <access token>}',
   }),
+  /** An `auth` frame's token was refused: the socket keeps its current expires_at. */
+  invalidToken: (reason: string): ErrorFrame => ({ type: 'error', code: 'invalid-token', detail: reason }),
+  /** An `ack` could not be recorded (not one of the user's conversations, or the gateway unreachable). */
+  ackFailed: (conversationId: string, detail: string): ErrorFrame => ({ type: 'error', code: 'ack-failed', conversation_id: conversationId, detail }),
+  authUnavailable: (): ErrorFrame => ({ type: 'error', code: 'auth-unavailable', detail: 'token verification is temporarily unavailable; send the auth frame again shortly' }),
   tooManyPositions: (max: number): ErrorFrame => ({ type: 'error', code: 'too-many-positions', detail: `at most ${max} conversations per resume` }),
   resumeFailed: (conversationId: string): ErrorFrame => ({
     type: 'error',
@@ -177,6 +229,8 @@ export const ServerFrames = {
 export const ClientFrames = {
   resume: (positions: Record<string, number>): ResumeFrame => ({ type: 'resume', positions }),
   ping: (): PingFrame => ({ type: 'ping' }),
+  auth: (token: string): AuthFrame => ({ type: 'auth', token }),
+  ack: (conversationId: string, seq: number): AckFrame => ({ type: 'ack', conversation_id: conversationId, seq }),
 } as const;
 
 /** The bytes of a frame on the wire (and on Redis). */

@@ -15,6 +15,7 @@ export const Topics = {
   messagesStatus: 'messages.status',
   messagesInbound: 'messages.inbound',
   conversationsRead: 'conversations.read',
+  conversationsDelivered: 'conversations.delivered',
   filesMergeRequested: 'files.merge-requested',
   deadLetters: 'message_processing_dlq',
 } as const;
@@ -27,6 +28,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { name: Topics.messagesStatus, key: 'conversation_id' },
   { name: Topics.messagesInbound, key: 'channel:external_contact' },
   { name: Topics.conversationsRead, key: 'conversation_id' },
+  { name: Topics.conversationsDelivered, key: 'conversation_id' },
   { name: Topics.filesMergeRequested, key: 'upload_id' },
   // Dead letters are kept for operators: 30 days.
   { name: Topics.deadLetters, key: 'original key', config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },

@@ -5,6 +5,7 @@ export { PlatformModule } from './platform.module';
 export type { PlatformOptions } from './platform.module';
 export { instrumentHttp } from './http-metrics';
 export { parseRequest } from './parse-request';
+export { RawBody } from './raw-body';
 export { grpcClientOptions, grpcServerOptions } from './grpc-options';
 export { runService, startService } from './run-service';
 export type { RunServiceOptions } from './run-service';

@@ -7,9 +7,8 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import type { DependencyCheckType } from './dependency-check';
 import { HealthModule } from './health.module';
+import { isInternalRequest } from './internal-listener';
 import { ProblemDetailsFilter } from './problem.filter';
-
-const QUIET_ROUTES = /^\/(metrics|health\/(live|ready))(\?|$)/;
 
 const TRACING = Symbol('TRACING');
 
@@ -31,7 +30,8 @@ export interface PlatformOptions {
 }
 
 // What every app has from its first commit: JSON logs with service/trace_id/request_id, Prometheus
-// /metrics, /health/live and /health/ready, and problem+json errors.
+// /metrics, /health/live and /health/ready (served on the internal listener only, see
+// internal-listener.ts), and problem+json errors.
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
@@ -43,7 +43,9 @@ export class PlatformModule {
           pinoHttp: {
             ...pinoOptions(service.name, service.logLevel),
             customAttributeKeys: { reqId: 'request_id' },
-            autoLogging: { ignore: (req) => QUIET_ROUTES.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? '') },
+            // Probes and scrapes, every few seconds: not worth a line each. (The same paths asked on
+            // the public port are logged: someone looking for them.)
+            autoLogging: { ignore: (req) => isInternalRequest(req) },
             quietReqLogger: true,
           },
         }),

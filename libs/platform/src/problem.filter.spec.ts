@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { firstValueFrom, type Observable } from 'rxjs';
 import { prepareProblemRouting, problemFrameworkErrors } from './framework-errors';
 import { ProblemDetailsFilter, ProblemException } from './problem.filter';
+import { rawSecurityHeaders } from './security-headers';
 
 @Controller()
 class FailingController {
@@ -55,7 +56,7 @@ describe('ProblemDetailsFilter', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: 64, ...problemFrameworkErrors }), { logger: false });
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: 64, ...problemFrameworkErrors(rawSecurityHeaders(false)) }), { logger: false });
     prepareProblemRouting(app.getHttpAdapter().getInstance());
     await app.listen(0, '127.0.0.1');
   });
@@ -159,6 +160,8 @@ describe('ProblemDetailsFilter', () => {
       expect(res.statusCode).toBe(414);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.json()).toMatchObject({ type: 'https://chat4all.dev/problems/uri-too-long', status: 414 });
+      // Raised before the onRequest hooks that set them for every other response.
+      expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none';frame-ancestors 'none'" });
     });
 
     it('a query over the header size limit → 431 problem', async () => {

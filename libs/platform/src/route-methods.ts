@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { INTERNAL_ROUTES } from './internal-listener';
 
 // Fastify answers a path it has routes for, asked with a method it has none for, as if the path did
 // not exist (404). RFC 9110 §15.5.6 makes that 405 with an Allow header listing the methods the path
@@ -23,6 +24,8 @@ export function recordRouteMethods(fastify: FastifyInstance): void {
   const routes: RecordedRoute[] = [];
   ROUTES.set(fastify.server, routes);
   fastify.addHook('onRoute', (route) => {
+    // Health and metrics stay unknown on the public port, whatever the method (internal-listener.ts).
+    if (INTERNAL_ROUTES.has(route.url)) return;
     const methods = [route.method].flat().map((m) => m.toUpperCase());
     const known = routes.find((r) => r.pattern.source === toPattern(route.url).source);
     if (known) methods.forEach((m) => known.methods.add(m));

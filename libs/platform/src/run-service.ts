@@ -3,6 +3,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { context } from '@opentelemetry/api';
 import type { GrpcOptions } from '@nestjs/microservices';
+import fastifyHelmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,9 @@ import pino from 'pino';
 import { pinoOptions } from '@chat4all/telemetry';
 import { prepareProblemRouting, problemFrameworkErrors } from './framework-errors';
 import { instrumentHttp } from './http-metrics';
+import { InternalListener, separateListeners } from './internal-listener';
+import { acceptRawBodies } from './raw-body';
+import { rawSecurityHeaders, securityHeaderOptions } from './security-headers';
 import { PermanentStartupError, startup, StartupTimeoutError } from './startup';
 import { listenWhileStarting } from './startup-server';
 
@@ -28,14 +32,16 @@ export interface RunServiceOptions {
   module: Type | DynamicModule;
   service: ServiceConfig;
   grpc?: GrpcOptions;
-  /** Keep each request's body bytes as `request.rawBody` (webhook signatures cover the exact bytes). */
-  rawBody?: boolean;
+  /** Enables @RawBody() routes, whose bodies may be this large (webhook signatures cover the exact bytes). */
+  rawBodyLimitBytes?: number;
 }
 
-// Bootstrap shared by all seven apps: Fastify, pino as the Nest logger, HTTP metrics, optional gRPC
-// server, and a SIGTERM that finishes in-flight work but never takes longer than SHUTDOWN_TIMEOUT_MS.
-// While the modules connect to their dependencies (retrying what is not there yet, see startup.ts),
-// the port already answers /health/live and a /health/ready 503 that names what start-up waits for.
+// Bootstrap shared by all seven apps: Fastify, pino as the Nest logger, HTTP metrics, security
+// headers, optional gRPC server, and a SIGTERM that finishes in-flight work but never takes longer than
+// SHUTDOWN_TIMEOUT_MS. Two listeners: the public one (the API, only in apps that have one) and the
+// internal one (health and metrics, every app). While the modules connect to their dependencies
+// (retrying what is not there yet, see startup.ts), the internal port already answers /health/live
+// and a /health/ready 503 that names what start-up waits for.
 export async function runService(options: RunServiceOptions): Promise<NestFastifyApplication> {
   const { service } = options;
   startup.configure({
@@ -54,21 +60,23 @@ export async function runService(options: RunServiceOptions): Promise<NestFastif
 
 async function createAndListen(options: RunServiceOptions, early: { close(): Promise<void> }): Promise<NestFastifyApplication> {
   const { service } = options;
-  const { tls } = service.http;
+  const { http } = service;
+  const tls = http?.tls;
   const adapter = new FastifyAdapter({
     // NFR-018: TLS 1.3 minimum; a TLS 1.2-only client fails the handshake.
     ...(tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), minVersion: 'TLSv1.3' as const } } : {}),
-    bodyLimit: service.http.bodyLimitBytes,
-    trustProxy: service.http.trustProxy,
+    ...(http ? { bodyLimit: http.bodyLimitBytes, trustProxy: http.trustProxy } : {}),
     requestIdHeader: false,
     genReqId: requestId,
-    ...problemFrameworkErrors,
+    ...problemFrameworkErrors(rawSecurityHeaders(Boolean(tls))),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, rawBody: options.rawBody ?? false, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, abortOnError: false });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
+  // First of the onRequest hooks, so that every answer has the headers, 404s and early errors included.
+  await app.register(fastifyHelmet, securityHeaderOptions(Boolean(tls)));
   prepareProblemRouting(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
@@ -77,7 +85,11 @@ async function createAndListen(options: RunServiceOptions, early: { close(): Pro
     context.bind(context.active(), reply.raw);
     done();
   });
+  separateListeners(fastify);
   instrumentHttp(fastify, service.name);
+  const internal = new InternalListener(fastify);
+  // Before app.init(), which registers the routes.
+  if (options.rawBodyLimitBytes !== undefined) acceptRawBodies(fastify, options.rawBodyLimitBytes);
   // Exit 0 once the hooks ran (lets pino flush), rather than re-raising the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 
@@ -97,9 +109,12 @@ async function createAndListen(options: RunServiceOptions, early: { close(): Pro
   // Bootstrap hooks (consumers joining their groups, ...) run here, still behind the early server.
   await app.init();
   await early.close();
-  await app.listen({ port: service.http.port, host: service.http.host });
+  // The public port first: a /health/ready 200 then means the API is served.
+  if (http) await app.listen({ port: http.port, host: http.host });
+  await internal.listen(service.internalHttp);
   logger.log({
-    http: `${tls ? 'https' : 'http'}://${service.http.host}:${service.http.port}`,
+    http: http ? `${tls ? 'https' : 'http'}://${http.host}:${http.port}` : undefined,
+    internal_http: `http://${service.internalHttp.host}:${service.internalHttp.port}`,
     grpc: options.grpc?.options?.url,
     message: `${service.name} ready to serve`,
   });

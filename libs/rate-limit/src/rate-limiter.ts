@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { Counter, register } from 'prom-client';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface RateLimitPolicy {
   /** Name shown in the RateLimit-Policy header and in metrics, e.g. "write-per-user". */
@@ -30,22 +30,30 @@ const storeErrors = new Counter({
   registers: [register],
 });
 
-// Fixed-window counters in Redis (rate-limiter-flexible), so a limit holds across every instance.
+// Fixed-window counters (rate-limiter-flexible), kept in Redis, so a limit holds across every
+// instance, or in this process, where each instance counts on its own and there is no store to lose.
 export class RateLimiter {
-  private readonly limiter: RateLimiterRedis;
-
-  constructor(
-    redis: Redis,
+  private constructor(
+    private readonly limiter: RateLimiterAbstract,
     readonly policy: RateLimitPolicy,
     private readonly onStoreFailure: StoreFailureMode,
-  ) {
-    this.limiter = new RateLimiterRedis({
+  ) {}
+
+  /** Counters shared by every instance through Redis; `onStoreFailure` applies while Redis cannot be asked. */
+  static redis(redis: Redis, policy: RateLimitPolicy, onStoreFailure: StoreFailureMode): RateLimiter {
+    const limiter = new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: `rl:${policy.name}`,
       points: policy.limit,
       duration: policy.windowSeconds,
       rejectIfRedisNotReady: true,
     });
+    return new RateLimiter(limiter, policy, onStoreFailure);
+  }
+
+  /** Counters in this process's memory: the limit holds per instance. Keys expire with their window. */
+  static inMemory(policy: RateLimitPolicy): RateLimiter {
+    return new RateLimiter(new RateLimiterMemory({ keyPrefix: `rl:${policy.name}`, points: policy.limit, duration: policy.windowSeconds }), policy, 'allow');
   }
 
   async consume(key: string): Promise<RateLimitDecision> {

@@ -24,7 +24,7 @@ describe('RealtimeClient (scripted server)', () => {
         received.push(frame);
         onFrame(ws, frame);
       });
-      ws.send(serializeFrame(ServerFrames.ready(randomUUID(), 30_000)));
+      ws.send(serializeFrame(ServerFrames.ready(randomUUID(), 30_000, new Date(Date.now() + 3_600_000))));
     });
   });
 
@@ -46,7 +46,7 @@ describe('RealtimeClient (scripted server)', () => {
         return;
       }
       ws.send(serializeFrame(ServerFrames.messageCreated(c, 1, { message_id: randomUUID(), sender_id: randomUUID(), payload: {}, created_at: new Date().toISOString() })));
-      ws.send(serializeFrame(ServerFrames.resumeDone(c, 1, {})));
+      ws.send(serializeFrame(ServerFrames.resumeDone(c, 1, { readSeqs: {}, deliveredSeqs: {} })));
     };
     const events: ConversationEvent[] = [];
     client = new RealtimeClient({ url, token: () => 'token', positions: { [c]: 0 }, backoff: { baseMs: 20, maxMs: 100 } });

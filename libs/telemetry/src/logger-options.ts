@@ -1,13 +1,18 @@
 import { trace } from '@opentelemetry/api';
 import type { LoggerOptions } from 'pino';
 
+// Query parameters that carry credentials (`/ws?token=`, `?access_token=` as RFC 6750 allows, OAuth
+// codes and secrets): their values never reach a log line, whatever logged the URL or the parsed query.
+const SECRET_QUERY_PARAMS = ['token', 'access_token', 'refresh_token', 'id_token', 'client_secret', 'code', 'password', 'secret', 'api_key', 'signature'];
+const SECRET_QUERY_PATTERN = new RegExp(`([?&](?:${SECRET_QUERY_PARAMS.join('|')})=)[^&#\\s]*`, 'gi');
+
 // Log lines carry timestamp, level, service, trace_id, request_id and message (ARCHITECTURE §6);
 // request_id is bound per request by the HTTP layer. Secrets never reach the log.
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
-  'req.query.token',
+  ...SECRET_QUERY_PARAMS.map((name) => `req.query.${name}`),
   '*.password',
   '*.client_secret',
   '*.secret',
@@ -20,13 +25,9 @@ export const REDACTED_PATHS = [
   'err.driverError.parameters',
 ];
 
-// Query parameters that carry credentials (`/ws?token=`, `?access_token=` as RFC 6750 allows, OAuth
-// codes and secrets): their values never reach a log line, whatever logged the URL.
-const SECRET_QUERY_PARAMS = /([?&](?:token|access_token|refresh_token|id_token|client_secret|code|password|secret|api_key|signature)=)[^&#\s]*/gi;
-
 /** A URL or path with the values of credential-carrying query parameters replaced by `[redacted]`. */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_QUERY_PARAMS, '$1[redacted]');
+  return url.replace(SECRET_QUERY_PATTERN, '$1[redacted]');
 }
 
 const redactUrlField = <T>(value: T): T => {

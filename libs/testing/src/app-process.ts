@@ -11,8 +11,12 @@ export type AppName = 'auth' | 'gateway' | 'realtime' | 'outbox-relay' | 'messag
 
 export interface RunningApp {
   name: AppName;
+  /** The public listener: the API (gateway, realtime, connectors; the others have none). */
   url: string;
   httpPort: number;
+  /** The internal listener: /health/live, /health/ready, /metrics. */
+  internalUrl: string;
+  internalPort: number;
   grpcPort: number;
   process: ChildProcess;
   /** Everything the app wrote to stdout and stderr so far (JSON log lines). */
@@ -29,7 +33,7 @@ export interface AppExit {
   afterMs: number;
 }
 
-/** Starts a built app (`dist/apps/<name>`) as its own process, on free ports, against the stack. */
+/** Starts a built app (`dist/apps/<name>`) as its own process, on free ports, against the stack; waits on its internal listener. */
 export async function startApp(
   name: AppName,
   options: { env?: Record<string, string>; waitUntil?: 'live' | 'ready' | 'none'; timeoutMs?: number } = {},
@@ -38,6 +42,7 @@ export async function startApp(
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   // Ports given in env win (a test that must know a port before the app starts picks it itself).
   const httpPort = options.env?.HTTP_PORT ? Number(options.env.HTTP_PORT) : await freePort();
+  const internalPort = options.env?.INTERNAL_HTTP_PORT ? Number(options.env.INTERNAL_HTTP_PORT) : await freePort();
   const grpcPort = options.env?.GRPC_PORT ? Number(options.env.GRPC_PORT) : await freePort();
   const env = {
     PATH: process.env.PATH ?? '',
@@ -46,6 +51,7 @@ export async function startApp(
     LOG_LEVEL: 'info',
     ...stackVariables(),
     HTTP_PORT: String(httpPort),
+    INTERNAL_HTTP_PORT: String(internalPort),
     GRPC_PORT: String(grpcPort),
     ...options.env,
   };
@@ -64,6 +70,8 @@ export async function startApp(
     name,
     url: `http://127.0.0.1:${httpPort}`,
     httpPort,
+    internalUrl: `http://127.0.0.1:${internalPort}`,
+    internalPort,
     grpcPort,
     process: child,
     output: () => output,
@@ -82,7 +90,7 @@ export async function startApp(
       await waitFor(
         async () => {
           if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode}`);
-          const res = await fetch(`${app.url}/health/${waitUntil}`).catch(() => undefined);
+          const res = await fetch(`${app.internalUrl}/health/${waitUntil}`).catch(() => undefined);
           return res?.status === 200 ? true : undefined;
         },
         { timeoutMs: options.timeoutMs ?? 30_000, description: `${name} /health/${waitUntil}` },

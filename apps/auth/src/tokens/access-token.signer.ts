@@ -8,10 +8,13 @@ export interface AccessTokenSubject {
   userId: string;
   clientId: string;
   scope: string;
+  /** The refresh-token family the token belongs to: revoking the family ends the token too (`sid`). */
+  sessionId: string;
 }
 
 // Access tokens are ES256 JWTs (FR-AUTH-02/03): sub and user_id, tenant_id, scope, client_id, jti,
-// iss, aud, iat, exp; `kid` names the key, so verifiers pick it from the JWKS.
+// iss, aud, iat, exp, and sid (the refresh-token family, so a revoked family's access tokens are
+// refused too, see ListRevocations); `kid` names the key, so verifiers pick it from the JWKS.
 @Injectable()
 export class AccessTokenSigner {
   constructor(
@@ -29,6 +32,7 @@ export class AccessTokenSigner {
       tenant_id: tenantId,
       scope: subject.scope,
       client_id: subject.clientId,
+      sid: subject.sessionId,
     })
       .setProtectedHeader({ alg: SIGNING_ALG, kid: active.kid, typ: 'at+jwt' })
       .setSubject(subject.userId)

@@ -3,6 +3,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 // Refresh tokens (FR-AUTH-09): stored as a SHA-256 of the opaque value. Each use consumes the token
 // and issues the next one in the same family; presenting a consumed token revokes the family.
 @Entity({ name: 'refresh_tokens' })
+@Index('IDX_refresh_tokens_revoked_at', ['revokedAt'], { where: '"revoked_at" IS NOT NULL' })
 export class RefreshToken {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -133,7 +133,7 @@ export class TokenService {
       issuedAt: now,
       expiresAt: new Date(now.getTime() + this.config.tokens.refreshTokenTtlSeconds * 1000),
     });
-    const access = await this.signer.sign({ userId, clientId, scope }, now);
+    const access = await this.signer.sign({ userId, clientId, scope, sessionId: familyId }, now);
     return { accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn, refreshToken, scope };
   }
 }

@@ -1,19 +1,26 @@
 import { AuditLog } from '@chat4all/audit';
-import { PlatformProblems, ProblemException } from '@chat4all/platform';
-import { Controller, Get, Header, HttpCode, Logger, Param, Post, Query, Req, type RawBodyRequest } from '@nestjs/common';
+import type { ExternalChannel } from '@chat4all/contracts';
+import { PlatformProblems, ProblemException, RawBody } from '@chat4all/platform';
+import { Controller, Get, Header, HttpCode, Logger, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Channels } from '../channel-runtime';
 import { WebhookPayloadError, type InboundEvent } from '../channels';
 import { webhooks } from '../connector-metrics';
 import { sameSecret } from '../channels/webhook-signature';
 import { WebhookIntake, WebhookNotRecordedError } from './webhook-intake.service';
+import { WebhookRateLimitGuard } from './webhook-rate-limit.guard';
 import { WebhookProblems } from './webhook.problems';
 
-// POST /webhooks/{channel}: the provider calls us (ARCHITECTURE §3a). The signature is checked over
-// the exact bytes received, the payload parsed by the channel's connector, and its events recorded
-// (WebhookIntake). 200 only once they are: otherwise the provider retries, as every platform does
-// when a webhook is not acknowledged.
+const JSON_MEDIA_TYPE = /^application\/json[ \t]*(;|$)/i;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+// POST /webhooks/{channel}: the provider calls us (ARCHITECTURE §3a). In this order, cheapest
+// refusal first: the rate limit per channel and source (WebhookRateLimitGuard), the signature over
+// the exact bytes received (@RawBody: nothing has parsed them, whatever their Content-Type), then the
+// JSON and the channel's payload shape, and its events recorded (WebhookIntake). 200 only once they
+// are: otherwise the provider retries, as every platform does when a webhook is not acknowledged.
 @Controller('webhooks')
+@UseGuards(WebhookRateLimitGuard)
 export class WebhooksController {
   private readonly logger = new Logger(WebhooksController.name);
 
@@ -47,19 +54,24 @@ export class WebhooksController {
   }
 
   @Post(':channel')
+  @RawBody()
   @HttpCode(200)
-  async receive(@Param('channel') channel: string, @Req() request: RawBodyRequest<FastifyRequest>): Promise<{ received: number }> {
+  async receive(@Param('channel') channel: string, @Req() request: FastifyRequest): Promise<{ received: number }> {
     const runtime = this.channels.get(channel);
     if (!runtime) throw new ProblemException(WebhookProblems.unknownChannel, `No connector serves channel '${channel}' here.`);
-    const raw = request.rawBody ?? Buffer.alloc(0);
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     if (!runtime.connector.verifySignature(request.headers, raw)) {
       webhooks.inc({ channel, outcome: 'bad_signature' });
       await this.audit.record({ type: 'webhook_signature_invalid', outcome: 'failure', remoteIp: request.ip, details: { channel, bytes: raw.length } });
       throw new ProblemException(WebhookProblems.invalidWebhookSignature, `The request is not signed with ${channel}'s webhook secret.`);
     }
+    if (!JSON_MEDIA_TYPE.test(request.raw.headers['content-type'] ?? '')) {
+      webhooks.inc({ channel, outcome: 'unsupported_media_type' });
+      throw new ProblemException(WebhookProblems.unsupportedMediaType, `A ${channel} webhook is sent as Content-Type: application/json.`);
+    }
     let events: InboundEvent[];
     try {
-      events = runtime.connector.parseWebhook(request.body);
+      events = runtime.connector.parseWebhook(decodeJson(runtime.channel, raw));
     } catch (error) {
       if (!(error instanceof WebhookPayloadError)) throw error;
       webhooks.inc({ channel, outcome: 'bad_payload' });
@@ -75,5 +87,14 @@ export class WebhooksController {
     }
     webhooks.inc({ channel, outcome: 'accepted' });
     return { received: events.length };
+  }
+}
+
+/** The JSON value of a verified body; WebhookPayloadError when it is not UTF-8 JSON. */
+function decodeJson(channel: ExternalChannel, raw: Buffer): unknown {
+  try {
+    return JSON.parse(utf8.decode(raw)) as unknown;
+  } catch (error) {
+    throw new WebhookPayloadError(channel, `the body is not UTF-8 JSON (${(error as Error).message})`);
   }
 }

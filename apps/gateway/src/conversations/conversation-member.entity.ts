@@ -1,10 +1,11 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Conversation } from './conversation.entity';
 
-// Membership plus each member's read horizon, which only moves forward (FR-API-05).
+// Membership plus each member's read and delivery horizons, which only move forward (FR-API-05).
 @Entity({ name: 'conversation_members' })
 @Index('IDX_conversation_members_user', ['userId'])
 @Check('CHK_conversation_members_read_seq', `"read_seq" >= 0`)
+@Check('CHK_conversation_members_delivered_seq', `"delivered_seq" >= 0`)
 export class ConversationMember {
   @PrimaryColumn({ name: 'conversation_id', type: 'uuid' })
   conversationId!: string;
@@ -21,4 +22,7 @@ export class ConversationMember {
 
   @Column({ name: 'read_seq', type: 'bigint', default: 0 })
   readSeq!: string;
+
+  @Column({ name: 'delivered_seq', type: 'bigint', default: 0 })
+  deliveredSeq!: string;
 }

@@ -88,13 +88,13 @@ export class ConversationsRepository {
   }
 
   /** Members in the order they joined. */
-  async members(conversationId: string): Promise<{ user_id: string; read_seq: string }[]> {
-    return this.dataSource.query(`SELECT user_id, read_seq FROM gateway.conversation_members WHERE conversation_id = $1 ORDER BY joined_at, user_id`, [conversationId]);
+  async members(conversationId: string): Promise<{ user_id: string; read_seq: string; delivered_seq: string }[]> {
+    return this.dataSource.query(`SELECT user_id, read_seq, delivered_seq FROM gateway.conversation_members WHERE conversation_id = $1 ORDER BY joined_at, user_id`, [conversationId]);
   }
 
   /** Every member's read horizon, by user id. */
-  async readHorizons(conversationId: string): Promise<{ user_id: string; read_seq: string }[]> {
-    return this.dataSource.query(`SELECT user_id, read_seq FROM gateway.conversation_members WHERE conversation_id = $1 ORDER BY user_id`, [conversationId]);
+  async horizons(conversationId: string): Promise<{ user_id: string; read_seq: string; delivered_seq: string }[]> {
+    return this.dataSource.query(`SELECT user_id, read_seq, delivered_seq FROM gateway.conversation_members WHERE conversation_id = $1 ORDER BY user_id`, [conversationId]);
   }
 
   async conversationIdsOf(userId: string): Promise<string[]> {
@@ -158,12 +158,31 @@ export class ConversationsRepository {
       `WITH old AS (SELECT c.last_seq, cm.read_seq, COALESCE($3::bigint, c.last_seq) AS target
                       FROM gateway.conversation_members cm JOIN gateway.conversations c ON c.id = cm.conversation_id
                      WHERE cm.conversation_id = $1 AND cm.user_id = $2 FOR UPDATE OF cm),
-            moved AS (UPDATE gateway.conversation_members cm SET read_seq = old.target FROM old
+            moved AS (UPDATE gateway.conversation_members cm SET read_seq = old.target, delivered_seq = GREATEST(cm.delivered_seq, old.target) FROM old
                        WHERE cm.conversation_id = $1 AND cm.user_id = $2 AND old.target > old.read_seq AND old.target <= old.last_seq
                        RETURNING 1)
        SELECT old.last_seq, old.read_seq AS previous FROM old`,
       [conversationId, userId, target ?? null],
     );
     return row && { lastSeq: Number(row.last_seq), previous: Number(row.previous) };
+  }
+
+  /**
+   * Moves the member's delivery horizon forward to `target`, never past the last message, in one
+   * statement that locks the member's row until the transaction ends. Returns the horizon before and
+   * after; undefined if not a member.
+   */
+  async advanceDeliveredSeq(tx: EntityManager, conversationId: string, userId: string, target: number): Promise<{ previous: number; current: number } | undefined> {
+    const [row] = await tx.query<{ previous: string; current: string }[]>(
+      `WITH old AS (SELECT cm.delivered_seq, LEAST($3::bigint, c.last_seq) AS target
+                      FROM gateway.conversation_members cm JOIN gateway.conversations c ON c.id = cm.conversation_id
+                     WHERE cm.conversation_id = $1 AND cm.user_id = $2 FOR UPDATE OF cm),
+            moved AS (UPDATE gateway.conversation_members cm SET delivered_seq = old.target FROM old
+                       WHERE cm.conversation_id = $1 AND cm.user_id = $2 AND old.target > old.delivered_seq
+                       RETURNING 1)
+       SELECT old.delivered_seq AS previous, GREATEST(old.delivered_seq, old.target) AS current FROM old`,
+      [conversationId, userId, target],
+    );
+    return row && { previous: Number(row.previous), current: Number(row.current) };
   }
 }

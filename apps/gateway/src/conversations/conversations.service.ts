@@ -19,8 +19,15 @@ export interface ConversationView {
   created_by: string;
   created_at: string;
   last_seq: number;
-  members: { user_id: string; read_seq: number }[];
+  members: { user_id: string; read_seq: number; delivered_seq: number }[];
   read_seq: number;
+}
+
+/** Where a member stands in a conversation: read up to readSeq, received up to deliveredSeq. */
+export interface MemberHorizon {
+  userId: string;
+  readSeq: number;
+  deliveredSeq: number;
 }
 
 export interface ConversationSummary {
@@ -113,7 +120,7 @@ export class ConversationsService {
       created_at: row.created_at.toISOString(),
       last_seq: Number(row.last_seq),
       read_seq: Number(row.read_seq),
-      members: members.map((m) => ({ user_id: m.user_id, read_seq: Number(m.read_seq) })),
+      members: members.map((m) => ({ user_id: m.user_id, read_seq: Number(m.read_seq), delivered_seq: Number(m.delivered_seq) })),
     };
   }
 
@@ -169,10 +176,10 @@ export class ConversationsService {
     return row && Number(row.last_seq);
   }
 
-  /** Every member's read horizon, by user id. */
-  async readHorizons(conversationId: string): Promise<{ userId: string; readSeq: number }[]> {
-    const rows = await this.conversations.readHorizons(conversationId);
-    return rows.map((h) => ({ userId: h.user_id, readSeq: Number(h.read_seq) }));
+  /** Every member's read and delivery horizons, by user id. */
+  async horizons(conversationId: string): Promise<MemberHorizon[]> {
+    const rows = await this.conversations.horizons(conversationId);
+    return rows.map((h) => ({ userId: h.user_id, readSeq: Number(h.read_seq), deliveredSeq: Number(h.delivered_seq) }));
   }
 
   /** Takes the conversation's next gapless seq inside `tx`, holding its row until `tx` ends. */

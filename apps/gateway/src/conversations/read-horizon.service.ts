@@ -1,4 +1,4 @@
-import { createEnvelope, EventTypes, Topics, type ConversationRead } from '@chat4all/contracts';
+import { createEnvelope, EventTypes, Topics, type ConversationDelivered, type ConversationRead } from '@chat4all/contracts';
 import { OutboxWriter } from '@chat4all/outbox';
 import { PlatformProblems, ProblemException } from '@chat4all/platform';
 import { Injectable } from '@nestjs/common';
@@ -21,8 +21,10 @@ export interface AdvanceOptions {
   at?: Date;
 }
 
-// A member's read horizon (FR-API-05/06): it only moves forward, never past the last message, and
-// each move writes, in the same transaction, the conversation.read event that tells the others.
+// A member's read and delivery horizons (FR-API-05/06, FR-RT-03): they only move forward, never past
+// the last message, and each move writes, in the same transaction, the conversation.read or
+// conversation.delivered event that tells the others (the worker turns them into READ and DELIVERED).
+// Reading implies having received: a read move carries the delivery horizon along.
 @Injectable()
 export class ReadHorizonService {
   constructor(
@@ -59,5 +61,28 @@ export class ReadHorizonService {
       await this.outbox.append(tx, Topics.conversationsRead, conversationId, createEnvelope(EventTypes.conversationRead, conversationId, read));
     }
     return { conversation_id: conversationId, read_seq: target, unread_count: lastSeq - target };
+  }
+
+  /**
+   * The WebSocket `ack` (through realtime): the member's client received every message up to `seq`.
+   * Undefined if not a member; the horizon after the move otherwise (unchanged by an old ack).
+   */
+  async acknowledgeDelivery(userId: string, conversationId: string, seq: number): Promise<number | undefined> {
+    if (!isUuid(conversationId) || !isUuid(userId)) return undefined;
+    return this.dataSource.transaction(async (tx) => {
+      const horizon = await this.conversations.advanceDeliveredSeq(tx, conversationId, userId, seq);
+      if (!horizon) return undefined;
+      if (horizon.current > horizon.previous) {
+        const delivered: ConversationDelivered = {
+          conversation_id: conversationId,
+          user_id: userId,
+          delivered_seq: horizon.current,
+          previous_delivered_seq: horizon.previous,
+          at: new Date().toISOString(),
+        };
+        await this.outbox.append(tx, Topics.conversationsDelivered, conversationId, createEnvelope(EventTypes.conversationDelivered, conversationId, delivered));
+      }
+      return horizon.current;
+    });
   }
 }

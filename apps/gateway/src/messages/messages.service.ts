@@ -3,7 +3,7 @@ import type { deliveryV1 } from '@chat4all/proto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { conversationNotFound, isUuid } from '../conversations/conversation-errors';
-import { ConversationsService } from '../conversations/conversations.service';
+import { ConversationsService, type MemberHorizon } from '../conversations/conversations.service';
 import { DeliveryClient } from '../delivery/delivery.client';
 import { MessageAcceptService } from './message-accept.service';
 import { requestHash, type SendMessageRequest } from './message.dto';
@@ -31,8 +31,8 @@ export const HISTORY_PAGE_MAX = 500;
 
 export type History =
   | { kind: 'not-found' }
-  | { kind: 'reset-required'; lastSeq: number; readHorizons: { userId: string; readSeq: number }[] }
-  | { kind: 'page'; lastSeq: number; messages: MessageRow[]; readHorizons: { userId: string; readSeq: number }[] };
+  | { kind: 'reset-required'; lastSeq: number; horizons: MemberHorizon[] }
+  | { kind: 'page'; lastSeq: number; messages: MessageRow[]; horizons: MemberHorizon[] };
 
 // The gateway holds the message; the worker holds where it stands (ARCHITECTURE §1). Until the worker
 // has processed it, a message is ACCEPTED since its creation: read-after-write holds (NFR-017).
@@ -113,17 +113,17 @@ export class MessagesService {
   /**
    * Messages after `afterSeq`, in seq order, for a member (realtime's replay on resume). A gap wider
    * than the replay window (REPLAY_MAX_MESSAGES) is reset-required: the client reloads over REST.
-   * Read horizons matter once the replay is over: only the last page (shorter than the limit) has them.
+   * Horizons matter once the replay is over: only the last page (shorter than the limit) has them.
    */
   async history(userId: string, conversationId: string, afterSeq: number, limit: number | undefined): Promise<History> {
     const lastSeq = await this.conversations.lastSeqFor(userId, conversationId);
     if (lastSeq === undefined) return { kind: 'not-found' };
     if (lastSeq - afterSeq > this.config.replayMaxMessages) {
-      return { kind: 'reset-required', lastSeq, readHorizons: await this.conversations.readHorizons(conversationId) };
+      return { kind: 'reset-required', lastSeq, horizons: await this.conversations.horizons(conversationId) };
     }
     const pageSize = Math.min(Math.max(limit || HISTORY_PAGE_MAX, 1), HISTORY_PAGE_MAX);
     const messages = await this.messages.page(conversationId, afterSeq, undefined, pageSize, false);
-    const readHorizons = messages.length < pageSize ? await this.conversations.readHorizons(conversationId) : [];
-    return { kind: 'page', lastSeq, messages, readHorizons };
+    const horizons = messages.length < pageSize ? await this.conversations.horizons(conversationId) : [];
+    return { kind: 'page', lastSeq, messages, horizons };
   }
 }

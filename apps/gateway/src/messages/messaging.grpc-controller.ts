@@ -3,12 +3,14 @@ import { messagingV1 } from '@chat4all/proto';
 import { status } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';
-import { ConversationsService } from '../conversations/conversations.service';
+import { ConversationsService, type MemberHorizon } from '../conversations/conversations.service';
+import { ReadHorizonService } from '../conversations/read-horizon.service';
 import { MessageAcceptService, NoInboundMembersError } from './message-accept.service';
 import { MessagesService } from './messages.service';
 
 const notFound = () => new RpcException({ code: status.NOT_FOUND, message: 'no such conversation for this user' });
-const toProtoHorizons = (hs: { userId: string; readSeq: number }[]): messagingV1.ReadHorizon[] => hs.map((h) => ({ userId: h.userId, readSeq: String(h.readSeq) }));
+const toProtoHorizons = (hs: MemberHorizon[]): messagingV1.ReadHorizon[] =>
+  hs.map((h) => ({ userId: h.userId, readSeq: String(h.readSeq), deliveredSeq: String(h.deliveredSeq) }));
 
 // MessagingService (proto/chat4all/messaging/v1): how realtime replays the durable log on resume and
 // learns a user's conversations, and how message-worker hands over contacts' messages. Translation
@@ -19,6 +21,7 @@ export class MessagingGrpcController {
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesService,
     private readonly accept: MessageAcceptService,
+    private readonly horizons: ReadHorizonService,
   ) {}
 
   @GrpcMethod(messagingV1.MESSAGING_SERVICE_NAME, 'GetHistory')
@@ -28,7 +31,7 @@ export class MessagingGrpcController {
       case 'not-found':
         throw notFound();
       case 'reset-required':
-        return { messages: [], resetRequired: true, lastSeq: String(history.lastSeq), readHorizons: toProtoHorizons(history.readHorizons) };
+        return { messages: [], resetRequired: true, lastSeq: String(history.lastSeq), readHorizons: toProtoHorizons(history.horizons) };
       case 'page':
         return {
           messages: history.messages.map((r) => ({
@@ -42,7 +45,7 @@ export class MessagingGrpcController {
           })),
           resetRequired: false,
           lastSeq: String(history.lastSeq),
-          readHorizons: toProtoHorizons(history.readHorizons),
+          readHorizons: toProtoHorizons(history.horizons),
         };
     }
   }
@@ -55,6 +58,15 @@ export class MessagingGrpcController {
   @GrpcMethod(messagingV1.MESSAGING_SERVICE_NAME, 'CheckMembership')
   async checkMembership(req: messagingV1.CheckMembershipRequest): Promise<messagingV1.CheckMembershipResponse> {
     return { isMember: await this.conversations.isMember(req.userId, req.conversationId) };
+  }
+
+  @GrpcMethod(messagingV1.MESSAGING_SERVICE_NAME, 'AcknowledgeDelivery')
+  async acknowledgeDelivery(req: messagingV1.AcknowledgeDeliveryRequest): Promise<messagingV1.AcknowledgeDeliveryResponse> {
+    const seq = Number(req.seq);
+    if (!Number.isSafeInteger(seq) || seq < 1) throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'seq must be a positive integer' });
+    const delivered = await this.horizons.acknowledgeDelivery(req.userId, req.conversationId, seq);
+    if (delivered === undefined) throw notFound();
+    return { deliveredSeq: String(delivered) };
   }
 
   @GrpcMethod(messagingV1.MESSAGING_SERVICE_NAME, 'IngestInboundMessage')

@@ -30,8 +30,8 @@ export class RateLimits {
     private readonly audit: AuditLog,
   ) {
     const { writePerMinute, tokenPerClientPerMinute, onRedisError } = config.rateLimits;
-    this.writes = new RateLimiter(redis, { name: 'writes', limit: writePerMinute, windowSeconds: 60 }, onRedisError);
-    this.tokenPerClient = new RateLimiter(redis, { name: 'token-per-client', limit: tokenPerClientPerMinute, windowSeconds: 60 }, onRedisError);
+    this.writes = RateLimiter.redis(redis, { name: 'writes', limit: writePerMinute, windowSeconds: 60 }, onRedisError);
+    this.tokenPerClient = RateLimiter.redis(redis, { name: 'token-per-client', limit: tokenPerClientPerMinute, windowSeconds: 60 }, onRedisError);
   }
 
   async enforce(limiter: RateLimiter, subject: RateLimitSubject, reply: FastifyReply): Promise<void> {

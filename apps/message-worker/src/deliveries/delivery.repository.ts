@@ -15,14 +15,14 @@ export interface MovedDelivery {
   seq: string;
 }
 
-// The SQL of message_worker.deliveries, delivery_status_history and read_horizons. Writes run in the
+// The SQL of message_worker.deliveries, delivery_status_history and member_horizons. Writes run in the
 // caller's transaction (the one that also claims the event in the inbox).
 @Injectable()
 export class DeliveryRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * messages.created and conversations.read of one conversation arrive on different topics, so two
+   * messages.created and conversations.read (or .delivered) of one conversation arrive on different topics, so two
    * consumers may apply them at once: without this lock, the read would find no delivery row yet while
    * the message, not yet seeing the read horizon, would be stored unread (a write skew under READ
    * COMMITTED). Held until the transaction ends.
@@ -31,13 +31,14 @@ export class DeliveryRepository {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 42))`, [`conversation:${conversationId}`]);
   }
 
-  /** Whether a member other than `senderId` has read the conversation up to `seq` or beyond. */
-  async readByAnotherMember(tx: EntityManager, conversationId: string, senderId: string, seq: number): Promise<boolean> {
-    const rows = await tx.query<unknown[]>(
-      `SELECT 1 FROM message_worker.read_horizons WHERE conversation_id = $1 AND user_id <> $2 AND read_seq >= $3 LIMIT 1`,
+  /** Whether a member other than `senderId` has received, and read, the conversation up to `seq` or beyond. */
+  async reachedByAnotherMember(tx: EntityManager, conversationId: string, senderId: string, seq: number): Promise<{ delivered: boolean; read: boolean }> {
+    const [row] = await tx.query<{ delivered: boolean | null; read: boolean | null }[]>(
+      `SELECT bool_or(delivered_seq >= $3) AS delivered, bool_or(read_seq >= $3) AS read
+         FROM message_worker.member_horizons WHERE conversation_id = $1 AND user_id <> $2`,
       [conversationId, senderId, seq],
     );
-    return rows.length > 0;
+    return { delivered: row?.delivered === true, read: row?.read === true };
   }
 
   /** The delivery row at the last of `reached`, with one history row per status it went through. */
@@ -81,9 +82,37 @@ export class DeliveryRepository {
   /** Read horizons only advance. */
   async advanceReadHorizon(tx: EntityManager, conversationId: string, userId: string, readSeq: number): Promise<void> {
     await tx.query(
-      `INSERT INTO message_worker.read_horizons (conversation_id, user_id, read_seq) VALUES ($1, $2, $3)
-       ON CONFLICT (conversation_id, user_id) DO UPDATE SET read_seq = GREATEST(read_horizons.read_seq, EXCLUDED.read_seq)`,
+      `INSERT INTO message_worker.member_horizons (conversation_id, user_id, read_seq, delivered_seq) VALUES ($1, $2, $3, $3)
+       ON CONFLICT (conversation_id, user_id) DO UPDATE
+         SET read_seq = GREATEST(member_horizons.read_seq, EXCLUDED.read_seq),
+             delivered_seq = GREATEST(member_horizons.delivered_seq, EXCLUDED.read_seq)`,
       [conversationId, userId, readSeq],
+    );
+  }
+
+  async advanceDeliveredHorizon(tx: EntityManager, conversationId: string, userId: string, deliveredSeq: number): Promise<void> {
+    await tx.query(
+      `INSERT INTO message_worker.member_horizons (conversation_id, user_id, delivered_seq) VALUES ($1, $2, $3)
+       ON CONFLICT (conversation_id, user_id) DO UPDATE SET delivered_seq = GREATEST(member_horizons.delivered_seq, EXCLUDED.delivered_seq)`,
+      [conversationId, userId, deliveredSeq],
+    );
+  }
+
+  /**
+   * Marks DELIVERED (with history) the others' messages up to `deliveredSeq` that are in one of
+   * `from`, in seq order: internal ones only, since a message to an external contact is delivered
+   * when the provider says so, not when a fellow member's client received it.
+   */
+  async markDelivered(tx: EntityManager, d: { conversationId: string; deliveredSeq: number; receiverId: string; at: string }, from: readonly string[]): Promise<MovedDelivery[]> {
+    return tx.query<MovedDelivery[]>(
+      `WITH u AS (
+         UPDATE message_worker.deliveries SET status = 'DELIVERED'
+          WHERE conversation_id = $1 AND seq <= $2 AND sender_id <> $3 AND channel = 'internal' AND status = ANY($4::text[])
+          RETURNING message_id, seq),
+       h AS (INSERT INTO message_worker.delivery_status_history (message_id, status, occurred_at)
+             SELECT message_id, 'DELIVERED', $5 FROM u ON CONFLICT DO NOTHING)
+       SELECT message_id, seq FROM u ORDER BY seq`,
+      [d.conversationId, d.deliveredSeq, d.receiverId, from, d.at],
     );
   }
 

@@ -1,4 +1,4 @@
-import { conversationReadSchema, messageCreatedSchema, messageStatusSchema, ServerFrames, statusesBefore, type ConversationFrame, type EventEnvelope } from '@chat4all/contracts';
+import { conversationDeliveredSchema, conversationReadSchema, messageCreatedSchema, messageStatusSchema, ServerFrames, statusesBefore, type ConversationFrame, type EventEnvelope } from '@chat4all/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { WORKER_CONFIG, type MessageWorkerConfig } from '../config';
@@ -29,16 +29,25 @@ export class DeliveryService {
     @Inject(WORKER_CONFIG) private readonly config: MessageWorkerConfig['worker'],
   ) {}
 
-  /** messages.created: record the delivery; route external-channel messages to their connector. */
+  /**
+   * messages.created: record the delivery; route external-channel messages to their connector. The
+   * frames: the message, then each status it reached beyond ACCEPTED, in order (the sender's UI
+   * shows SENT as soon as the members can see the message).
+   */
   messageCreated(envelope: EventEnvelope): Promise<Effect> {
     const m = messageCreatedSchema.parse(envelope.payload);
     return this.once(envelope, async (tx) => {
       await this.deliveries.lockConversation(tx, m.conversation_id);
-      const readAlready = await this.deliveries.readByAnotherMember(tx, m.conversation_id, m.sender_id, m.seq);
-      await this.deliveries.insert(tx, m, statusesOnArrival({ viaProvider: viaProvider(m), readAlready }));
+      const reached = await this.deliveries.reachedByAnotherMember(tx, m.conversation_id, m.sender_id, m.seq);
+      const statuses = statusesOnArrival({ viaProvider: viaProvider(m), deliveredAlready: reached.delivered, readAlready: reached.read });
+      await this.deliveries.insert(tx, m, statuses);
       await this.routing.route(m);
       acceptToProcessed.observe((Date.now() - Date.parse(m.created_at)) / 1000);
-      return [ServerFrames.messageCreated(m.conversation_id, m.seq, { message_id: m.message_id, sender_id: m.sender_id, payload: m.payload, created_at: m.created_at })];
+      const at = new Date().toISOString();
+      return [
+        ServerFrames.messageCreated(m.conversation_id, m.seq, { message_id: m.message_id, sender_id: m.sender_id, payload: m.payload, created_at: m.created_at }),
+        ...statuses.slice(1).map((status) => ServerFrames.messageStatus(m.conversation_id, m.seq, { message_id: m.message_id, status, at })),
+      ];
     });
   }
 
@@ -70,6 +79,25 @@ export class DeliveryService {
       const frames: ConversationFrame[] = [ServerFrames.conversationRead(r.conversation_id, r.read_seq, r.user_id)];
       for (const m of read.slice(-MAX_STATUS_FRAMES_PER_READ)) {
         frames.push(ServerFrames.messageStatus(r.conversation_id, Number(m.seq), { message_id: m.message_id, status: 'READ', at: r.at }));
+      }
+      return frames;
+    });
+  }
+
+  /** conversations.delivered: the member's client received every earlier message of the others (internal ones become DELIVERED). */
+  conversationDelivered(envelope: EventEnvelope): Promise<Effect> {
+    const d = conversationDeliveredSchema.parse(envelope.payload);
+    return this.once(envelope, async (tx) => {
+      await this.deliveries.lockConversation(tx, d.conversation_id);
+      await this.deliveries.advanceDeliveredHorizon(tx, d.conversation_id, d.user_id, d.delivered_seq);
+      const delivered = await this.deliveries.markDelivered(
+        tx,
+        { conversationId: d.conversation_id, deliveredSeq: d.delivered_seq, receiverId: d.user_id, at: d.at },
+        statusesBefore('DELIVERED'),
+      );
+      const frames: ConversationFrame[] = [ServerFrames.conversationDelivered(d.conversation_id, d.delivered_seq, d.user_id)];
+      for (const m of delivered.slice(-MAX_STATUS_FRAMES_PER_READ)) {
+        frames.push(ServerFrames.messageStatus(d.conversation_id, Number(m.seq), { message_id: m.message_id, status: 'DELIVERED', at: d.at }));
       }
       return frames;
     });

@@ -49,6 +49,7 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
       [Topics.messagesCreated]: (e) => this.deliveries.messageCreated(e.envelope),
       [Topics.messagesStatus]: (e) => this.deliveries.messageStatus(e.envelope),
       [Topics.conversationsRead]: (e) => this.deliveries.conversationRead(e.envelope),
+      [Topics.conversationsDelivered]: (e) => this.deliveries.conversationDelivered(e.envelope),
       [Topics.messagesInbound]: (e) => this.inbound.messageInbound(e.envelope),
     };
     // A payload that breaks the contract fails the same way every time: no point retrying it.

@@ -58,7 +58,8 @@ describe('ConnectionSetup', () => {
       },
       release: (c: ClientConnection) => void claimed.delete(c.id),
     };
-    setup = new ConnectionSetup(hub, limits, { receive: () => Promise.resolve() }, 30_000);
+    const auth = { watch: () => new Date('2026-12-02T12:00:00Z'), forget: () => undefined };
+    setup = new ConnectionSetup(hub, limits, { receive: () => Promise.resolve() }, auth, 30_000);
   });
 
   const open = (ws: FakeSocket) => setup.open(ws as unknown as WebSocket, principal, '127.0.0.1');
@@ -68,7 +69,7 @@ describe('ConnectionSetup', () => {
     admitting.resolve(true);
     loading.resolve();
     await open(ws);
-    expect(ws.sent).toEqual([{ type: 'ready', connection_id: expect.any(String), heartbeat_ms: 30_000 }]);
+    expect(ws.sent).toEqual([{ type: 'ready', connection_id: expect.any(String), heartbeat_ms: 30_000, expires_at: '2026-12-02T12:00:00.000Z' }]);
     expect(inHub.size).toBe(1);
     ws.drop();
     expect(inHub.size).toBe(0);

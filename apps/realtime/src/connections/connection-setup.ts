@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { WebSocket, type RawData } from 'ws';
 import { ClientConnection } from './client-connection';
+import type { ConnectionAuth } from './connection-auth';
 import type { ConnectionHub } from './connection-hub';
 import type { ConnectionLimits } from './connection-limits';
 
@@ -12,7 +13,8 @@ export interface FrameReceiver {
 }
 
 // The life of an accepted socket: it takes a connection place (limits), follows all of its user's
-// conversations, gets `ready`, hands its frames to the router, and gives both back when it closes.
+// conversations, starts its token's clock (auth), gets `ready` (with when that clock ends), hands
+// its frames to the router, and gives all of it back when it closes.
 export class ConnectionSetup {
   private readonly logger = new Logger(ConnectionSetup.name);
 
@@ -20,6 +22,7 @@ export class ConnectionSetup {
     private readonly hub: Pick<ConnectionHub, 'add' | 'remove'>,
     private readonly limits: Pick<ConnectionLimits, 'admit' | 'release'>,
     private readonly frames: FrameReceiver,
+    private readonly auth: Pick<ConnectionAuth, 'watch' | 'forget'>,
     private readonly heartbeatMs: number,
   ) {}
 
@@ -43,10 +46,11 @@ export class ConnectionSetup {
       this.forget(connection);
       return;
     }
-    connection.send(ServerFrames.ready(connection.id, this.heartbeatMs));
+    connection.send(ServerFrames.ready(connection.id, this.heartbeatMs, this.auth.watch(connection, principal)));
   }
 
   private forget(connection: ClientConnection): void {
+    this.auth.forget(connection);
     this.limits.release(connection);
     void this.hub.remove(connection);
   }

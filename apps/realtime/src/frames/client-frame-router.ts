@@ -1,8 +1,10 @@
 import { parseClientFrame, ServerFrames, type ClientFrame } from '@chat4all/contracts';
 import type { RawData } from 'ws';
 import type { ClientConnection } from '../connections/client-connection';
+import type { ConnectionAuth } from '../connections/connection-auth';
 import type { ConnectionLimits } from '../connections/connection-limits';
 import type { ConversationResume } from '../resume/conversation-resume';
+import type { DeliveryAcks } from './delivery-acks';
 
 // Client frames (docs/api.md, "Client frames"): each one counts against the frame rate limit, is
 // validated by the protocol schema, and goes to what handles its type.
@@ -10,6 +12,8 @@ export class ClientFrameRouter {
   constructor(
     private readonly limits: Pick<ConnectionLimits, 'allowFrame'>,
     private readonly resume: Pick<ConversationResume, 'resume'>,
+    private readonly auth: Pick<ConnectionAuth, 'reauthenticate'>,
+    private readonly acks: Pick<DeliveryAcks, 'ack'>,
     private readonly resumeMaxConversations: number,
   ) {}
 
@@ -26,6 +30,12 @@ export class ClientFrameRouter {
     switch (frame.type) {
       case 'ping':
         connection.send(ServerFrames.pong());
+        return;
+      case 'auth':
+        await this.auth.reauthenticate(connection, frame.token);
+        return;
+      case 'ack':
+        this.acks.ack(connection, frame.conversation_id, frame.seq);
         return;
       case 'resume': {
         const positions = Object.entries(frame.positions);

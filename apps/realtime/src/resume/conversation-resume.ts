@@ -1,4 +1,5 @@
-import { ServerFrames } from '@chat4all/contracts';
+import { ServerFrames, type MemberHorizons } from '@chat4all/contracts';
+import type { messagingV1 } from '@chat4all/proto';
 import { Logger } from '@nestjs/common';
 import type { ClientConnection } from '../connections/client-connection';
 import type { ConnectionHub } from '../connections/connection-hub';
@@ -44,13 +45,13 @@ export class ConversationResume {
     connection.replaying.set(conversationId, []);
     connection.sentSeq.set(conversationId, afterSeq);
     let last = afterSeq;
-    let readSeqs: Record<string, number> = {};
+    let horizons: MemberHorizons = { readSeqs: {}, deliveredSeqs: {} };
     try {
       for (;;) {
         const page = await this.messaging.history(connection.userId, conversationId, last, HISTORY_PAGE);
-        readSeqs = Object.fromEntries((page.readHorizons ?? []).map((h) => [h.userId, Number(h.readSeq)])); // set on the last page
+        horizons = horizonsOf(page.readHorizons ?? []); // set on the last page
         if (page.resetRequired) {
-          connection.send(ServerFrames.resumeTooFarBehind(conversationId, Number(page.lastSeq), readSeqs));
+          connection.send(ServerFrames.resumeTooFarBehind(conversationId, Number(page.lastSeq), horizons));
           last = Number(page.lastSeq);
           break;
         }
@@ -63,8 +64,9 @@ export class ConversationResume {
         }
         if ((page.messages ?? []).length < HISTORY_PAGE) break;
       }
-      // Read marks that moved while the client was away (conversation.read is not replayed one by one).
-      connection.send(ServerFrames.resumeDone(conversationId, last, readSeqs));
+      // Read and delivery marks that moved while the client was away (conversation.read and
+      // conversation.delivered, and the statuses they imply, are not replayed one by one).
+      connection.send(ServerFrames.resumeDone(conversationId, last, horizons));
     } catch (error) {
       this.logger.warn({ err: error, conversation_id: conversationId, message: 'resume failed' });
       connection.send(ServerFrames.resumeFailed(conversationId));
@@ -75,4 +77,11 @@ export class ConversationResume {
       for (const held of waiting) connection.deliver(conversationId, held.type, held.seq, held.bytes);
     }
   }
+}
+
+function horizonsOf(members: readonly messagingV1.ReadHorizon[]): MemberHorizons {
+  return {
+    readSeqs: Object.fromEntries(members.map((h) => [h.userId, Number(h.readSeq)])),
+    deliveredSeqs: Object.fromEntries(members.map((h) => [h.userId, Number(h.deliveredSeq)])),
+  };
 }
