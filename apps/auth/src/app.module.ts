@@ -7,6 +7,7 @@ import { authDataSourceSpec } from './database/data-source-spec';
 import { RevocationsModule } from './revocations/revocations.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { TokensModule } from './tokens/tokens.module';
+import { UsersModule } from './users/users.module';
 
 @Global()
 @Module({})
@@ -20,6 +21,7 @@ export class AppModule {
         SigningKeysModule,
         TokensModule,
         RevocationsModule,
+        UsersModule,
       ],
       providers: [{ provide: AUTH_CONFIG, useValue: config }],
       exports: [AUTH_CONFIG],

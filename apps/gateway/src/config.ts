@@ -14,6 +14,7 @@ import {
   toServiceConfig,
   type EnvSource,
 } from '@chat4all/config';
+import { CONVERSATION_MAX_MEMBERS } from '@chat4all/contracts';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -34,7 +35,7 @@ const schema = z.object({
   // Members of the conversation created when an external contact writes for the first time (the
   // agents of the shared inbox). Unset: such a message waits (retried, then dead-lettered by the worker)
   // until it is set, rather than landing in a conversation nobody can see.
-  INBOUND_MEMBER_IDS: csvList().pipe(z.array(z.uuid({ error: 'must be user ids (UUIDs)' })).max(100)).optional(),
+  INBOUND_MEMBER_IDS: csvList().pipe(z.array(z.uuid({ error: 'must be user ids (UUIDs)' })).max(CONVERSATION_MAX_MEMBERS)).optional(),
   // FR-API-07: state-changing requests per user (or per IP before authentication) per minute.
   RATE_LIMIT_WRITE_PER_MINUTE: intInRange(1, 1_000_000).default(60),
   // Against secret guessing on /auth/token, on top of the per-IP limit above.

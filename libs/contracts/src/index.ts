@@ -6,6 +6,8 @@ export type { TopicSpec } from './topics';
 export { createEnvelope, decodeEnvelope, eventEnvelopeSchema, InvalidEnvelopeError } from './event-envelope';
 export type { EventEnvelope } from './event-envelope';
 export { PROBLEM_BASE_URI, problemType } from './problem';
+export { storableText, toStorableText, unstorableTextReason } from './text';
+export { CONVERSATION_MAX_MEMBERS, OAUTH_PARAMETER_MAX_CHARS } from './limits';
 export type { ProblemDetails } from './problem';
 export {
   conversationDeliveredSchema,

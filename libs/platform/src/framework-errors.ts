@@ -1,8 +1,9 @@
-import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { PlatformProblems, problemTypeUri, type ProblemType } from './problem-types';
 import type { ApplySecurityHeaders } from './security-headers';
+import { recordRouteMethods } from './route-methods';
 
 // Errors raised before a request reaches a route, by Fastify's router (a path that is not a valid URL,
 // a path parameter over maxParamLength) or by Node's HTTP parser (headers or URL over the size limit,
@@ -40,8 +41,23 @@ function clientErrorHandler(error: Error & { code?: string }, socket: Socket): v
   socket.destroy(error);
 }
 
+// The longest identifier in a path is a UUID (36 characters): longer path parameters are refused
+// by the router (414) before any route runs.
+const MAX_PARAM_LENGTH = 100;
+
 /** Fastify options that make its own early errors problem+json. */
-export const problemFrameworkErrors = (securityHeaders: ApplySecurityHeaders): Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler'> => ({
+export const problemFrameworkErrors = (securityHeaders: ApplySecurityHeaders): Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler' | 'routerOptions'> => ({
   frameworkErrors: frameworkErrors(securityHeaders),
   clientErrorHandler,
+  routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
 });
+
+/**
+ * Prepares an app's Fastify before its routes are registered: an unrouted method on a known path
+ * becomes 405 (see route-methods.ts), and bodies are JSON or form-encoded only (Fastify's default
+ * text/plain parser would hand a route a string, answered 400; without it the media type is a 415).
+ */
+export function prepareProblemRouting(fastify: FastifyInstance): void {
+  fastify.removeContentTypeParser('text/plain');
+  recordRouteMethods(fastify);
+}

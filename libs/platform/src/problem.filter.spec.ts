@@ -1,10 +1,11 @@
-import { BadRequestException, Controller, Get, Module, Post } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Module, Post, type ArgumentsHost } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { problemFrameworkErrors } from './framework-errors';
+import { firstValueFrom, type Observable } from 'rxjs';
+import { prepareProblemRouting, problemFrameworkErrors } from './framework-errors';
 import { ProblemDetailsFilter, ProblemException } from './problem.filter';
 import { rawSecurityHeaders } from './security-headers';
 
@@ -56,11 +57,12 @@ describe('ProblemDetailsFilter', () => {
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: 64, ...problemFrameworkErrors(rawSecurityHeaders(false)) }), { logger: false });
+    prepareProblemRouting(app.getHttpAdapter().getInstance());
     await app.listen(0, '127.0.0.1');
   });
   afterAll(() => app.close());
 
-  const inject = (opts: { method?: 'GET' | 'POST'; url: string; payload?: string; headers?: Record<string, string> }) =>
+  const inject = (opts: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; payload?: string; headers?: Record<string, string> }) =>
     app.getHttpAdapter().getInstance().inject({ method: opts.method ?? 'GET', url: opts.url, payload: opts.payload, headers: opts.headers });
 
   it('renders a domain error with its stable type and extensions', async () => {
@@ -83,6 +85,26 @@ describe('ProblemDetailsFilter', () => {
     const missing = await inject({ url: '/nowhere' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ type: 'https://chat4all.dev/problems/not-found' });
+  });
+
+  it('answers a known path asked with an unrouted method with 405 and Allow, an unknown path with 404', async () => {
+    const put = await inject({ method: 'PUT', url: '/echo' });
+    expect(put.statusCode).toBe(405);
+    expect(put.headers.allow).toBe('POST');
+    expect(put.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(put.json()).toMatchObject({ type: 'https://chat4all.dev/problems/method-not-allowed', status: 405 });
+    const remove = await inject({ method: 'DELETE', url: '/item/42?x=1' });
+    expect(remove.statusCode).toBe(405);
+    expect(remove.headers.allow).toBe('GET, HEAD');
+    expect((await inject({ method: 'DELETE', url: '/item/42/more' })).statusCode).toBe(404);
+  });
+
+  it('answers a body that is neither JSON nor a form, text/plain included, with 415', async () => {
+    for (const contentType of ['text/plain', 'application/xml']) {
+      const res = await inject({ method: 'POST', url: '/echo', payload: 'hello', headers: { 'content-type': contentType } });
+      expect(res.statusCode).toBe(415);
+      expect(res.json()).toMatchObject({ type: 'https://chat4all.dev/problems/unsupported-media-type', status: 415 });
+    }
   });
 
   it('answers malformed and oversized bodies with problems', async () => {
@@ -110,6 +132,12 @@ describe('ProblemDetailsFilter', () => {
       expect(res.headers['retry-after']).toBe('2');
       expect(res.json()).toMatchObject({ type: 'https://chat4all.dev/problems/service-unavailable', status: 503 });
     }
+  });
+
+  it('turns a dependency failure in a gRPC handler into UNAVAILABLE, which the caller may retry', async () => {
+    const rpc = { getType: () => 'rpc' } as unknown as ArgumentsHost;
+    const dbDown = Object.assign(new Error('Query failed'), { driverError: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    await expect(firstValueFrom(new ProblemDetailsFilter().catch(dbDown, rpc) as Observable<unknown>)).rejects.toMatchObject({ code: 14 });
   });
 
   describe('errors raised before routing (Fastify router, Node HTTP parser)', () => {

@@ -1,11 +1,13 @@
 import type { ProblemDetails } from '@chat4all/contracts';
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { Catch, HttpException, Logger, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { BaseRpcExceptionFilter } from '@nestjs/microservices';
+import { BaseRpcExceptionFilter, RpcException } from '@nestjs/microservices';
 import type { Observable } from 'rxjs';
 import { unavailableDependency } from './dependency-errors';
 import { PlatformProblems, problemTypeForStatus, problemTypeUri, type ProblemType } from './problem-types';
+import { allowedMethods } from './route-methods';
 
 // Domain errors carry their own stable problem type (declared once in a catalogue, see
 // problem-types.ts); anything else gets the platform's type for its status.
@@ -39,6 +41,14 @@ interface StatusError {
 const isStatusError = (e: unknown): e is StatusError =>
   typeof e === 'object' && e !== null && typeof (e as StatusError).statusCode === 'number';
 
+const methodNotAllowed = (request: FastifyRequest, allow: string[]): ProblemDetails => ({
+  type: problemTypeUri(PlatformProblems.methodNotAllowed),
+  title: PlatformProblems.methodNotAllowed.title,
+  status: PlatformProblems.methodNotAllowed.status,
+  detail: `${request.method} is not allowed on this path; it allows ${allow.join(', ')}.`,
+  instance: request.url,
+});
+
 // Every HTTP error is RFC 9457 application/problem+json (ARCHITECTURE §6). A 500 hides its cause from
 // the caller and returns an error_id that is in the log line with the cause.
 @Catch()
@@ -47,14 +57,26 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly rpc = new BaseRpcExceptionFilter();
 
   catch(exception: unknown, host: ArgumentsHost): Observable<unknown> | void {
-    // gRPC: RpcException({code, message}) becomes that status; anything else an opaque error.
-    if (host.getType() !== 'http') return this.rpc.catch(exception, host);
+    // gRPC: RpcException({code, message}) becomes that status; a dependency down becomes UNAVAILABLE
+    // (the caller may retry: the gateway answers its client 503); anything else an opaque error.
+    if (host.getType() !== 'http') return this.rpc.catch(this.toRpc(exception), host);
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const problem = this.toProblem(exception, request.url);
+    // The router's 404 for a path that has routes, only not for this method, is a 405 with Allow.
+    const allow = exception instanceof NotFoundException && request.is404 ? allowedMethods(request) : [];
+    const problem = allow.length > 0 ? methodNotAllowed(request, allow) : this.toProblem(exception, request.url);
+    if (allow.length > 0) void reply.header('allow', allow.join(', '));
     if (exception instanceof ProblemException) void reply.headers(exception.headers);
     if (problem.type === SERVICE_UNAVAILABLE_TYPE) void reply.header('retry-after', String(DEPENDENCY_RETRY_AFTER_SECONDS));
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
+  }
+
+  private toRpc(exception: unknown): unknown {
+    if (exception instanceof RpcException) return exception;
+    const dependency = unavailableDependency(exception);
+    if (dependency === undefined) return exception;
+    this.logger.warn({ err: exception, dependency, message: 'gRPC call failed: a dependency is unavailable' });
+    return new RpcException({ code: GrpcStatus.UNAVAILABLE, message: `a dependency is unavailable (${dependency}); retry later` });
   }
 
   private toProblem(exception: unknown, instance: string): ProblemDetails {

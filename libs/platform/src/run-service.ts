@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import pino from 'pino';
 import { pinoOptions } from '@chat4all/telemetry';
-import { problemFrameworkErrors } from './framework-errors';
+import { prepareProblemRouting, problemFrameworkErrors } from './framework-errors';
 import { instrumentHttp } from './http-metrics';
 import { InternalListener, separateListeners } from './internal-listener';
 import { acceptRawBodies } from './raw-body';
@@ -77,6 +77,7 @@ async function createAndListen(options: RunServiceOptions, early: { close(): Pro
   const fastify = app.getHttpAdapter().getInstance();
   // First of the onRequest hooks, so that every answer has the headers, 404s and early errors included.
   await app.register(fastifyHelmet, securityHeaderOptions(Boolean(tls)));
+  prepareProblemRouting(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     // Response listeners (the request logger's 'finish' among them) run in the request's trace

@@ -42,6 +42,16 @@ describe('pinoOptions', () => {
     expect(JSON.stringify(lines[0])).not.toMatch(/abc|s3cret/);
   });
 
+  it('never logs the values bound to a failed query', () => {
+    const { lines, stream } = capture();
+    const logger = pino(pinoOptions('gateway', 'info'), stream);
+    const driverError = Object.assign(new Error('invalid byte sequence'), { code: '22021', parameters: ['private words'] });
+    const err = Object.assign(new Error('Query failed'), { query: 'INSERT INTO gateway.messages ...', parameters: ['private words'], driverError });
+    logger.error({ err, message: 'unhandled error' });
+    expect(JSON.stringify(lines[0])).not.toMatch(/private words/);
+    expect(lines[0]?.err).toMatchObject({ query: 'INSERT INTO gateway.messages ...', driverError: { code: '22021' } });
+  });
+
   it('never logs the value of a credential in a URL (access_token, /ws?token=, client_secret)', () => {
     const { lines, stream } = capture();
     const logger = pino(pinoOptions('gateway', 'info'), stream);

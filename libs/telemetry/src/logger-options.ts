@@ -19,6 +19,10 @@ export const REDACTED_PATHS = [
   '*.access_token',
   '*.refresh_token',
   '*.token',
+  // A failed query (TypeORM's QueryFailedError, the driver's error under it) carries its bound values:
+  // message text, titles, token hashes. The statement and the SQLSTATE say enough.
+  'err.parameters',
+  'err.driverError.parameters',
 ];
 
 /** A URL or path with the values of credential-carrying query parameters replaced by `[redacted]`. */

@@ -1,3 +1,4 @@
+import { storableText } from '@chat4all/contracts';
 import { randomBytes } from 'node:crypto';
 import { SCOPES } from '../tokens/scopes';
 import type { User } from '../users/user.entity';
@@ -13,6 +14,15 @@ export interface CreatedClient {
   user_id: string;
   user: string;
   scopes: string[];
+}
+
+// Names and client ids the CLI looks up are checked like any client text: a clear error, not a SQL one.
+const lookupKey = storableText({ max: 200 });
+
+function checked(what: string, value: string): string {
+  const issue = lookupKey.safeParse(value).error?.issues[0];
+  if (issue) throw new AdminError(`${what}: ${issue.message}`);
+  return value;
 }
 
 // Administration of users and API clients (used by the admin CLI).
@@ -31,7 +41,7 @@ export class ClientsAdmin {
   async createClient(userName: string, scopes: string[]): Promise<CreatedClient> {
     const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (unknown.length || scopes.length === 0) throw new AdminError(`scopes must be a non-empty subset of: ${SCOPES.join(', ')}`);
-    const user = await this.users.findByName(userName);
+    const user = await this.users.findByName(checked('user name', userName));
     if (!user) throw new AdminError(`no user ${userName}: create it first`);
     const secret = generateClientSecret();
     const client = await this.clients.add({
@@ -54,10 +64,10 @@ export class ClientsAdmin {
   }
 
   async disableUser(name: string): Promise<void> {
-    if (!(await this.users.disable(name))) throw new AdminError(`no user ${name}`);
+    if (!(await this.users.disable(checked('user name', name)))) throw new AdminError(`no user ${name}`);
   }
 
   async disableClient(clientId: string): Promise<void> {
-    if (!(await this.clients.disable(clientId))) throw new AdminError(`no client ${clientId}`);
+    if (!(await this.clients.disable(checked('client id', clientId)))) throw new AdminError(`no client ${clientId}`);
   }
 }

@@ -1,3 +1,4 @@
+import { OAUTH_PARAMETER_MAX_CHARS, storableText } from '@chat4all/contracts';
 import { authV1 } from '@chat4all/proto';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';
@@ -25,6 +26,17 @@ async function oauth<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+// The gateway checks these parameters already; auth checks again because its SQL is where a NUL
+// or a broken surrogate would fail (a 500 instead of invalid_request). Empty means absent.
+const parameter = storableText({ min: 0, max: OAUTH_PARAMETER_MAX_CHARS });
+
+function checkParameters(fields: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(fields)) {
+    const issue = parameter.safeParse(value ?? '').error?.issues[0];
+    if (issue) throw new OAuthError('invalid_request', `${name}: ${issue.message}`);
+  }
+}
+
 const toToken = (p: TokenPair): authV1.Token => ({
   accessToken: p.accessToken,
   tokenType: p.tokenType,
@@ -39,21 +51,24 @@ export class TokenGrpcController {
 
   @GrpcMethod(authV1.AUTH_SERVICE_NAME, 'IssueToken')
   issueToken(req: authV1.IssueTokenRequest): Promise<authV1.IssueTokenResponse> {
-    return oauth(async () => ({
-      token: toToken(await this.tokens.issue({ clientId: req.clientId, clientSecret: req.clientSecret }, req.scope || undefined, req.remoteIp || undefined)),
-    }));
+    return oauth(async () => {
+      checkParameters({ client_id: req.clientId, client_secret: req.clientSecret, scope: req.scope, remote_ip: req.remoteIp });
+      return { token: toToken(await this.tokens.issue({ clientId: req.clientId, clientSecret: req.clientSecret }, req.scope || undefined, req.remoteIp || undefined)) };
+    });
   }
 
   @GrpcMethod(authV1.AUTH_SERVICE_NAME, 'RefreshToken')
   refreshToken(req: authV1.RefreshTokenRequest): Promise<authV1.RefreshTokenResponse> {
-    return oauth(async () => ({
-      token: toToken(await this.tokens.refresh(req.refreshToken, req.clientId || undefined, req.remoteIp || undefined)),
-    }));
+    return oauth(async () => {
+      checkParameters({ refresh_token: req.refreshToken, client_id: req.clientId, remote_ip: req.remoteIp });
+      return { token: toToken(await this.tokens.refresh(req.refreshToken, req.clientId || undefined, req.remoteIp || undefined)) };
+    });
   }
 
   @GrpcMethod(authV1.AUTH_SERVICE_NAME, 'RevokeToken')
   revokeToken(req: authV1.RevokeTokenRequest): Promise<authV1.RevokeTokenResponse> {
     return oauth(async () => {
+      checkParameters({ token: req.token, token_type_hint: req.tokenTypeHint, client_id: req.clientId, client_secret: req.clientSecret, remote_ip: req.remoteIp });
       await this.tokens.revoke(req.token, { clientId: req.clientId, clientSecret: req.clientSecret }, req.remoteIp || undefined);
       return {};
     });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { User } from './user.entity';
 
 // Every data access to auth.users.
@@ -14,6 +14,12 @@ export class UsersRepository {
   async add(name: string): Promise<User> {
     const repo = this.dataSource.getRepository(User);
     return repo.save(repo.create({ name, disabledAt: null }));
+  }
+
+  /** Which of `ids` (UUIDs) name users that exist and are not disabled. */
+  async activeIds(ids: readonly string[]): Promise<string[]> {
+    const rows = await this.dataSource.getRepository(User).find({ select: { id: true }, where: { id: In([...ids]), disabledAt: IsNull() } });
+    return rows.map((u) => u.id);
   }
 
   /** Every user, oldest first. */

@@ -1,4 +1,4 @@
-import { createEnvelope, EventTypes, inboundEventId, inboundKey, Topics, type InboundMessage } from '@chat4all/contracts';
+import { createEnvelope, EventTypes, inboundEventId, inboundKey, Topics, toStorableText, type InboundMessage } from '@chat4all/contracts';
 import { EventPublisher, type PublishRecord } from '@chat4all/kafka';
 import { Inject, Injectable } from '@nestjs/common';
 import type { InboundEvent } from '../channels';
@@ -39,12 +39,13 @@ export class WebhookIntake {
     const max = this.settings.webhookMaxTextChars;
     return events.flatMap((e): PublishRecord[] => {
       if (e.kind !== 'message') return [];
-      const chars = [...e.text];
+      // What the contact wrote is not ours to refuse: a NUL or a broken surrogate is dropped or replaced, never a lost message.
+      const chars = [...toStorableText(e.text)];
       const payload: InboundMessage = {
         channel,
         external_contact: e.from,
         provider_message_id: e.providerMessageId,
-        payload: { type: 'text', text: chars.length > max ? chars.slice(0, max).join('') : e.text },
+        payload: { type: 'text', text: chars.slice(0, max).join('') },
         received_at: e.at.toISOString(),
       };
       const key = inboundKey(payload);

@@ -1,3 +1,5 @@
+import { OAUTH_PARAMETER_MAX_CHARS, storableText } from '@chat4all/contracts';
+
 // Parsing of OAuth 2.0 token-endpoint requests (RFC 6749 §2.3.1, §4.4.2, §6; RFC 7009 §2.1).
 
 export class OAuthRequestError extends Error {
@@ -25,13 +27,22 @@ export function bodyOf(raw: unknown): Body {
   return raw as Body;
 }
 
+// Empty values mean "absent" (RFC 6749 §3.1), decided by the caller.
+const parameterSchema = storableText({ min: 0, max: OAUTH_PARAMETER_MAX_CHARS });
+
+/** A parameter's value checked like any client text (no NUL, valid Unicode, bounded): invalid_request naming it otherwise. */
+function checked(name: string, value: string): string {
+  const result = parameterSchema.safeParse(value);
+  if (!result.success) throw new OAuthRequestError('invalid_request', `${name}: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  return value;
+}
+
 /** One string parameter; repeated or non-string values are invalid (RFC 6749 §3.1). */
 export function param(body: Body, name: string): string | undefined {
   const value = body[name];
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') throw new OAuthRequestError('invalid_request', `${name} must be a single string`);
-  if (value.length > 4096) throw new OAuthRequestError('invalid_request', `${name} is too long`);
-  return value;
+  return checked(name, value);
 }
 
 export function clientAuth(authorization: string | undefined, body: Body): ClientAuth {
@@ -51,5 +62,5 @@ export function clientAuth(authorization: string | undefined, body: Body): Clien
       throw new OAuthRequestError('invalid_client', 'malformed Basic credentials', 401);
     }
   };
-  return { clientId: decode(decoded.slice(0, colon)), clientSecret: decode(decoded.slice(colon + 1)), viaBasic: true };
+  return { clientId: checked('client_id', decode(decoded.slice(0, colon))), clientSecret: checked('client_secret', decode(decoded.slice(colon + 1))), viaBasic: true };
 }

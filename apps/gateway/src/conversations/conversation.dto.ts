@@ -1,18 +1,21 @@
-import { EXTERNAL_CHANNELS } from '@chat4all/contracts';
+import { CONVERSATION_MAX_MEMBERS, EXTERNAL_CHANNELS, storableText } from '@chat4all/contracts';
 import { z } from 'zod';
 
 export const GROUP_MIN_MEMBERS = 3;
-export const GROUP_MAX_MEMBERS = 100;
+export const GROUP_MAX_MEMBERS = CONVERSATION_MAX_MEMBERS;
+export const TITLE_MAX_CHARS = 200;
+export const EXTERNAL_CONTACT_MAX_CHARS = 200;
 
 // Members are user ids and include the caller (added if missing). private: exactly 2 members;
 // group: 3-100 (ARCHITECTURE §3a); an external channel needs the contact it talks to.
 export const createConversationSchema = z
   .object({
     type: z.enum(['private', 'group']),
-    member_ids: z.array(z.uuid()).min(1).max(GROUP_MAX_MEMBERS),
-    title: z.string().min(1).max(200).optional(),
+    // Lower-case: PostgreSQL's uuid ignores case, so two spellings of one id are one member.
+    member_ids: z.array(z.uuid().transform((id) => id.toLowerCase())).min(1).max(GROUP_MAX_MEMBERS),
+    title: storableText({ max: TITLE_MAX_CHARS }).optional(),
     channel: z.enum(['internal', ...EXTERNAL_CHANNELS]).default('internal'),
-    external_contact: z.string().min(1).max(200).optional(),
+    external_contact: storableText({ max: EXTERNAL_CONTACT_MAX_CHARS }).optional(),
   })
   .strict()
   .refine((c) => c.channel === 'internal' || c.external_contact !== undefined, {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
+import type { UserDirectory } from '../auth/user-directory.client';
 import type { CreateConversationRequest } from './conversation.dto';
 import type { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
@@ -17,10 +18,16 @@ describe('ConversationsService.create', () => {
   } as unknown as ConversationsRepository;
   const dataSource = { transaction: (fn: (tx: unknown) => Promise<unknown>) => fn({}) } as unknown as DataSource;
   const redis = { pipeline: () => ({ publish: () => undefined, exec: () => Promise.resolve([]) }) } as unknown as Redis;
-  const service = new ConversationsService(dataSource, repository, redis);
+  // Every id is an active user unless listed here.
+  const inactive = new Set<string>();
+  const users = { inactiveAmong: (ids: string[]) => Promise.resolve(ids.filter((id) => inactive.has(id))) } as unknown as UserDirectory;
+  const service = new ConversationsService(dataSource, repository, users, redis);
   const group = (others: number): CreateConversationRequest => ({ type: 'group', channel: 'internal', member_ids: Array.from({ length: others }, () => randomUUID()) });
 
-  beforeEach(() => inserted.splice(0));
+  beforeEach(() => {
+    inserted.splice(0);
+    inactive.clear();
+  });
 
   it('creates a group of 100 members, the caller included', async () => {
     await service.create(caller, group(99));
@@ -35,6 +42,14 @@ describe('ConversationsService.create', () => {
   it('refuses a group of 2 and a private conversation of 3', async () => {
     await expect(service.create(caller, group(1))).rejects.toMatchObject({ slug: 'invalid-request' });
     await expect(service.create(caller, { type: 'private', channel: 'internal', member_ids: [randomUUID(), randomUUID()] })).rejects.toMatchObject({ slug: 'invalid-request' });
+    expect(inserted).toEqual([]);
+  });
+
+  it('refuses members that are not active users with 422 naming just them, creating nothing', async () => {
+    const request = group(3);
+    const stranger = request.member_ids[1];
+    inactive.add(stranger);
+    await expect(service.create(caller, request)).rejects.toMatchObject({ slug: 'unknown-members', extensions: { unknown_member_ids: [stranger] } });
     expect(inserted).toEqual([]);
   });
 });

@@ -4,7 +4,9 @@ import { RealtimeFanout, REDIS } from '@chat4all/redis';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource, type EntityManager } from 'typeorm';
+import { UserDirectory } from '../auth/user-directory.client';
 import { conversationNotFound, isUuid } from './conversation-errors';
+import { ConversationProblems } from './conversation.problems';
 import { GROUP_MAX_MEMBERS, GROUP_MIN_MEMBERS, type CreateConversationRequest, type ListConversationsQuery } from './conversation.dto';
 import { ConversationsRepository, type ListPosition, type NewConversation, type SeqClaim } from './conversations.repository';
 
@@ -64,6 +66,7 @@ export class ConversationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly conversations: ConversationsRepository,
+    private readonly users: UserDirectory,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -76,6 +79,11 @@ export class ConversationsService {
       throw new ProblemException(PlatformProblems.invalidRequest, `A ${request.type} conversation has ${rule}.`, {
         errors: [{ field: 'member_ids', message: `${request.type} conversation needs ${rule}; got ${members.length}` }],
       });
+    }
+    // Auth owns users: every other member must exist and not be disabled (the caller holds a token).
+    const unknown = await this.users.inactiveAmong(members.filter((m) => m !== callerId));
+    if (unknown.length > 0) {
+      throw new ProblemException(ConversationProblems.unknownMembers, `${unknown.length} of member_ids name no active user.`, { unknown_member_ids: unknown });
     }
     const conversation: NewConversation = {
       type: request.type,

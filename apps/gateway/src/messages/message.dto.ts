@@ -1,10 +1,11 @@
+import { storableText } from '@chat4all/contracts';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 export const MESSAGE_TEXT_MAX_CHARS = 4096;
 
 export const messagePayloadSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text'), text: z.string().min(1).max(MESSAGE_TEXT_MAX_CHARS) }).strict(),
+  z.object({ type: z.literal('text'), text: storableText({ max: MESSAGE_TEXT_MAX_CHARS }) }).strict(),
   z.object({ type: z.literal('file'), file_id: z.uuid() }).strict(),
 ]);
 

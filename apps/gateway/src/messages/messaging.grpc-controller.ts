@@ -1,4 +1,4 @@
-import { EXTERNAL_CHANNELS, type ExternalChannel } from '@chat4all/contracts';
+import { EXTERNAL_CHANNELS, unstorableTextReason, type ExternalChannel } from '@chat4all/contracts';
 import { messagingV1 } from '@chat4all/proto';
 import { status } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
@@ -76,6 +76,11 @@ export class MessagingGrpcController {
     if (!req.externalContact || req.externalContact.length > 200) throw invalid('external_contact must be 1-200 characters');
     if (!req.providerMessageId || req.providerMessageId.length > 200) throw invalid('provider_message_id must be 1-200 characters');
     if (Number.isNaN(Date.parse(req.receivedAt))) throw invalid('received_at must be an ISO 8601 time');
+    // Connectors make a contact's text storable; what still is not would fail the insert on every retry.
+    for (const [field, value] of [['external_contact', req.externalContact], ['provider_message_id', req.providerMessageId], ['text', req.text]] as const) {
+      const reason = unstorableTextReason(value);
+      if (reason) throw invalid(`${field} ${reason}`);
+    }
     try {
       const r = await this.accept.acceptFromContact({
         channel: req.channel as ExternalChannel,
