@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { INTERNAL_ROUTES } from './internal-listener';
+import { INTERNAL_ROUTES, isInternalRequest } from './internal-listener';
 
 // Fastify answers a path it has routes for, asked with a method it has none for, as if the path did
 // not exist (404). RFC 9110 §15.5.6 makes that 405 with an Allow header listing the methods the path
@@ -33,10 +33,15 @@ export function recordRouteMethods(fastify: FastifyInstance): void {
   });
 }
 
-/** The methods routed for the request's path, sorted; empty when the path itself is unknown. */
+/**
+ * For a request the router found no route for: the methods its path does have, sorted (the Allow
+ * header of a 405). Empty when the path has none, or has this method (a 404 for another reason), or
+ * when the request came in on the internal listener, which serves no API route whatever the method.
+ */
 export function allowedMethods(request: FastifyRequest): string[] {
+  if (isInternalRequest(request.raw)) return [];
   const path = request.url.split('?', 1)[0] ?? '';
   const methods = new Set<string>();
   for (const route of ROUTES.get(request.server.server) ?? []) if (route.pattern.test(path)) route.methods.forEach((m) => methods.add(m));
-  return [...methods].sort();
+  return methods.has(request.method) ? [] : [...methods].sort();
 }
