@@ -82,6 +82,16 @@ const sendMessage = (gatewayUrl: string, token: string) =>
     body: JSON.stringify({ message_id: randomUUID(), conversation_id: randomUUID(), payload: { type: 'text', text: 'hi' } }),
   });
 
+/** auth, gateway and realtime wired together, with extra env for auth and for the two verifiers. */
+async function startAuthStack(authEnv: Record<string, string> = {}, verifierEnv: Record<string, string> = {}) {
+  const auth = await startApp('auth', { env: authEnv });
+  const env = { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, ...verifierEnv };
+  const gateway = await startApp('gateway', { env });
+  // realtime loads each user's conversations from gateway's MessagingService.
+  const realtime = await startApp('realtime', { env: { ...env, MESSAGING_GRPC_URL: `127.0.0.1:${gateway.grpcPort}` } });
+  return { auth, gateway, realtime, wsUrl: `ws://127.0.0.1:${realtime.httpPort}/ws` };
+}
+
 describe('WebSocket authentication (FR-AUTH-08, NFR-019)', () => {
   let auth: RunningApp;
   let gateway: RunningApp;
@@ -89,12 +99,7 @@ describe('WebSocket authentication (FR-AUTH-08, NFR-019)', () => {
   let wsUrl: string;
 
   beforeAll(async () => {
-    auth = await startApp('auth');
-    const env = { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}` };
-    gateway = await startApp('gateway', { env });
-    // realtime loads each user's conversations from gateway's MessagingService.
-    realtime = await startApp('realtime', { env: { ...env, MESSAGING_GRPC_URL: `127.0.0.1:${gateway.grpcPort}` } });
-    wsUrl = `ws://127.0.0.1:${realtime.httpPort}/ws`;
+    ({ auth, gateway, realtime, wsUrl } = await startAuthStack());
   }, 60_000);
 
   afterAll(async () => {
@@ -167,11 +172,7 @@ describe('WebSocket access ends with its token (test config: 5-second tokens, no
   let wsUrl: string;
 
   beforeAll(async () => {
-    auth = await startApp('auth', { env: { ACCESS_TOKEN_TTL_SECONDS: '5' } });
-    const env = { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, AUTH_CLOCK_SKEW_SECONDS: '0' };
-    gateway = await startApp('gateway', { env });
-    realtime = await startApp('realtime', { env: { ...env, MESSAGING_GRPC_URL: `127.0.0.1:${gateway.grpcPort}` } });
-    wsUrl = `ws://127.0.0.1:${realtime.httpPort}/ws`;
+    ({ auth, gateway, realtime, wsUrl } = await startAuthStack({ ACCESS_TOKEN_TTL_SECONDS: '5' }, { AUTH_CLOCK_SKEW_SECONDS: '0' }));
   }, 60_000);
 
   afterAll(async () => {
