@@ -1,12 +1,7 @@
-import { adminCli, startApp, waitFor, type RunningApp } from '@chat4all/testing';
+import { adminCli, newCaller, startApp, waitFor, type Caller, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-
-interface Caller {
-  userId: string;
-  token: string;
-}
 
 interface Answer {
   status: number;
@@ -26,17 +21,6 @@ describe('hardening: client input never gets a 5xx', () => {
   let alice: Caller, bob: Caller, carol: Caller;
   // Every status this file saw: none may be 5xx (checked last).
   const statuses: number[] = [];
-
-  async function caller(name: string): Promise<Caller> {
-    const user = adminCli('create-user', `${name}-${randomUUID()}`);
-    const client = adminCli('create-client', user.name, '--scopes', 'read,write');
-    const res = await fetch(`${gateway.url}/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }).toString(),
-    });
-    return { userId: user.user_id, token: ((await res.json()) as { access_token: string }).access_token };
-  }
 
   /** One request to the gateway; `body` is sent as given when it is a string. */
   async function call(method: string, path: string, options: { who?: Caller; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
@@ -77,7 +61,7 @@ describe('hardening: client input never gets a 5xx', () => {
   beforeAll(async () => {
     auth = await startApp('auth');
     gateway = await startApp('gateway', { env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, RATE_LIMIT_WRITE_PER_MINUTE: '100000' } });
-    [alice, bob, carol] = await Promise.all([caller('alice'), caller('bob'), caller('carol')]);
+    [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((name) => newCaller(gateway.url, name)));
   }, 60_000);
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { adminCli, stackService, startApp, waitFor, type RunningApp } from '@chat4all/testing';
+import { adminCli, newCaller, stackService, startApp, waitFor, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 
 interface Readiness {
@@ -62,14 +62,8 @@ describe('readiness during dependency outages', () => {
   // A client must be able to tell "retry this later" from "this request is wrong": with PostgreSQL
   // down, a send is a 503 with Retry-After (never a 500), and the same request succeeds once it is back.
   it('PostgreSQL stopped → POST /v1/messages answers 503 with Retry-After; started → 202', async () => {
-    const user = adminCli('create-user', `outage-${randomUUID()}`);
+    const { token } = await newCaller(gateway.url, 'outage');
     const other = adminCli('create-user', `outage-${randomUUID()}`);
-    const client = adminCli('create-client', user.name);
-    const token = await fetch(`${gateway.url}/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }).toString(),
-    }).then(async (r) => ((await r.json()) as { access_token: string }).access_token);
     const call = (method: string, path: string, body: unknown) =>
       fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const conversation = (await (await call('POST', '/v1/conversations', { type: 'private', member_ids: [other.user_id] })).json()) as { id: string };

@@ -1,14 +1,9 @@
 import { RealtimeClient, type ConversationEvent } from '@chat4all/realtime-client';
-import { adminCli, REPO_ROOT, stackService, startApp, waitFor, type RunningApp } from '@chat4all/testing';
+import { newCaller, REPO_ROOT, stackService, startApp, waitFor, type Caller, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-
-interface Caller {
-  userId: string;
-  token: string;
-}
 
 // Realtime delivery through the whole pipeline (issue 6): gateway → outbox → relay → Kafka → worker
 // → Redis → two realtime instances → WebSocket clients, with resume from the durable log.
@@ -17,20 +12,6 @@ describe('realtime: fan-out across instances, resume, heartbeats and limits', ()
   const realtimes: RunningApp[] = [];
   let alice: Caller, bob: Caller;
   const clients: RealtimeClient[] = [];
-
-  const admin = (...args: string[]) =>
-    adminCli<Record<string, string>>(...args);
-
-  async function caller(name: string): Promise<Caller> {
-    const user = admin('create-user', `${name}-${randomUUID()}`);
-    const client = admin('create-client', user.name, '--scopes', 'read,write');
-    const res = await fetch(`${gateway.url}/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }).toString(),
-    });
-    return { userId: user.user_id, token: ((await res.json()) as { access_token: string }).access_token };
-  }
 
   const call = async (who: Caller, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${gateway.url}${path}`, {
@@ -83,7 +64,7 @@ describe('realtime: fan-out across instances, resume, heartbeats and limits', ()
       WS_MAX_FRAMES_PER_SECOND: '10',
     };
     realtimes.push(...(await Promise.all([startApp('realtime', { env }), startApp('realtime', { env })])));
-    [alice, bob] = await Promise.all([caller('alice'), caller('bob')]);
+    [alice, bob] = await Promise.all([newCaller(gateway.url, 'alice'), newCaller(gateway.url, 'bob')]);
   }, 90_000);
 
   afterEach(() => {
@@ -203,7 +184,7 @@ describe('realtime: fan-out across instances, resume, heartbeats and limits', ()
     });
     expect(refused).toBe(401);
 
-    const carol = await caller('carol');
+    const carol = await newCaller(gateway.url, 'carol');
     const open = (instance = realtimes[0]): Promise<{ ws: WebSocket; closed: Promise<number> }> =>
       new Promise((resolve) => {
         const ws = new WebSocket(`ws://127.0.0.1:${instance.httpPort}/ws?token=${carol.token}`);

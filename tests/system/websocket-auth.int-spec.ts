@@ -1,6 +1,6 @@
 import { CloseCodes, type ServerFrame } from '@chat4all/contracts';
 import { RealtimeClient } from '@chat4all/realtime-client';
-import { adminCli, startApp, waitFor, type RunningApp } from '@chat4all/testing';
+import { adminCli, clientToken, newCaller, startApp, waitFor, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 
@@ -28,33 +28,6 @@ function connect(url: string, waitForFrames = 1): Promise<Outcome> {
     ws.on('close', () => resolve(outcome));
     ws.on('error', (error) => (outcome.status ? undefined : reject(error)));
   });
-}
-
-interface Session {
-  user: string;
-  clientId: string;
-  clientSecret: string;
-  accessToken: string;
-  refreshToken: string;
-}
-
-/** A new user with an API client, and a token pair from POST /auth/token on `gatewayUrl`. */
-async function newSession(gatewayUrl: string): Promise<Session> {
-  const user = `ws-${randomUUID()}`;
-  adminCli('create-user', user);
-  const c = adminCli<{ client_id: string; client_secret: string }>('create-client', user);
-  const s = { user, clientId: c.client_id, clientSecret: c.client_secret };
-  return { ...s, ...(await tokenFor(gatewayUrl, s)) };
-}
-
-async function tokenFor(gatewayUrl: string, s: Pick<Session, 'clientId' | 'clientSecret'>): Promise<Pick<Session, 'accessToken' | 'refreshToken'>> {
-  const res = await fetch(`${gatewayUrl}/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: s.clientId, client_secret: s.clientSecret }).toString(),
-  });
-  const body = (await res.json()) as { access_token: string; refresh_token: string };
-  return { accessToken: body.access_token, refreshToken: body.refresh_token };
 }
 
 interface OpenSocket {
@@ -106,19 +79,7 @@ describe('WebSocket authentication (FR-AUTH-08, NFR-019)', () => {
     await Promise.all([auth, gateway, realtime].map((a) => a?.stop('SIGKILL')));
   });
 
-  async function accessToken(): Promise<string> {
-    const run = (...args: string[]) =>
-      adminCli<{ client_id: string; client_secret: string }>(...args);
-    const user = `ws-${randomUUID()}`;
-    run('create-user', user);
-    const c = run('create-client', user);
-    const res = await fetch(`${gateway.url}/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: c.client_id, client_secret: c.client_secret }).toString(),
-    });
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
+  const accessToken = async () => (await newCaller(gateway.url, 'ws')).token;
 
   it.each([
     ['no token', ''],
@@ -140,28 +101,28 @@ describe('WebSocket authentication (FR-AUTH-08, NFR-019)', () => {
   // Access ends when it should (issue 16, point 3): the revocation list (auth ListRevocations, polled
   // every AUTH_REVOCATION_POLL_MS = 2 s by default) reaches every verifier within a few seconds.
   it('a disabled user: its token is refused and its socket closed with 4001 token_revoked within 5 s', async () => {
-    const session = await newSession(gateway.url);
-    const socket = await openSocket(`${wsUrl}?token=${session.accessToken}`);
-    expect((await sendMessage(gateway.url, session.accessToken)).status).toBe(404); // authenticated (no such conversation)
+    const session = await newCaller(gateway.url, 'ws');
+    const socket = await openSocket(`${wsUrl}?token=${session.token}`);
+    expect((await sendMessage(gateway.url, session.token)).status).toBe(404); // authenticated (no such conversation)
     const disabledAt = Date.now();
-    adminCli('disable-user', session.user);
-    await waitFor(async () => (await sendMessage(gateway.url, session.accessToken)).status === 401, { timeoutMs: 5_000, description: 'token refused' });
+    adminCli('disable-user', session.userName);
+    await waitFor(async () => (await sendMessage(gateway.url, session.token)).status === 401, { timeoutMs: 5_000, description: 'token refused' });
     expect(await closeOf(socket, 5_000 - (Date.now() - disabledAt))).toMatchObject({ code: CloseCodes.unauthenticated, reason: 'token_revoked' });
-    const again = await connect(`${wsUrl}?token=${session.accessToken}`);
+    const again = await connect(`${wsUrl}?token=${session.token}`);
     expect(again).toMatchObject({ status: 401, opened: false });
   });
 
   it('a revoked refresh-token family: the access tokens issued with it are refused within 5 s', async () => {
-    const session = await newSession(gateway.url);
-    const other = await tokenFor(gateway.url, session); // another session of the same client stays valid
+    const session = await newCaller(gateway.url, 'ws');
+    const other = await clientToken(gateway.url, session); // another session of the same client stays valid
     const revoke = await fetch(`${gateway.url}/auth/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${session.clientId}:${session.clientSecret}`).toString('base64')}` },
       body: new URLSearchParams({ token: session.refreshToken, token_type_hint: 'refresh_token' }).toString(),
     });
     expect(revoke.status).toBe(200);
-    await waitFor(async () => (await sendMessage(gateway.url, session.accessToken)).status === 401, { timeoutMs: 5_000, description: 'token refused' });
-    expect((await sendMessage(gateway.url, other.accessToken)).status).toBe(404);
+    await waitFor(async () => (await sendMessage(gateway.url, session.token)).status === 401, { timeoutMs: 5_000, description: 'token refused' });
+    expect((await sendMessage(gateway.url, other.token)).status).toBe(404);
   });
 });
 
@@ -180,8 +141,8 @@ describe('WebSocket access ends with its token (test config: 5-second tokens, no
   });
 
   it('closes the socket with 4001 token_expired once its token expires', async () => {
-    const session = await newSession(gateway.url);
-    const socket = await openSocket(`${wsUrl}?token=${session.accessToken}`);
+    const session = await newCaller(gateway.url, 'ws');
+    const socket = await openSocket(`${wsUrl}?token=${session.token}`);
     const ready = socket.frames.find((f) => f.type === 'ready');
     const expiresAt = Date.parse(ready?.type === 'ready' ? ready.expires_at : '');
     const closed = await closeOf(socket, 10_000);
@@ -191,19 +152,19 @@ describe('WebSocket access ends with its token (test config: 5-second tokens, no
   });
 
   it('refuses an auth frame with a bad token, keeping the socket until its own expiry', async () => {
-    const session = await newSession(gateway.url);
-    const socket = await openSocket(`${wsUrl}?token=${session.accessToken}`);
-    socket.ws.send(JSON.stringify({ type: 'auth', token: `${session.accessToken.slice(0, -2)}xx` }));
+    const session = await newCaller(gateway.url, 'ws');
+    const socket = await openSocket(`${wsUrl}?token=${session.token}`);
+    socket.ws.send(JSON.stringify({ type: 'auth', token: `${session.token.slice(0, -2)}xx` }));
     await waitFor(() => socket.frames.find((f) => f.type === 'error' && f.code === 'invalid-token'), { timeoutMs: 5_000, description: 'invalid-token error' });
     expect(socket.ws.readyState).toBe(WebSocket.OPEN);
     expect(await closeOf(socket, 10_000)).toMatchObject({ code: CloseCodes.unauthenticated, reason: 'token_expired' });
   });
 
   it('realtime-client re-authenticates in band: its socket outlives two token lifetimes', async () => {
-    const session = await newSession(gateway.url);
+    const session = await newCaller(gateway.url, 'ws');
     const events: ServerFrame[] = [];
     const disconnects: { code: number }[] = [];
-    const client = new RealtimeClient({ url: wsUrl, token: async () => (await tokenFor(gateway.url, session)).accessToken });
+    const client = new RealtimeClient({ url: wsUrl, token: async () => (await clientToken(gateway.url, session)).token });
     client.on('event', (f: ServerFrame) => events.push(f));
     client.on('disconnected', (d: { code: number }) => disconnects.push(d));
     client.start();
