@@ -23,7 +23,9 @@ export {
   outboundMessageSchema,
   statusesBefore,
 } from './messaging-events';
-export type { ConversationDelivered, ConversationRead, InboundMessage, MessageCreated, MessageStatus, MessageStatusEvent, OutboundMessage } from './messaging-events';
+export { FILE_FAILURE_CODES, fileAttachmentSchema, fileMergeRequestedSchema, UPLOAD_STATUSES } from './files';
+export type { FileAttachment, FileFailureCode, FileMergeRequested, UploadStatus } from './files';
+export type { MessageContent, ConversationDelivered, ConversationRead, InboundMessage, MessageCreated, MessageStatus, MessageStatusEvent, OutboundMessage } from './messaging-events';
 export {
   ackFrameSchema,
   authenticatedFrameSchema,
@@ -35,6 +37,8 @@ export {
   conversationJoinedFrameSchema,
   conversationReadFrameSchema,
   errorFrameSchema,
+  fileCompletedFrameSchema,
+  fileFailedFrameSchema,
   FRAME_ERROR_CODES,
   goingAwayFrameSchema,
   messageCreatedFrameSchema,
@@ -64,6 +68,8 @@ export type {
   ConversationJoinedFrame,
   ConversationReadFrame,
   ErrorFrame,
+  FileCompletedFrame,
+  FileFailedFrame,
   GoingAwayFrame,
   MemberHorizons,
   MessageCreatedFrame,

@@ -28,6 +28,7 @@ export const messageContentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string() }),
   z.object({ type: z.literal('file'), file_id: z.string() }),
 ]);
+export type MessageContent = z.infer<typeof messageContentSchema>;
 
 /** `messages.created`, type `message.created`: written to the outbox with the message. */
 export const messageCreatedSchema = z.object({
@@ -103,4 +104,5 @@ export const EventTypes = {
   messageStatus: 'message.status',
   conversationRead: 'conversation.read',
   conversationDelivered: 'conversation.delivered',
+  fileMergeRequested: 'file.merge-requested',
 } as const;

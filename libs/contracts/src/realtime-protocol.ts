@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FILE_FAILURE_CODES, fileAttachmentSchema } from './files';
 import { MESSAGE_STATUSES } from './messaging-events';
 
 // The WebSocket protocol between realtime and chat UIs (ARCHITECTURE §3b, docs/api.md): every frame
@@ -73,6 +74,10 @@ export const conversationDeliveredFrameSchema = z.object({ type: z.literal('conv
 /** To a user's own channel: they joined a conversation (created by them or someone else). */
 export const conversationJoinedFrameSchema = z.object({ type: z.literal('conversation.joined'), conversation_id: z.string(), seq: z.literal(0) });
 
+/** To the uploader's own channel: an upload's merge ended, COMPLETED (the file can be sent) or FAILED with a reason. */
+export const fileCompletedFrameSchema = z.object({ type: z.literal('file.completed'), upload_id: z.string(), file: fileAttachmentSchema });
+export const fileFailedFrameSchema = z.object({ type: z.literal('file.failed'), upload_id: z.string(), code: z.enum(FILE_FAILURE_CODES), reason: z.string() });
+
 /** expires_at: when the socket is closed (4001 token_expired) unless an `auth` frame brings a fresh token. */
 export const readyFrameSchema = z.object({ type: z.literal('ready'), connection_id: z.string(), heartbeat_ms: z.number().int().positive(), expires_at: z.string() });
 
@@ -112,6 +117,8 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   conversationReadFrameSchema,
   conversationDeliveredFrameSchema,
   conversationJoinedFrameSchema,
+  fileCompletedFrameSchema,
+  fileFailedFrameSchema,
   resumeDoneFrameSchema,
   resumeResetFrameSchema,
   pongFrameSchema,
@@ -132,6 +139,8 @@ export type MessageStatusFrame = z.infer<typeof messageStatusFrameSchema>;
 export type ConversationReadFrame = z.infer<typeof conversationReadFrameSchema>;
 export type ConversationDeliveredFrame = z.infer<typeof conversationDeliveredFrameSchema>;
 export type ConversationJoinedFrame = z.infer<typeof conversationJoinedFrameSchema>;
+export type FileCompletedFrame = z.infer<typeof fileCompletedFrameSchema>;
+export type FileFailedFrame = z.infer<typeof fileFailedFrameSchema>;
 export type ReadyFrame = z.infer<typeof readyFrameSchema>;
 export type AuthenticatedFrame = z.infer<typeof authenticatedFrameSchema>;
 export type ResumeDoneFrame = z.infer<typeof resumeDoneFrameSchema>;
@@ -149,8 +158,8 @@ export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
 /** Published on a conversation's channel (by message-worker) to every follower. */
 export type ConversationFrame = MessageCreatedFrame | MessageStatusFrame | ConversationReadFrame | ConversationDeliveredFrame;
-/** Published on a user's channel (by gateway) to every connection of that user. */
-export type UserFrame = ConversationJoinedFrame;
+/** Published on a user's channel (by gateway, and file-service for uploads) to every connection of that user. */
+export type UserFrame = ConversationJoinedFrame | FileCompletedFrame | FileFailedFrame;
 /** What travels over Redis for live fan-out; realtime writes the published bytes to sockets as they are. */
 export type RealtimeFrame = ConversationFrame | UserFrame;
 
@@ -187,6 +196,8 @@ export const ServerFrames = {
     user_id: userId,
   }),
   conversationJoined: (conversationId: string): ConversationJoinedFrame => ({ type: 'conversation.joined', conversation_id: conversationId, seq: 0 }),
+  fileCompleted: (uploadId: string, file: FileCompletedFrame['file']): FileCompletedFrame => ({ type: 'file.completed', upload_id: uploadId, file }),
+  fileFailed: (uploadId: string, code: FileFailedFrame['code'], reason: string): FileFailedFrame => ({ type: 'file.failed', upload_id: uploadId, code, reason }),
   resumeDone: (conversationId: string, seq: number, horizons: MemberHorizons): ResumeDoneFrame => ({
     type: 'resume.done',
     conversation_id: conversationId,

@@ -1,5 +1,5 @@
 import type { RedisConfig } from '@chat4all/config';
-import { RealtimeChannels, type RealtimeFrame } from '@chat4all/contracts';
+import { RealtimeChannels } from '@chat4all/contracts';
 import { connectAtStartup, createRedisSubscriber } from '@chat4all/redis';
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
@@ -105,7 +105,7 @@ export class ConnectionHub {
   private route(channel: string, message: Buffer): void {
     // Only what routing needs is read; the bytes go out as they came (a frame type newer than this
     // instance is passed through too).
-    let frame: Partial<Pick<RealtimeFrame, 'conversation_id' | 'seq'>> & { type?: string };
+    let frame: { conversation_id?: string; seq?: number; type?: string };
     try {
       frame = JSON.parse(message.toString()) as typeof frame;
     } catch {
