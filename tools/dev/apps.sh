@@ -12,15 +12,16 @@ case "$INSTANCE" in
 esac
 [[ "$PORT_OFFSET" =~ ^[0-9]$ ]] || die "apps: instance '$INSTANCE' needs STACK_PORT_OFFSET (0..9), got '$PORT_OFFSET'"
 shift_by=$(( 100 * PORT_OFFSET ))
-# The public listener (HTTP_PORT): only the apps with an HTTP API for outsiders.
-declare -A HTTP_PORTS=([gateway]=$(( 8080 + shift_by )) [realtime]=$(( 8081 + shift_by )) [connectors]=$(( 8084 + shift_by )))
+# The API listener (HTTP_PORT): the apps with an HTTP API. file-service's is reached through the
+# gateway (which streams /v1/files/* to it), not by clients directly.
+declare -A HTTP_PORTS=([gateway]=$(( 8080 + shift_by )) [realtime]=$(( 8081 + shift_by )) [file-service]=$(( 8083 + shift_by )) [connectors]=$(( 8084 + shift_by )))
 # The internal listener (INTERNAL_HTTP_PORT: /health/live, /health/ready, /metrics): every app.
 declare -A INTERNAL_PORTS=(
   [gateway]=$(( 9080 + shift_by )) [realtime]=$(( 9081 + shift_by )) [auth]=$(( 9082 + shift_by )) [file-service]=$(( 9083 + shift_by ))
   [connectors]=$(( 9084 + shift_by )) [outbox-relay]=$(( 9085 + shift_by )) [message-worker]=$(( 9086 + shift_by ))
 )
-# Apps that serve gRPC today (file-service:50053 comes with its service).
-declare -A GRPC_PORTS=([auth]=$(( 50051 + shift_by )) [gateway]=$(( 50052 + shift_by )) [message-worker]=$(( 50054 + shift_by )))
+# Apps that serve gRPC.
+declare -A GRPC_PORTS=([auth]=$(( 50051 + shift_by )) [gateway]=$(( 50052 + shift_by )) [file-service]=$(( 50053 + shift_by )) [message-worker]=$(( 50054 + shift_by )))
 # Public entry points serve HTTPS/WSS locally with the self-signed certificate (NFR-018).
 TLS_APPS=(gateway realtime)
 APP_RUN="$INSTANCE_DIR/run/apps"

@@ -14,6 +14,7 @@ import { DeliveryModule } from './delivery/delivery.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import { MessagesModule } from './messages/messages.module';
+import { FilesModule } from './files/files.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 // Readiness covers PostgreSQL and Redis only: Kafka being down must not stop the gateway from
@@ -40,6 +41,7 @@ export class AppModule {
         IdempotencyModule,
         DeliveryModule.register(config.deliveryGrpcUrl),
         ConversationsModule,
+        FilesModule.register(config.files.grpcUrl),
         MessagesModule,
         AdminModule,
       ],

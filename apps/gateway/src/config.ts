@@ -12,6 +12,7 @@ import {
   tokenEnv,
   toRedisConfig,
   toServiceConfig,
+  urlWithProtocol,
   type EnvSource,
 } from '@chat4all/config';
 import { CONVERSATION_MAX_MEMBERS } from '@chat4all/contracts';
@@ -26,6 +27,13 @@ const schema = z.object({
   ...tokenEnv,
   ...grpcClientEnv('AUTH_GRPC_URL', '127.0.0.1:50051'),
   ...grpcClientEnv('DELIVERY_GRPC_URL', '127.0.0.1:50054'),
+  ...grpcClientEnv('FILE_GRPC_URL', '127.0.0.1:50053'),
+  // file-service's HTTP listener, where /v1/files/* (tus included) is streamed.
+  FILE_SERVICE_URL: urlWithProtocol('http', 'https').default('http://127.0.0.1:8083'),
+  // How long one forwarded upload request may take (a tus PATCH can carry a whole 2 GiB file).
+  FILE_PROXY_TIMEOUT_MS: intInRange(1_000, 24 * 3600 * 1000).default(3600 * 1000),
+  // Connections the gateway keeps to file-service (one upload request holds one while it streams).
+  FILE_PROXY_CONNECTIONS: intInRange(1, 10_000).default(256),
   // NFR-016: how long a response stays replayable under its Idempotency-Key, and after how long a
   // request that never finished (its gateway died) frees its key.
   IDEMPOTENCY_KEY_TTL_SECONDS: intInRange(60, 7 * 24 * 3600).default(24 * 3600),
@@ -60,6 +68,7 @@ export function loadGatewayConfig(source?: EnvSource) {
     },
     grpc: { url: `${env.GRPC_HOST}:${env.GRPC_PORT}` },
     deliveryGrpcUrl: env.DELIVERY_GRPC_URL,
+    files: { grpcUrl: env.FILE_GRPC_URL, serviceUrl: env.FILE_SERVICE_URL, proxyTimeoutMs: env.FILE_PROXY_TIMEOUT_MS, proxyConnections: env.FILE_PROXY_CONNECTIONS },
     replayMaxMessages: env.REPLAY_MAX_MESSAGES,
     inboundMemberIds: env.INBOUND_MEMBER_IDS ?? [],
     idempotency: { ttlSeconds: env.IDEMPOTENCY_KEY_TTL_SECONDS, abandonAfterSeconds: env.IDEMPOTENCY_KEY_ABANDON_AFTER_SECONDS },

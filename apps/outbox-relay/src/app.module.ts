@@ -1,13 +1,14 @@
 import { DatabaseHealth, DatabaseModule } from '@chat4all/database';
 import { KafkaHealth, KafkaModule } from '@chat4all/kafka';
-import { OutboxRepository } from '@chat4all/outbox';
+import { OutboxRepository, RELAY_LOCK_NAMESPACE } from '@chat4all/outbox';
+import { DataSource } from 'typeorm';
 import { PlatformModule } from '@chat4all/platform';
 import type { Tracing } from '@chat4all/telemetry';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { RELAY_CONFIG, type OutboxRelayConfig } from './config';
-import { OutboxRelay } from './relay/outbox-relay.service';
+import { OUTBOX_REPOSITORIES, OutboxRelay } from './relay/outbox-relay.service';
 
-// The relay reads the gateway's outbox and owns no tables of its own (ARCHITECTURE §1).
+// The relay drains the gateway's and file-service's outboxes and owns no tables of its own (ARCHITECTURE §1).
 @Module({})
 export class AppModule {
   static register(config: OutboxRelayConfig, tracing: Tracing): DynamicModule {
@@ -18,7 +19,15 @@ export class AppModule {
         DatabaseModule.forRoot(config.database, { schema: 'gateway', applicationName: 'outbox-relay', entities: [], migrations: [] }),
         KafkaModule.forRoot(config.kafka),
       ],
-      providers: [{ provide: RELAY_CONFIG, useValue: config.relay }, OutboxRepository, OutboxRelay],
+      providers: [
+        { provide: RELAY_CONFIG, useValue: config.relay },
+        {
+          provide: OUTBOX_REPOSITORIES,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) => config.relay.tables.map((table, i) => new OutboxRepository(ds, table, RELAY_LOCK_NAMESPACE + i)),
+        },
+        OutboxRelay,
+      ],
     };
   }
 }

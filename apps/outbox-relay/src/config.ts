@@ -1,4 +1,5 @@
-import { databaseEnv, intInRange, kafkaEnv, parseEnv, serviceEnv, toDatabaseConfig, toKafkaConfig, toServiceConfig, type EnvSource } from '@chat4all/config';
+import { csvList, databaseEnv, intInRange, kafkaEnv, parseEnv, serviceEnv, toDatabaseConfig, toKafkaConfig, toServiceConfig, type EnvSource } from '@chat4all/config';
+import { OUTBOX_TABLES } from '@chat4all/outbox';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -8,6 +9,8 @@ const schema = z.object({
   // Events per bucket per transaction, and the pause when the outbox is empty.
   OUTBOX_BATCH_SIZE: intInRange(1, 5_000).default(500),
   OUTBOX_POLL_INTERVAL_MS: intInRange(10, 10_000).default(100),
+  // The outbox tables drained (schema.table), each with buckets locked apart from the others'.
+  OUTBOX_TABLES: csvList().pipe(z.array(z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be schema.table')).min(1)).default([...OUTBOX_TABLES]),
 });
 
 export function loadOutboxRelayConfig(source?: EnvSource) {
@@ -16,7 +19,7 @@ export function loadOutboxRelayConfig(source?: EnvSource) {
     service: toServiceConfig('outbox-relay', env),
     database: toDatabaseConfig(env),
     kafka: toKafkaConfig('outbox-relay', env),
-    relay: { batchSize: env.OUTBOX_BATCH_SIZE, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS },
+    relay: { batchSize: env.OUTBOX_BATCH_SIZE, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, tables: env.OUTBOX_TABLES },
   };
 }
 

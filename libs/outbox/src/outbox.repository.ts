@@ -3,6 +3,9 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OUTBOX_TABLE, OUTBOX_TABLE_NAME } from './outbox-table';
 
+/** Nest token of the advisory-lock namespace (next to OUTBOX_TABLE_NAME). */
+export const OUTBOX_LOCK_NAMESPACE = 'OUTBOX_LOCK_NAMESPACE';
+
 /** One outbox row as the relay publishes it. */
 export interface PendingOutboxEvent {
   id: string;
@@ -31,7 +34,9 @@ export const RELAY_LOCK_NAMESPACE = 20_251_125;
 export class OutboxRepository {
   constructor(
     private readonly dataSource: DataSource,
-    @Optional() @Inject(OUTBOX_TABLE_NAME) private readonly table: string = OUTBOX_TABLE,
+    @Optional() @Inject(OUTBOX_TABLE_NAME) readonly table: string = OUTBOX_TABLE,
+    /** Advisory-lock namespace of this table's buckets: one per outbox table a relay drains. */
+    @Optional() @Inject(OUTBOX_LOCK_NAMESPACE) private readonly lockNamespace: number = RELAY_LOCK_NAMESPACE,
   ) {}
 
   /**
@@ -40,7 +45,7 @@ export class OutboxRepository {
    */
   relayBucket(bucket: number, limit: number, publish: (events: PendingOutboxEvent[]) => Promise<unknown>): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
-      const [lock] = await tx.query<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock($1, $2) AS locked`, [RELAY_LOCK_NAMESPACE, bucket]);
+      const [lock] = await tx.query<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock($1, $2) AS locked`, [this.lockNamespace, bucket]);
       if (!lock?.locked) return 0;
       const rows = await tx.query<OutboxRow[]>(
         `SELECT id, topic, partition_key, envelope, headers FROM ${this.table} WHERE bucket = $1 ORDER BY id LIMIT $2`,

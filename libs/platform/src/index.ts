@@ -6,6 +6,7 @@ export type { PlatformOptions } from './platform.module';
 export { instrumentHttp } from './http-metrics';
 export { parseRequest } from './parse-request';
 export { RawBody } from './raw-body';
+export { STREAMED_CONTENT_TYPES } from './streamed-body';
 export { grpcClientOptions, grpcServerOptions } from './grpc-options';
 export { runService, startService } from './run-service';
 export type { RunServiceOptions } from './run-service';

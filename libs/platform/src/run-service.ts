@@ -15,6 +15,8 @@ import { prepareProblemRouting, problemFrameworkErrors } from './framework-error
 import { instrumentHttp } from './http-metrics';
 import { InternalListener, separateListeners } from './internal-listener';
 import { acceptRawBodies } from './raw-body';
+import { acceptStreamedBodies } from './streamed-body';
+import type { FastifyInstance } from 'fastify';
 import { rawSecurityHeaders, securityHeaderOptions } from './security-headers';
 import { PermanentStartupError, startup, StartupTimeoutError } from './startup';
 import { listenWhileStarting } from './startup-server';
@@ -34,6 +36,10 @@ export interface RunServiceOptions {
   grpc?: GrpcOptions;
   /** Enables @RawBody() routes, whose bodies may be this large (webhook signatures cover the exact bytes). */
   rawBodyLimitBytes?: number;
+  /** Leaves octet-stream bodies unread for the route to stream (streamed-body.ts). */
+  streamedBodies?: boolean;
+  /** Runs on the Fastify instance before the routes are registered (plugins such as @fastify/reply-from). */
+  configureHttp?: (fastify: FastifyInstance) => Promise<void>;
 }
 
 // Bootstrap shared by all seven apps: Fastify, pino as the Nest logger, HTTP metrics, security
@@ -90,6 +96,8 @@ async function createAndListen(options: RunServiceOptions, early: { close(): Pro
   const internal = new InternalListener(fastify);
   // Before app.init(), which registers the routes.
   if (options.rawBodyLimitBytes !== undefined) acceptRawBodies(fastify, options.rawBodyLimitBytes);
+  if (options.streamedBodies) acceptStreamedBodies(fastify);
+  if (options.configureHttp) await options.configureHttp(fastify);
   // Exit 0 once the hooks ran (lets pino flush), rather than re-raising the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 

@@ -27,7 +27,7 @@ class StorageLifecycle implements OnApplicationShutdown {
   constructor(@Inject(ObjectStorage) private readonly storage: ObjectStorage) {}
 
   onApplicationShutdown(): void {
-    this.storage.client.destroy();
+    this.storage.destroy();
   }
 }
 

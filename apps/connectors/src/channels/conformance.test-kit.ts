@@ -225,7 +225,7 @@ export function runConnectorConformance(module: ChannelModule): void {
 
       it('refuses content it cannot send as permanent, without calling the platform', async () => {
         const { simulator, connector } = await setUp();
-        const result = await connector.send(outboundMessage(channel, newContact(), { type: 'file', file_id: randomUUID() }));
+        const result = await connector.send(outboundMessage(channel, newContact(), { type: 'file', file_id: randomUUID(), filename: 'a.pdf', mime_type: 'application/pdf', size_bytes: 1, sha256: '0'.repeat(64) }));
         expect(result).toMatchObject({ ok: false, code: 'unsupported-content', retryable: false });
         expect(simulator.requestCount).toBe(0);
       });

@@ -13,6 +13,7 @@ import { InboundMessages1764040700000 } from './migrations/1764040700000-inbound
 import { DropOutboxPublishedAt1764040800000 } from './migrations/1764040800000-drop-outbox-published-at';
 import { DropMemberDeliveredSeq1764040900000 } from './migrations/1764040900000-drop-member-delivered-seq';
 import { MemberDeliveredSeq1764041400000 } from './migrations/1764041400000-member-delivered-seq';
+import { MessageFileId1764041700000 } from './migrations/1764041700000-message-file-id';
 
 export const GATEWAY_SCHEMA = 'gateway';
 
@@ -24,5 +25,6 @@ export const gatewayDataSourceSpec: DataSourceSpec = {
     CreateOutboxEvents1764040100000, CreateAuditEvents1764040400000, CreateConversationsAndMessages1764040500000, DeliveryStateToWorkerAndIdempotencyKeys1764040600000,
     InboundMessages1764040700000, DropOutboxPublishedAt1764040800000, DropMemberDeliveredSeq1764040900000,
     MemberDeliveredSeq1764041400000,
+    MessageFileId1764041700000,
   ],
 };

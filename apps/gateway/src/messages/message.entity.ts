@@ -9,6 +9,7 @@ import { Conversation } from '../conversations/conversation.entity';
 @Unique('UQ_messages_conversation_seq', ['conversationId', 'seq'])
 @Check('CHK_messages_seq', `"seq" > 0`)
 @Index('IDX_messages_sender', ['senderId'])
+@Index('IDX_messages_file', ['fileId', 'conversationId'], { where: '"file_id" IS NOT NULL' })
 @Check('CHK_messages_origin', `"origin" IN ('member', 'contact')`)
 @Index('UQ_messages_provider_message', ['providerChannel', 'providerMessageId'], { unique: true, where: '"provider_message_id" IS NOT NULL' })
 export class Message {
@@ -40,6 +41,10 @@ export class Message {
   origin!: 'member' | 'contact';
 
   /** For a contact's message: the channel and the provider's id, unique together (one row per webhook message). */
+  /** A file message's file (payload.file_id), for who may download it. */
+  @Column({ name: 'file_id', type: 'uuid', nullable: true })
+  fileId!: string | null;
+
   @Column({ name: 'provider_channel', type: 'text', nullable: true })
   providerChannel!: string | null;
 

@@ -69,15 +69,28 @@ export class MessagesRepository {
     );
   }
 
+  /** Whether the user is a member of a conversation in which the file was sent (so may download or forward it). */
+  async fileSharedWith(fileId: string, userId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM gateway.messages m JOIN gateway.conversation_members cm ON cm.conversation_id = m.conversation_id
+        WHERE m.file_id = $1 AND cm.user_id = $2 LIMIT 1`,
+      [fileId, userId],
+    );
+    return rows.length > 0;
+  }
+
   /**
    * Inserts the message; false if its id exists already (a concurrent request committed it). A
    * contact's message carries origin `contact` and its provider id.
    */
   async insert(tx: EntityManager, m: NewMessage): Promise<boolean> {
     const inserted = await tx.query<unknown[]>(
-      `INSERT INTO gateway.messages (id, conversation_id, seq, sender_id, payload, request_hash, created_at, origin, provider_channel, provider_message_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [m.id, m.conversationId, m.seq, m.senderId, JSON.stringify(m.payload), m.requestHash, m.createdAt, m.provider ? 'contact' : 'member', m.provider?.channel ?? null, m.provider?.messageId ?? null],
+      `INSERT INTO gateway.messages (id, conversation_id, seq, sender_id, payload, request_hash, created_at, origin, provider_channel, provider_message_id, file_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        m.id, m.conversationId, m.seq, m.senderId, JSON.stringify(m.payload), m.requestHash, m.createdAt, m.provider ? 'contact' : 'member',
+        m.provider?.channel ?? null, m.provider?.messageId ?? null, m.payload.type === 'file' ? m.payload.file_id : null,
+      ],
     );
     return inserted.length > 0;
   }

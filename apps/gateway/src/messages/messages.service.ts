@@ -5,6 +5,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { conversationNotFound, isUuid } from '../conversations/conversation-errors';
 import { ConversationsService, type MemberHorizon } from '../conversations/conversations.service';
 import { DeliveryClient } from '../delivery/delivery.client';
+import { FileAccess } from '../files/file-access.service';
 import { MessageAcceptService } from './message-accept.service';
 import { requestHash, type SendMessageRequest } from './message.dto';
 import { MessagesRepository, type MessageRow } from './messages.repository';
@@ -60,16 +61,20 @@ export class MessagesService {
     private readonly accept: MessageAcceptService,
     private readonly conversations: ConversationsService,
     private readonly delivery: DeliveryClient,
+    private readonly files: FileAccess,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   /** 202 once durable: the message row and its outbox event committed together (NFR-001). */
   async send(callerId: string, request: SendMessageRequest): Promise<{ body: { message_id: string; seq: number; status: string }; replayed: boolean }> {
+    // A file message carries the file's metadata, copied from file-service: only a COMPLETED file the
+    // sender may see (their own, or one sent in a conversation of theirs).
+    const payload = request.payload.type === 'file' ? { type: 'file' as const, ...(await this.files.attachment(callerId, request.payload.file_id)) } : request.payload;
     const outcome = await this.accept.acceptFromMember({
       messageId: request.message_id,
       conversationId: request.conversation_id,
       senderId: callerId,
-      payload: request.payload,
+      payload,
       requestHash: requestHash(request),
     });
     switch (outcome.kind) {

@@ -1,4 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { lastValueFrom, of } from 'rxjs';
 import type { RateLimits, RateLimitSubject } from './rate-limits';
 import { WriteRateLimitInterceptor } from './write-rate-limit.interceptor';
@@ -7,11 +8,12 @@ import { WriteRateLimitInterceptor } from './write-rate-limit.interceptor';
 describe('WriteRateLimitInterceptor', () => {
   const subjects: RateLimitSubject[] = [];
   const limits = { writes: {}, enforce: (_l: unknown, subject: RateLimitSubject) => (subjects.push(subject), Promise.resolve()) } as unknown as RateLimits;
-  const interceptor = new WriteRateLimitInterceptor(limits);
+  const interceptor = new WriteRateLimitInterceptor(limits, new Reflector());
 
   const context = (method: string, principal?: { userId: string; clientId: string }) =>
     ({
       getType: () => 'http',
+      getHandler: () => () => undefined,
       switchToHttp: () => ({ getRequest: () => ({ method, ip: '203.0.113.7', principal }), getResponse: () => ({}) }),
     }) as unknown as ExecutionContext;
 

@@ -9,7 +9,10 @@ const published = new Counter({ name: 'relay_events_published_total', help: 'Out
 const lag = new Gauge({ name: 'relay_outbox_lag_seconds', help: 'Age of the oldest unpublished outbox event', registers: [register] });
 const failures = new Counter({ name: 'relay_publish_failures_total', help: 'Outbox batches that failed to publish (retried)', registers: [register] });
 
-// Publishes the gateway's outbox to Kafka (FR-DP-03), at least once and in per-conversation order.
+/** The outbox tables drained (OUTBOX_TABLES), one repository each. */
+export const OUTBOX_REPOSITORIES = Symbol('OUTBOX_REPOSITORIES');
+
+// Publishes the outboxes (the gateway's, file-service's) to Kafka (FR-DP-03), at least once and in per-key order.
 // The claim/publish/delete transaction and its per-bucket lock live in @chat4all/outbox; this loop
 // visits the buckets, backs off on failure and reports lag.
 @Injectable()
@@ -28,7 +31,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   });
 
   constructor(
-    private readonly outbox: OutboxRepository,
+    @Inject(OUTBOX_REPOSITORIES) private readonly outboxes: OutboxRepository[],
     private readonly publisher: EventPublisher,
     @Inject(RELAY_CONFIG) private readonly config: OutboxRelayConfig['relay'],
   ) {}
@@ -57,19 +60,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** One pass over every bucket, in random order; true when some bucket had a full batch (more waiting). */
+  /** One pass over every table's buckets, in random order; true when some bucket had a full batch (more waiting). */
   private async relayAll(): Promise<boolean> {
     let fullBatch = false;
-    for (const bucket of shuffled(OUTBOX_BUCKETS)) {
-      if (this.stopping.signal.aborted) break;
-      if ((await this.relayBucket(bucket)) === this.config.batchSize) fullBatch = true;
+    for (const outbox of this.outboxes) {
+      for (const bucket of shuffled(OUTBOX_BUCKETS)) {
+        if (this.stopping.signal.aborted) break;
+        if ((await this.relayBucket(outbox, bucket)) === this.config.batchSize) fullBatch = true;
+      }
     }
     await this.measureLag();
     return fullBatch;
   }
 
-  private async relayBucket(bucket: number): Promise<number> {
-    const count = await this.outbox.relayBucket(bucket, this.config.batchSize, (events) =>
+  private async relayBucket(outbox: OutboxRepository, bucket: number): Promise<number> {
+    const count = await outbox.relayBucket(bucket, this.config.batchSize, (events) =>
       this.publisher.publish(events.map((e) => ({ topic: e.topic, key: e.partitionKey, envelope: e.envelope, traceHeaders: e.traceHeaders }))),
     );
     published.inc(count);
@@ -77,7 +82,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async measureLag(): Promise<void> {
-    lag.set(await this.outbox.oldestPendingAgeSeconds());
+    const ages = await Promise.all(this.outboxes.map((o) => o.oldestPendingAgeSeconds()));
+    lag.set(Math.max(0, ...ages));
   }
 }
 
