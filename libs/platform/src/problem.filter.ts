@@ -81,13 +81,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown, instance: string): ProblemDetails {
     if (exception instanceof ProblemException) {
+      // Extensions come first: one named like a member of RFC 9457 (status, type...) never replaces it.
       return {
+        ...exception.extensions,
         type: problemTypeUri(exception.problem),
         title: exception.title,
         status: exception.getStatus(),
         ...(exception.detail ? { detail: exception.detail } : {}),
         instance,
-        ...exception.extensions,
       };
     }
     const status = exception instanceof HttpException ? exception.getStatus() : isStatusError(exception) ? exception.statusCode : 500;

@@ -123,12 +123,12 @@ export class UploadsRepository {
     return this.dataSource.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [OWNER_LOCK_NAMESPACE, upload.ownerId]);
       const [open] = await tx.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM file_uploads WHERE owner_id = $1 AND status = 'UPLOADING' AND expires_at > now()`,
+        `SELECT count(*)::int AS n FROM file_service.file_uploads WHERE owner_id = $1 AND status = 'UPLOADING' AND expires_at > now()`,
         [upload.ownerId],
       );
       if ((open?.n ?? 0) >= maxOpen) return false;
       await tx.query(
-        `INSERT INTO file_uploads (id, owner_id, protocol, filename, mime_type, size_bytes, chunk_size, total_chunks, declared_sha256, conversation_id, expires_at)
+        `INSERT INTO file_service.file_uploads (id, owner_id, protocol, filename, mime_type, size_bytes, chunk_size, total_chunks, declared_sha256, conversation_id, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [upload.id, upload.ownerId, upload.protocol, upload.filename, upload.mimeType, upload.sizeBytes, upload.chunkSize, upload.totalChunks, upload.declaredSha256, upload.conversationId, upload.expiresAt],
       );
@@ -137,20 +137,20 @@ export class UploadsRepository {
   }
 
   async find(id: string, tx: EntityManager | DataSource = this.dataSource): Promise<Upload | undefined> {
-    const [row] = await tx.query<Row[]>(`SELECT ${COLUMNS} FROM file_uploads WHERE id = $1`, [id]);
+    const [row] = await tx.query<Row[]>(`SELECT ${COLUMNS} FROM file_service.file_uploads WHERE id = $1`, [id]);
     return row ? toUpload(row) : undefined;
   }
 
   /** The row, locked until the transaction ends. */
   async lock(tx: EntityManager, id: string): Promise<Upload | undefined> {
-    const [row] = await tx.query<Row[]>(`SELECT ${COLUMNS} FROM file_uploads WHERE id = $1 FOR UPDATE`, [id]);
+    const [row] = await tx.query<Row[]>(`SELECT ${COLUMNS} FROM file_service.file_uploads WHERE id = $1 FOR UPDATE`, [id]);
     return row ? toUpload(row) : undefined;
   }
 
   /** The owner's uploads, newest first, optionally of one status; `before` continues a page. */
   async listForOwner(ownerId: string, options: { status?: UploadStatus; limit: number; before?: { createdAt: Date; id: string } }): Promise<Upload[]> {
     const rows = await this.dataSource.query<Row[]>(
-      `SELECT ${COLUMNS} FROM file_uploads
+      `SELECT ${COLUMNS} FROM file_service.file_uploads
        WHERE owner_id = $1 AND ($2::text IS NULL OR status = $2)
          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
        ORDER BY created_at DESC, id DESC LIMIT $5`,
@@ -161,7 +161,7 @@ export class UploadsRepository {
 
   async chunkNumbers(uploadId: string): Promise<number[]> {
     const rows = await this.dataSource.query<{ chunk_number: number }[]>(
-      `SELECT chunk_number FROM file_upload_chunks WHERE upload_id = $1 ORDER BY chunk_number`,
+      `SELECT chunk_number FROM file_service.file_upload_chunks WHERE upload_id = $1 ORDER BY chunk_number`,
       [uploadId],
     );
     return rows.map((r) => r.chunk_number);
@@ -169,7 +169,7 @@ export class UploadsRepository {
 
   async chunks(uploadId: string, tx: EntityManager | DataSource = this.dataSource): Promise<ChunkRow[]> {
     const rows = await tx.query<Row[]>(
-      `SELECT chunk_number, size_bytes, object_key, sha256 FROM file_upload_chunks WHERE upload_id = $1 ORDER BY chunk_number`,
+      `SELECT chunk_number, size_bytes, object_key, sha256 FROM file_service.file_upload_chunks WHERE upload_id = $1 ORDER BY chunk_number`,
       [uploadId],
     );
     return rows.map(toChunk);
@@ -177,7 +177,7 @@ export class UploadsRepository {
 
   async findChunk(uploadId: string, chunkNumber: number): Promise<ChunkRow | undefined> {
     const [row] = await this.dataSource.query<Row[]>(
-      `SELECT chunk_number, size_bytes, object_key, sha256 FROM file_upload_chunks WHERE upload_id = $1 AND chunk_number = $2`,
+      `SELECT chunk_number, size_bytes, object_key, sha256 FROM file_service.file_upload_chunks WHERE upload_id = $1 AND chunk_number = $2`,
       [uploadId, chunkNumber],
     );
     return row ? toChunk(row) : undefined;
@@ -197,14 +197,14 @@ export class UploadsRepository {
     if (upload.status !== 'UPLOADING' || upload.expiresAt <= new Date()) return 'not-open';
     const { chunk } = commit;
     const inserted = await tx.query<unknown[]>(
-      `INSERT INTO file_upload_chunks (upload_id, chunk_number, size_bytes, object_key, sha256) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO file_service.file_upload_chunks (upload_id, chunk_number, size_bytes, object_key, sha256) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT DO NOTHING RETURNING chunk_number`,
       [commit.uploadId, chunk.chunkNumber, chunk.sizeBytes, chunk.objectKey, chunk.sha256],
     );
     if (inserted.length === 0) return 'duplicate';
     const inOrder = commit.hashState !== undefined && upload.hashedChunks === chunk.chunkNumber - 1;
     await tx.query(
-      `UPDATE file_uploads SET chunks_received = chunks_received + 1, bytes_received = bytes_received + $2 - tail_bytes + $5,
+      `UPDATE file_service.file_uploads SET chunks_received = chunks_received + 1, bytes_received = bytes_received + $2 - tail_bytes + $5,
          hash_state = CASE WHEN $3 THEN $4::bytea ELSE hash_state END,
          hashed_chunks = CASE WHEN $3 THEN hashed_chunks + 1 ELSE hashed_chunks END,
          sniffed_mime_type = COALESCE($6, sniffed_mime_type),
@@ -218,20 +218,20 @@ export class UploadsRepository {
   /** tus: the partial chunk at the end of the received bytes (and the running hash over it) changed. */
   async setTail(tx: EntityManager, uploadId: string, tail: { key: string | null; bytes: number }, hashState: Buffer | null, sniffedMimeType?: string): Promise<void> {
     await tx.query(
-      `UPDATE file_uploads SET bytes_received = bytes_received - tail_bytes + $2, tail_key = $3, tail_bytes = $2,
+      `UPDATE file_service.file_uploads SET bytes_received = bytes_received - tail_bytes + $2, tail_key = $3, tail_bytes = $2,
          hash_state = COALESCE($4, hash_state), sniffed_mime_type = COALESCE($5, sniffed_mime_type), updated_at = now() WHERE id = $1`,
       [uploadId, tail.bytes, tail.key, hashState, sniffedMimeType ?? null],
     );
   }
 
   async setStatus(tx: EntityManager, uploadId: string, status: UploadStatus): Promise<void> {
-    await tx.query(`UPDATE file_uploads SET status = $2, updated_at = now() WHERE id = $1`, [uploadId, status]);
+    await tx.query(`UPDATE file_service.file_uploads SET status = $2, updated_at = now() WHERE id = $1`, [uploadId, status]);
   }
 
   /** MERGING → FAILED, once; false when the upload was not MERGING. */
   async fail(uploadId: string, code: string, reason: string): Promise<boolean> {
     const rows = await this.dataSource.query<unknown[]>(
-      `UPDATE file_uploads SET status = 'FAILED', failure_code = $2, failure_reason = $3, hash_state = NULL, updated_at = now()
+      `UPDATE file_service.file_uploads SET status = 'FAILED', failure_code = $2, failure_reason = $3, hash_state = NULL, updated_at = now()
        WHERE id = $1 AND status = 'MERGING' RETURNING id`,
       [uploadId, code, reason],
     );
@@ -246,11 +246,11 @@ export class UploadsRepository {
   referBlob(uploadId: string, sha256: string, objectKey: string, sizeBytes: number): Promise<string> {
     return this.dataSource.transaction(async (tx) => {
       const [blob] = await tx.query<{ object_key: string }[]>(
-        `INSERT INTO blobs (sha256, object_key, size_bytes) VALUES ($1, $2, $3)
+        `INSERT INTO file_service.blobs (sha256, object_key, size_bytes) VALUES ($1, $2, $3)
          ON CONFLICT (sha256) DO UPDATE SET sha256 = EXCLUDED.sha256 RETURNING object_key`,
         [sha256, objectKey, sizeBytes],
       );
-      await tx.query(`UPDATE file_uploads SET sha256 = $2, updated_at = now() WHERE id = $1`, [uploadId, sha256]);
+      await tx.query(`UPDATE file_service.file_uploads SET sha256 = $2, updated_at = now() WHERE id = $1`, [uploadId, sha256]);
       return blob.object_key;
     });
   }
@@ -259,12 +259,12 @@ export class UploadsRepository {
   complete(uploadId: string): Promise<boolean> {
     return this.dataSource.transaction(async (tx) => {
       const rows = await tx.query<unknown[]>(
-        `UPDATE file_uploads SET status = 'COMPLETED', completed_at = now(), hash_state = NULL, tail_key = NULL, tail_bytes = 0, updated_at = now()
+        `UPDATE file_service.file_uploads SET status = 'COMPLETED', completed_at = now(), hash_state = NULL, tail_key = NULL, tail_bytes = 0, updated_at = now()
          WHERE id = $1 AND status = 'MERGING' AND sha256 IS NOT NULL RETURNING id`,
         [uploadId],
       );
       if (rows.length === 0) return false;
-      await tx.query(`DELETE FROM file_upload_chunks WHERE upload_id = $1`, [uploadId]);
+      await tx.query(`DELETE FROM file_service.file_upload_chunks WHERE upload_id = $1`, [uploadId]);
       return true;
     });
   }
@@ -276,15 +276,15 @@ export class UploadsRepository {
    */
   remove(uploadId: string, dropObject: (objectKey: string) => Promise<void>): Promise<Upload | undefined> {
     return this.dataSource.transaction(async (tx) => {
-      const [row] = await tx.query<Row[]>(`DELETE FROM file_uploads WHERE id = $1 RETURNING ${COLUMNS}`, [uploadId]);
+      const [row] = await tx.query<Row[]>(`DELETE FROM file_service.file_uploads WHERE id = $1 RETURNING ${COLUMNS}`, [uploadId]);
       if (!row) return undefined;
       const upload = toUpload(row);
       if (upload.sha256) {
-        const [blob] = await tx.query<{ object_key: string }[]>(`SELECT object_key FROM blobs WHERE sha256 = $1 FOR UPDATE`, [upload.sha256]);
-        const [other] = await tx.query<unknown[]>(`SELECT 1 FROM file_uploads WHERE sha256 = $1 LIMIT 1`, [upload.sha256]);
+        const [blob] = await tx.query<{ object_key: string }[]>(`SELECT object_key FROM file_service.blobs WHERE sha256 = $1 FOR UPDATE`, [upload.sha256]);
+        const [other] = await tx.query<unknown[]>(`SELECT 1 FROM file_service.file_uploads WHERE sha256 = $1 LIMIT 1`, [upload.sha256]);
         if (blob && !other) {
           await dropObject(blob.object_key);
-          await tx.query(`DELETE FROM blobs WHERE sha256 = $1`, [upload.sha256]);
+          await tx.query(`DELETE FROM file_service.blobs WHERE sha256 = $1`, [upload.sha256]);
         }
       }
       return upload;
@@ -294,18 +294,18 @@ export class UploadsRepository {
   /** Expired unfinished uploads, locked (SKIP LOCKED: several GC instances share the work). */
   async lockExpired(tx: EntityManager, limit: number): Promise<Upload[]> {
     const rows = await tx.query<Row[]>(
-      `SELECT ${COLUMNS} FROM file_uploads WHERE status = 'UPLOADING' AND expires_at <= now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      `SELECT ${COLUMNS} FROM file_service.file_uploads WHERE status = 'UPLOADING' AND expires_at <= now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
     return rows.map(toUpload);
   }
 
   async deleteLocked(tx: EntityManager, uploadIds: string[]): Promise<void> {
-    await tx.query(`DELETE FROM file_uploads WHERE id = ANY($1::uuid[])`, [uploadIds]);
+    await tx.query(`DELETE FROM file_service.file_uploads WHERE id = ANY($1::uuid[])`, [uploadIds]);
   }
 
   async blobKey(sha256: string): Promise<string | undefined> {
-    const [row] = await this.dataSource.query<{ object_key: string }[]>(`SELECT object_key FROM blobs WHERE sha256 = $1`, [sha256]);
+    const [row] = await this.dataSource.query<{ object_key: string }[]>(`SELECT object_key FROM file_service.blobs WHERE sha256 = $1`, [sha256]);
     return row?.object_key;
   }
 }

@@ -109,7 +109,7 @@ export class UploadsService {
   /** Refuses a chunk for an upload that is not open: 409 after complete, 410 once expired. */
   assertOpen(upload: Upload): void {
     if (upload.status === 'FAILED') throw new ProblemException(FileProblems.uploadFailed, `Upload ${upload.id} failed: ${upload.failureReason ?? ''}`.trim());
-    if (upload.status !== 'UPLOADING') throw new ProblemException(FileProblems.uploadNotOpen, `Upload ${upload.id} is ${upload.status}; it takes no more chunks.`, { status: upload.status });
+    if (upload.status !== 'UPLOADING') throw new ProblemException(FileProblems.uploadNotOpen, `Upload ${upload.id} is ${upload.status}; it takes no more chunks.`, { upload_status: upload.status });
     if (upload.expiresAt <= new Date()) throw new ProblemException(FileProblems.uploadExpired, `Upload ${upload.id} expired at ${upload.expiresAt.toISOString()}.`);
   }
 
@@ -207,10 +207,10 @@ export class UploadsService {
     const upload = await this.own(ownerId, uploadId);
     if (options.onlyUnfinished && upload.status !== 'UPLOADING' && upload.status !== 'FAILED') {
       throw new ProblemException(FileProblems.uploadNotOpen, `Upload ${upload.id} is ${upload.status}; only an unfinished upload can be abandoned here (a file is deleted with DELETE /v1/files/{file_id}).`, {
-        status: upload.status,
+        upload_status: upload.status,
       });
     }
-    if (upload.status === 'MERGING') throw new ProblemException(FileProblems.uploadNotOpen, `Upload ${upload.id} is being merged; delete it once it is COMPLETED.`, { status: upload.status });
+    if (upload.status === 'MERGING') throw new ProblemException(FileProblems.uploadNotOpen, `Upload ${upload.id} is being merged; delete it once it is COMPLETED.`, { upload_status: upload.status });
     await this.uploads.remove(upload.id, (key) => this.storage.deleteKeys([key]));
     const freed = await this.storage.deletePrefix(ObjectKeys.uploadPrefix(upload.id));
     this.logger.log({ upload_id: upload.id, status: upload.status, bytes_freed: freed, message: 'upload removed' });

@@ -31,7 +31,7 @@ export class FileAccess {
   async attachment(senderId: string, fileId: string): Promise<FileAttachment> {
     const file = await this.visible(senderId, fileId, false);
     if (file.status !== 'COMPLETED') {
-      throw new ProblemException(GatewayFileProblems.fileNotReady, `File ${fileId} is ${file.status}; only a COMPLETED file can be sent.`, { status: file.status });
+      throw new ProblemException(GatewayFileProblems.fileNotReady, `File ${fileId} is ${file.status}; only a COMPLETED file can be sent.`, { file_status: file.status });
     }
     return { file_id: file.fileId, filename: file.filename, mime_type: file.mimeType, size_bytes: Number(file.sizeBytes), sha256: file.sha256 };
   }

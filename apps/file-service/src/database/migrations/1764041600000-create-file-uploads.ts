@@ -73,7 +73,7 @@ export class CreateFileUploads1764041600000 implements MigrationInterface {
         "event_id" uuid NOT NULL,
         "topic" text NOT NULL,
         "partition_key" text NOT NULL,
-        "bucket" smallint NOT NULL,
+        "bucket" smallint NOT NULL DEFAULT '0',
         "event_type" text NOT NULL,
         "envelope" jsonb NOT NULL,
         "headers" jsonb NOT NULL DEFAULT '{}',
