@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXTERNAL_CHANNELS } from './channels';
+import { fileAttachmentSchema } from './files';
 
 // Payloads of the messaging topics (ARCHITECTURE §3). Producers build them with these types;
 // consumers parse them with these schemas, so a malformed event fails loudly and goes to the DLQ.
@@ -26,7 +27,8 @@ const channel = z.enum(['internal', ...EXTERNAL_CHANNELS]);
 
 export const messageContentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string() }),
-  z.object({ type: z.literal('file'), file_id: z.string() }),
+  // A file message: the gateway checked the file is COMPLETED and the sender may share it, and copied its metadata.
+  fileAttachmentSchema.extend({ type: z.literal('file') }),
 ]);
 export type MessageContent = z.infer<typeof messageContentSchema>;
 
