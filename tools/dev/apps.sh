@@ -19,8 +19,10 @@ declare -A INTERNAL_PORTS=(
   [gateway]=$(( 9080 + shift_by )) [realtime]=$(( 9081 + shift_by )) [auth]=$(( 9082 + shift_by )) [file-service]=$(( 9083 + shift_by ))
   [connectors]=$(( 9084 + shift_by )) [outbox-relay]=$(( 9085 + shift_by )) [message-worker]=$(( 9086 + shift_by ))
 )
-# Apps that serve gRPC today (file-service:50053 comes with its service).
-declare -A GRPC_PORTS=([auth]=$(( 50051 + shift_by )) [gateway]=$(( 50052 + shift_by )) [message-worker]=$(( 50054 + shift_by )))
+# Apps that serve gRPC.
+declare -A GRPC_PORTS=(
+  [auth]=$(( 50051 + shift_by )) [gateway]=$(( 50052 + shift_by )) [file-service]=$(( 50053 + shift_by )) [message-worker]=$(( 50054 + shift_by ))
+)
 # Public entry points serve HTTPS/WSS locally with the self-signed certificate (NFR-018).
 TLS_APPS=(gateway realtime)
 APP_RUN="$INSTANCE_DIR/run/apps"

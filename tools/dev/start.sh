@@ -47,7 +47,7 @@ for app in "${APPS[@]}"; do
   uses_tls "$app" && app_env+=(TLS_CERT_FILE="$TLS_DIR/cert.pem" TLS_KEY_FILE="$TLS_DIR/key.pem")
   # Each app finds the others on this instance's ports (an app ignores the addresses it does not use).
   env "${app_env[@]}" AUTH_GRPC_URL="127.0.0.1:${GRPC_PORTS[auth]}" MESSAGING_GRPC_URL="127.0.0.1:${GRPC_PORTS[gateway]}" \
-    DELIVERY_GRPC_URL="127.0.0.1:${GRPC_PORTS[message-worker]}" nohup node --enable-source-maps "$ROOT/dist/apps/$app/src/main.js" \
+    DELIVERY_GRPC_URL="127.0.0.1:${GRPC_PORTS[message-worker]}" FILE_GRPC_URL="127.0.0.1:${GRPC_PORTS[file-service]}" nohup node --enable-source-maps "$ROOT/dist/apps/$app/src/main.js" \
     >> "$APP_LOGS/$app.log" 2>&1 &
   echo $! > "$APP_RUN/$app.pid"
 done
