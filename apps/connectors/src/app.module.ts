@@ -7,6 +7,8 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { Channels } from './channel-runtime';
 import { CONNECTORS_CONFIG, type ConnectorsConfig } from './config';
 import { connectorsDataSourceSpec } from './database/data-source-spec';
+import { FileLinks } from './files/file-links.client';
+import { FilesModule } from './files/files.module';
 import { OutboundModule } from './outbound/outbound.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -22,12 +24,13 @@ export class AppModule {
         PlatformModule.forRoot({ service: config.service, readiness: [DatabaseHealth, KafkaHealth], tracing }),
         DatabaseModule.forRoot(config.database, connectorsDataSourceSpec),
         KafkaModule.forRoot(config.kafka),
+        FilesModule.register(config.files.grpcUrl),
         OutboundModule,
         WebhooksModule,
       ],
       providers: [
         { provide: CONNECTORS_CONFIG, useValue: config.connectors },
-        { provide: Channels, useFactory: () => Channels.start(config.connectors) },
+        { provide: Channels, useFactory: (files: FileLinks) => Channels.start(config.connectors, files), inject: [FileLinks] },
         AuditLog,
         deadLetterSinkProvider({ metricPrefix: 'connectors' }, AuditLog),
       ],

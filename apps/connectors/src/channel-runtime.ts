@@ -2,7 +2,7 @@ import type { ExternalChannel, OutboundMessage } from '@chat4all/contracts';
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
 import { RateLimiterMemory, RateLimiterQueue } from 'rate-limiter-flexible';
-import { channelModuleFor, loadChannelModules, type ChannelConnector, type ChannelModule, type ChannelSimulator, type SendFailure, type SendResult } from './channels';
+import { channelModuleFor, loadChannelModules, type ChannelConnector, type ChannelModule, type ChannelSimulator, type MediaLinks, type SendFailure, type SendResult } from './channels';
 import type { ConnectorSettings } from './config';
 import { BREAKER_STATE, breakerState, breakerTransitions, sendDuration } from './connector-metrics';
 
@@ -13,6 +13,8 @@ export class RetryableSendError extends Error {
     this.name = 'RetryableSendError';
   }
 }
+
+const NOT_THE_PROVIDERS_FAULT = new Set<SendFailure['code']>(['rate-limited', 'file-unavailable']);
 
 export interface ChannelRuntime {
   channel: ExternalChannel;
@@ -29,12 +31,13 @@ export interface ChannelRuntime {
 // One connector and one circuit breaker (opossum) per enabled channel, found by folder discovery
 // (channels/registry): a fifth channel is a fifth folder. Throttling (rate-limited) does not count
 // towards opening the breaker: it is the provider asking us to slow down, answered by Retry-After.
+// Nor does file-service not giving a file's link (file-unavailable): the provider is not at fault.
 export class Channels implements OnModuleDestroy {
   private static readonly logger = new Logger('Channels');
 
   private constructor(private readonly byChannel: Map<ExternalChannel, ChannelRuntime>) {}
 
-  static async start(settings: ConnectorSettings): Promise<Channels> {
+  static async start(settings: ConnectorSettings, media: MediaLinks): Promise<Channels> {
     const modules = loadChannelModules();
     const runtimes = new Map<ExternalChannel, ChannelRuntime>();
     for (const s of settings.channels) {
@@ -57,7 +60,7 @@ export class Channels implements OnModuleDestroy {
         config = simulator.connectorConfig({ timeoutMs: settings.sendTimeoutMs, ...(s.apiVersion ? { apiVersion: s.apiVersion } : {}) });
         Channels.logger.log({ channel: s.channel, api: config.baseUrl, message: 'simulated platform running in this process' });
       }
-      const connector = module.createConnector(config);
+      const connector = module.createConnector(config, media);
       runtimes.set(s.channel, { channel: s.channel, module, connector, breaker: Channels.breaker(s.channel, connector, settings), verifyToken: s.verifyToken, simulator });
     }
     return new Channels(runtimes);
@@ -83,7 +86,7 @@ export class Channels implements OnModuleDestroy {
       rollingCountTimeout: settings.breaker.windowMs,
       rollingCountBuckets: 10,
       resetTimeout: settings.breaker.openMs,
-      errorFilter: (error: unknown) => error instanceof RetryableSendError && error.failure.code === 'rate-limited',
+      errorFilter: (error: unknown) => error instanceof RetryableSendError && NOT_THE_PROVIDERS_FAULT.has(error.failure.code),
     });
     breakerState.set({ channel }, BREAKER_STATE.closed);
     const moved = (state: keyof typeof BREAKER_STATE) => () => {

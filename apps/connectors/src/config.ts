@@ -2,6 +2,7 @@ import {
   bool,
   csvList,
   databaseEnv,
+  grpcClientEnv,
   intInRange,
   kafkaEnv,
   parseEnv,
@@ -40,6 +41,8 @@ const schema = z
     ...publicHttpEnv({ httpPort: 8084 }),
     ...databaseEnv,
     ...kafkaEnv,
+    // file-service: the short-lived links file messages are sent with.
+    ...grpcClientEnv('FILE_GRPC_URL', '127.0.0.1:50053'),
     // Channels this instance serves (outbound topics consumed, webhook paths answered).
     CONNECTOR_CHANNELS: csvList().pipe(z.array(z.enum(EXTERNAL_CHANNELS))).default([...EXTERNAL_CHANNELS]),
     // Local development: run each channel's simulated platform inside this process for every channel
@@ -125,6 +128,7 @@ export function loadConnectorsConfig(source?: EnvSource) {
     service: toServiceConfig('connectors', env),
     database: toDatabaseConfig(env),
     kafka: toKafkaConfig('connectors', env),
+    files: { grpcUrl: env.FILE_GRPC_URL },
     connectors: {
       channels: env.CONNECTOR_CHANNELS.map(
         (channel): ChannelSettings => ({

@@ -10,13 +10,17 @@ export interface ChannelCapabilities {
   maxTextLength: number;
   /** Longest text message in UTF-8 bytes, where the platform counts bytes (Instagram). */
   maxTextBytes?: number;
-  media: {
-    mimeTypes: string[];
-    /** The largest attachment the platform takes for any of `mimeTypes`. */
-    maxBytes: number;
-    /** Tighter limits for some types (e.g. images), where the platform documents them. */
-    maxBytesByMimeType?: Readonly<Record<string, number>>;
-  };
+  /**
+   * How a file goes out, as the platform documents it for media sent by URL: the first rule that
+   * names the file's MIME type and fits its size decides; none (a type the platform refuses, or a
+   * file over every limit that names it) is a permanent failure.
+   */
+  media: readonly MediaRule[];
+  /**
+   * When the platform downloads a file's link: before it answers the send (a link it cannot use is
+   * the send's error), or after accepting it (WhatsApp: a failed status webhook instead).
+   */
+  mediaFetch: 'before-answer' | 'after-answer';
   /** The platform's documented send throughput for one business account. */
   rateLimit: { perSecond: number; burst: number };
   /** Free-form replies are allowed only this long after the contact's last message. */
@@ -30,12 +34,27 @@ export interface ChannelCapabilities {
   webhookAuthentication: 'body-hmac' | 'secret-header';
 }
 
+/** How a platform shows a file: WhatsApp's and Messenger's attachment types, Telegram's send methods. */
+export type MediaKind = 'image' | 'video' | 'audio' | 'document';
+
+export interface MediaRule {
+  kind: MediaKind;
+  /** Exact types, `type/*` for a whole top-level type, or `*` for any other type. */
+  mimeTypes: readonly string[];
+  maxBytes: number;
+}
+
 export const SEND_FAILURE_CODES = [
   'invalid-recipient',
   'recipient-unreachable',
   'outside-window',
   'text-too-long',
   'unsupported-content',
+  'file-too-large',
+  /** file-service has no such file (or it is not COMPLETED): permanent. */
+  'file-not-found',
+  /** file-service did not answer: retryable, and no fault of the provider (the breaker ignores it). */
+  'file-unavailable',
   'rejected',
   'unauthorized',
   'rate-limited',

@@ -1,5 +1,6 @@
 import type { ExternalChannel } from '@chat4all/contracts';
-import type { ChannelConnectorConfig } from './channel-connector';
+import type { ChannelConnectorConfig, MediaKind } from './channel-connector';
+import type { MediaDownload } from './media-fetch';
 
 /** How long something takes, in milliseconds. */
 export type LatencyDistribution =
@@ -55,14 +56,31 @@ export interface SimulatorOptions {
   /** Meta: the app secret; Telegram: the secret_token given to setWebhook. */
   webhookSecret?: string;
   webhook?: SimulatorWebhookOptions;
+  /** How long the platform's fetcher waits for a media link's bytes. Default 10 s, as Meta's does. */
+  mediaFetchTimeoutMs?: number;
   /** Seed for every random choice, so a failing run can be replayed. */
   seed?: number;
+}
+
+/** A file message as the platform took it: how it shows it, where it fetched it from. */
+export interface SentMedia {
+  kind: MediaKind;
+  link: string;
+  /** WhatsApp documents only: the name the recipient sees. */
+  filename?: string;
+  /**
+   * What the platform fetched from the link. WhatsApp accepts the send first and fetches after, so
+   * its media have no download until then (and a failed one ends in a failed status webhook).
+   */
+  download?: MediaDownload;
 }
 
 export interface AcceptedMessage {
   providerMessageId: string;
   recipient: string;
+  /** The text; for a file message, its caption (empty without one). */
   text: string;
+  media?: SentMedia;
   acceptedAt: Date;
 }
 

@@ -1,29 +1,15 @@
-import type { ExternalChannel, OutboundMessage } from '@chat4all/contracts';
-import { randomUUID } from 'node:crypto';
+import type { ExternalChannel } from '@chat4all/contracts';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { WebhookPayloadError, type ChannelConnector, type InboundEvent, type SendResult, type ThreadPoint } from './channel-connector';
 import type { ChannelModule } from './channel-module';
 import type { ChannelSimulator, SimulatorOptions } from './channel-simulator';
+import { runMediaConformance } from './media.conformance.test-kit';
+import { MediaServer } from './media-server.test-kit';
+import { newContact, outboundMessage } from './outbound-message.test-kit';
 import { pollUntil, WebhookSink, type ReceivedWebhook } from './webhook-sink.test-kit';
 
-let contacts = 0;
-/** A fresh contact id that every platform accepts (digits: a phone number, a PSID, a chat id). */
-export const newContact = (): string => `1555${String(1_000_000 + ++contacts)}`;
-
-export function outboundMessage(channel: ExternalChannel, contact: string, payload: OutboundMessage['payload']): OutboundMessage {
-  return {
-    message_id: randomUUID(),
-    conversation_id: randomUUID(),
-    seq: 1,
-    sender_id: randomUUID(),
-    channel,
-    external_contact: contact,
-    payload,
-    created_at: new Date().toISOString(),
-    origin: 'member',
-  };
-}
+export { newContact, outboundMessage } from './outbound-message.test-kit';
 
 /**
  * Parses each webhook once, in arrival order, and resolves thread receipts (watermarks) against the
@@ -96,14 +82,17 @@ export function runConnectorConformance(module: ChannelModule): void {
 
   describe(`${channel} connector conformance`, () => {
     const sink = new WebhookSink();
+    const files = new MediaServer();
     const running: ChannelSimulator[] = [];
 
-    beforeAll(() => sink.start());
-    afterAll(() => sink.stop());
+    beforeAll(() => Promise.all([sink.start(), files.start()]));
+    afterAll(() => Promise.all([sink.stop(), files.stop()]));
     afterEach(async () => {
       await Promise.all(running.splice(0).map((s) => s.stop()));
       sink.received.splice(0);
       sink.answer = 200;
+      files.unavailable = false;
+      files.asked.splice(0);
     });
 
     async function setUp(options: SimulatorOptions = {}, timeoutMs = 2_000) {
@@ -115,7 +104,7 @@ export function runConnectorConformance(module: ChannelModule): void {
       });
       running.push(simulator);
       await simulator.start();
-      const connector = module.createConnector(simulator.connectorConfig({ timeoutMs }));
+      const connector = module.createConnector(simulator.connectorConfig({ timeoutMs }), files);
       return { simulator, connector, webhooks: new ParsedWebhooks(sink, connector) };
     }
 
@@ -160,7 +149,7 @@ export function runConnectorConformance(module: ChannelModule): void {
 
       it('reports rejected credentials as a permanent failure', async () => {
         const { simulator } = await setUp();
-        const connector = module.createConnector(simulator.connectorConfig({ accessToken: 'expired-token' }));
+        const connector = module.createConnector(simulator.connectorConfig({ accessToken: 'expired-token' }), files);
         const result = await connector.send(outboundMessage(channel, newContact(), text('hello')));
         expect(result).toMatchObject({ ok: false, code: 'unauthorized', retryable: false });
         expect(simulator.accepted).toHaveLength(0);
@@ -198,7 +187,7 @@ export function runConnectorConformance(module: ChannelModule): void {
 
       it('reports an unreachable platform as retryable', async () => {
         const { simulator } = await setUp();
-        const connector = module.createConnector(simulator.connectorConfig({ baseUrl: `http://127.0.0.1:${await closedPort()}` }));
+        const connector = module.createConnector(simulator.connectorConfig({ baseUrl: `http://127.0.0.1:${await closedPort()}` }), files);
         const result = await connector.send(outboundMessage(channel, newContact(), text('hello')));
         expect(result).toMatchObject({ ok: false, code: 'network', retryable: true });
       });
@@ -222,14 +211,9 @@ export function runConnectorConformance(module: ChannelModule): void {
         }
         expect(simulator.requestCount).toBe(0);
       });
-
-      it('refuses content it cannot send as permanent, without calling the platform', async () => {
-        const { simulator, connector } = await setUp();
-        const result = await connector.send(outboundMessage(channel, newContact(), { type: 'file', file_id: randomUUID(), filename: 'a.pdf', mime_type: 'application/pdf', size_bytes: 1, sha256: '0'.repeat(64) }));
-        expect(result).toMatchObject({ ok: false, code: 'unsupported-content', retryable: false });
-        expect(simulator.requestCount).toBe(0);
-      });
     });
+
+    runMediaConformance({ module, files, setUp });
 
     describe('webhooks', () => {
       async function inboundWebhook(simulator: ChannelSimulator, from: string, body: string): Promise<{ webhook: ReceivedWebhook; providerMessageId: string }> {
@@ -255,9 +239,9 @@ export function runConnectorConformance(module: ChannelModule): void {
       it('rejects a webhook with a wrong secret or without its authentication header', async () => {
         const { simulator } = await setUp();
         const { webhook } = await inboundWebhook(simulator, newContact(), 'hello');
-        const impostor = module.createConnector(simulator.connectorConfig({ webhookSecret: 'not-the-secret' }));
+        const impostor = module.createConnector(simulator.connectorConfig({ webhookSecret: 'not-the-secret' }), files);
         expect(impostor.verifySignature(webhook.headers, webhook.rawBody)).toBe(false);
-        const genuine = module.createConnector(simulator.connectorConfig());
+        const genuine = module.createConnector(simulator.connectorConfig(), files);
         expect(genuine.verifySignature({ 'content-type': 'application/json' }, webhook.rawBody)).toBe(false);
       });
 

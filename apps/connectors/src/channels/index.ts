@@ -4,6 +4,8 @@ export type {
   ChannelConnector,
   ChannelConnectorConfig,
   InboundEvent,
+  MediaKind,
+  MediaRule,
   ReceiptStatus,
   SendFailure,
   SendFailureCode,
@@ -11,5 +13,7 @@ export type {
   WebhookHeaders,
 } from './channel-connector';
 export type { ChannelModule } from './channel-module';
-export type { AcceptedMessage, ChannelSimulator, LatencyDistribution, SimulatorOptions, SimulatorWebhookOptions } from './channel-simulator';
+export type { AcceptedMessage, ChannelSimulator, LatencyDistribution, SentMedia, SimulatorOptions, SimulatorWebhookOptions } from './channel-simulator';
+export type { MediaDownload } from './media-fetch';
+export type { MediaLink, MediaLinks } from './media-links';
 export { ChannelRegistryError, channelModuleFor, loadChannelModules } from './registry';

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ChannelCapabilities, ChannelConnectorConfig } from './channel-connector';
-import type { AcceptedMessage, ChannelSimulator, LatencyDistribution, RateLimitOption, SimulatorOptions, WebhookDelivery } from './channel-simulator';
+import type { AcceptedMessage, ChannelSimulator, LatencyDistribution, RateLimitOption, SentMedia, SimulatorOptions, WebhookDelivery } from './channel-simulator';
+import { downloadMedia, type MediaDownload } from './media-fetch';
 import { seededRandom, waitFor, type Random } from './simulated-time';
 import { WebhookDispatcher, type WebhookFormat } from './webhook-dispatcher';
 
@@ -16,6 +17,7 @@ export type SendVerdict =
   | { kind: 'invalid-recipient' };
 
 const DEFAULT_LATENCY: LatencyDistribution = { kind: 'lognormal', medianMs: 120, sigma: 0.6, maxMs: 3_000 };
+const DEFAULT_MEDIA_FETCH_TIMEOUT_MS = 10_000;
 
 const limiter = (option: RateLimitOption | false | undefined, prefix: string): RateLimiterMemory | undefined =>
   option ? new RateLimiterMemory({ keyPrefix: prefix, points: option.points, duration: option.durationSeconds }) : undefined;
@@ -49,6 +51,8 @@ export abstract class ProviderSimulator implements ChannelSimulator {
   private receiptsBeforeAnswer: number;
   private stopped = false;
   private requests = 0;
+  /** Work the platform does after answering (WhatsApp fetching media), awaited by settle and stop. */
+  private readonly pending = new Set<Promise<void>>();
   private readonly accountLimiter?: RateLimiterMemory;
   private readonly recipientLimiter?: RateLimiterMemory;
 
@@ -109,6 +113,7 @@ export abstract class ProviderSimulator implements ChannelSimulator {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    await Promise.all([...this.pending]);
     await this.dispatcher?.close();
     await this.app.close();
   }
@@ -125,8 +130,23 @@ export abstract class ProviderSimulator implements ChannelSimulator {
     this.receiptsBeforeAnswer = probability;
   }
 
-  webhooksSettled(): Promise<void> {
-    return this.dispatcher?.settled() ?? Promise.resolve();
+  async webhooksSettled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await this.dispatcher?.settled();
+  }
+
+  /** Runs work the platform does after its answer; it never fails the request that started it. */
+  protected afterAnswer(work: () => Promise<void>): void {
+    // The work reports its own outcome (a webhook); an error here must not become an unhandled rejection.
+    const task: Promise<void> = work()
+      .catch(() => undefined)
+      .finally(() => this.pending.delete(task));
+    this.pending.add(task);
+  }
+
+  /** The platform's fetcher: GET the link, at most `maxBytes` of it, within the fetch timeout. */
+  protected fetchMedia(link: string, maxBytes: number): Promise<MediaDownload> {
+    return downloadMedia(link, { maxBytes, timeoutMs: this.options.mediaFetchTimeoutMs ?? DEFAULT_MEDIA_FETCH_TIMEOUT_MS });
   }
 
   /** Latency, then the checks a platform makes before taking a message, in its order. */
@@ -148,8 +168,8 @@ export abstract class ProviderSimulator implements ChannelSimulator {
     return (this.options.isUndeliverableRecipient ?? ((r: string) => r.startsWith('undeliverable')))(recipient);
   }
 
-  protected accept(providerMessageId: string, recipient: string, text: string): AcceptedMessage {
-    const message = { providerMessageId, recipient, text, acceptedAt: new Date() };
+  protected accept(providerMessageId: string, recipient: string, text: string, media?: SentMedia): AcceptedMessage {
+    const message: AcceptedMessage = { providerMessageId, recipient, text, ...(media ? { media } : {}), acceptedAt: new Date() };
     this.accepted.push(message);
     return message;
   }

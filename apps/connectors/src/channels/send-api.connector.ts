@@ -7,12 +7,14 @@ import {
   type ChannelConnector,
   type ChannelConnectorConfig,
   type InboundEvent,
+  type MediaKind,
   type SendResult,
   type WebhookHeaders,
 } from './channel-connector';
 import { DEFAULT_GRAPH_API_VERSION, graphFailure } from './meta-graph';
 import { postJson, transportFailure, unreadableReply } from './provider-http';
-import { preflight } from './send-preflight';
+import type { MediaLinks } from './media-links';
+import { outgoingContent, type OutgoingContent } from './send-preflight';
 import { verifyHubSignature256 } from './webhook-signature';
 
 const sendResponseSchema = z.object({ recipient_id: z.string(), message_id: z.string().min(1) });
@@ -32,6 +34,10 @@ export interface SendApiOptions {
   webhookObject: 'page' | 'instagram';
   /** Fields the platform wants beside recipient and message (Messenger's messaging_type). */
   extraFields: Record<string, unknown>;
+  /** The attachment `type` for each kind of file the platform takes (Messenger's documents are `file`). */
+  attachmentTypes: Partial<Record<MediaKind, string>>;
+  /** Fields of an attachment's payload beside its `url`. */
+  attachmentPayload: Record<string, unknown>;
 }
 
 // Messenger and Instagram share Meta's Send API (POST /{version}/me/messages with a Page access
@@ -45,6 +51,7 @@ export abstract class SendApiConnector implements ChannelConnector {
     readonly capabilities: ChannelCapabilities,
     config: ChannelConnectorConfig,
     private readonly options: SendApiOptions,
+    private readonly media: MediaLinks,
   ) {
     this.config = channelConnectorConfigSchema.parse(config);
     this.webhookSchema = z.object({
@@ -58,13 +65,13 @@ export abstract class SendApiConnector implements ChannelConnector {
   protected abstract receipts(event: MessagingEvent): InboundEvent[];
 
   async send(message: OutboundMessage): Promise<SendResult> {
-    const checked = preflight(message, this.capabilities);
-    if (!checked.ok) return checked;
+    const content = await outgoingContent(message, this.capabilities, this.media);
+    if ('ok' in content) return content;
     const { baseUrl, apiVersion = DEFAULT_GRAPH_API_VERSION, accessToken, timeoutMs } = this.config;
     const contact = message.external_contact;
     const reply = await postJson(
       `${baseUrl}/${apiVersion}/me/messages?access_token=${encodeURIComponent(accessToken)}`,
-      { recipient: { id: contact }, ...this.options.extraFields, message: { text: checked.text } },
+      { recipient: { id: contact }, ...this.options.extraFields, message: this.messageBody(content) },
       { timeoutMs },
     );
     if (reply.kind !== 'reply') return transportFailure(reply, timeoutMs);
@@ -72,6 +79,15 @@ export abstract class SendApiConnector implements ChannelConnector {
     const body = sendResponseSchema.safeParse(reply.json);
     if (!body.success) return unreadableReply(reply.status, reply.text);
     return { ok: true, providerMessageId: body.data.message_id };
+  }
+
+  /** A text, or one attachment by URL, which the platform fetches before it answers. */
+  private messageBody(content: OutgoingContent): Record<string, unknown> {
+    if (content.type === 'text') return { text: content.text };
+    const type = this.options.attachmentTypes[content.kind];
+    // The capabilities name only the kinds the platform takes; a kind without a type is a bug here.
+    if (!type) throw new Error(`${this.channel} has no attachment type for ${content.kind}`);
+    return { attachment: { type, payload: { url: content.url, ...this.options.attachmentPayload } } };
   }
 
   verifySignature(headers: WebhookHeaders, rawBody: Buffer): boolean {

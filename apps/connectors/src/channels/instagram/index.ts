@@ -6,7 +6,7 @@ import { InstagramSimulator } from './instagram.simulator';
 export const channelModule: ChannelModule = {
   channel: 'instagram',
   capabilities: instagramCapabilities,
-  createConnector: (config) => new InstagramConnector(config),
+  createConnector: (config, media) => new InstagramConnector(config, media),
   createSimulator: (options) => new InstagramSimulator(options),
 };
 

@@ -3,6 +3,7 @@ import type { SimulatorOptions } from '../channel-simulator';
 import { graphErrorBody } from '../meta-graph';
 import { SendApiSimulator, type SentThreadMessage } from '../send-api.simulator';
 import { instagramCapabilities } from './instagram.capabilities';
+import { INSTAGRAM_ATTACHMENT_TYPES } from './instagram.connector';
 
 // Instagram: after a send, the echo of the business's own message (part of the `messages` field on
 // Instagram) and a read receipt naming the message (messaging_seen). No delivery receipts exist.
@@ -10,7 +11,7 @@ export class InstagramSimulator extends SendApiSimulator {
   readonly channel = 'instagram' as const;
 
   constructor(options: SimulatorOptions = {}) {
-    super(options, instagramCapabilities, '17841405822304914', 'instagram');
+    super(options, instagramCapabilities, '17841405822304914', 'instagram', INSTAGRAM_ATTACHMENT_TYPES);
   }
 
   // Instagram mids are base64 of an internal message key.
@@ -26,8 +27,14 @@ export class InstagramSimulator extends SendApiSimulator {
     const person = { id: sent.recipient };
     const account = { id: this.accountId };
     return [
-      { sender: account, recipient: person, timestamp: sent.timestamp, message: { mid: sent.mid, text: sent.text, is_echo: true } },
+      { sender: account, recipient: person, timestamp: sent.timestamp, message: { mid: sent.mid, ...echoContent(sent), is_echo: true } },
       { sender: person, recipient: account, timestamp: sent.timestamp + 1_000, read: { mid: sent.mid } },
     ];
   }
+}
+
+/** The echo carries what was sent: the text, or the attachment with the platform's URL for it. */
+function echoContent(sent: SentThreadMessage): Record<string, unknown> {
+  if (!sent.attachment) return { text: sent.text };
+  return { attachments: [{ type: sent.attachment.type, payload: { url: `https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=${sent.mid.slice(0, 16)}` } }] };
 }

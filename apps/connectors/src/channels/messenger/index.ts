@@ -6,7 +6,7 @@ import { MessengerSimulator } from './messenger.simulator';
 export const channelModule: ChannelModule = {
   channel: 'messenger',
   capabilities: messengerCapabilities,
-  createConnector: (config) => new MessengerConnector(config),
+  createConnector: (config, media) => new MessengerConnector(config, media),
   createSimulator: (options) => new MessengerSimulator(options),
 };
 

@@ -1,14 +1,29 @@
 import type { ChannelConnectorConfig, InboundEvent } from '../channel-connector';
+import type { MediaLinks } from '../media-links';
 import { SendApiConnector, type MessagingEvent } from '../send-api.connector';
 import { messengerCapabilities } from './messenger.capabilities';
+
+export const MESSENGER_ATTACHMENT_TYPES = { image: 'image', video: 'video', audio: 'audio', document: 'file' } as const;
 
 // Messenger: delivery and read receipts are watermarks ("everything sent before this instant"),
 // per thread, not per message: thread statuses, expanded by the app from its record of sends. A
 // delivery receipt may also name its messages in `mids`.
 export class MessengerConnector extends SendApiConnector {
-  constructor(config: ChannelConnectorConfig) {
-    // RESPONSE: a reply inside the standard messaging window, which is what conversations send.
-    super('messenger', messengerCapabilities, config, { webhookObject: 'page', extraFields: { messaging_type: 'RESPONSE' } });
+  constructor(config: ChannelConnectorConfig, media: MediaLinks) {
+    super(
+      'messenger',
+      messengerCapabilities,
+      config,
+      {
+        webhookObject: 'page',
+        // RESPONSE: a reply inside the standard messaging window, which is what conversations send.
+        extraFields: { messaging_type: 'RESPONSE' },
+        attachmentTypes: MESSENGER_ATTACHMENT_TYPES,
+        // Each link is short-lived and each file sent once: nothing to save for reuse.
+        attachmentPayload: { is_reusable: false },
+      },
+      media,
+    );
   }
 
   protected receipts(event: MessagingEvent): InboundEvent[] {

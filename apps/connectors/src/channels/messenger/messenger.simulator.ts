@@ -3,6 +3,7 @@ import type { SimulatorOptions } from '../channel-simulator';
 import { graphErrorBody } from '../meta-graph';
 import { SendApiSimulator, type SentThreadMessage } from '../send-api.simulator';
 import { messengerCapabilities } from './messenger.capabilities';
+import { MESSENGER_ATTACHMENT_TYPES } from './messenger.connector';
 
 // Messenger: after a send, a delivery receipt (the message's mid and a watermark) and a read
 // receipt (a watermark only), as message_deliveries and message_reads webhooks do.
@@ -10,7 +11,7 @@ export class MessengerSimulator extends SendApiSimulator {
   readonly channel = 'messenger' as const;
 
   constructor(options: SimulatorOptions = {}) {
-    super(options, messengerCapabilities, '106929381230219', 'page');
+    super(options, messengerCapabilities, '106929381230219', 'page', MESSENGER_ATTACHMENT_TYPES);
   }
 
   protected newMid(): string {

@@ -6,7 +6,7 @@ import { TelegramSimulator } from './telegram.simulator';
 export const channelModule: ChannelModule = {
   channel: 'telegram',
   capabilities: telegramCapabilities,
-  createConnector: (config) => new TelegramConnector(config),
+  createConnector: (config, media) => new TelegramConnector(config, media),
   createSimulator: (options) => new TelegramSimulator(options),
 };
 

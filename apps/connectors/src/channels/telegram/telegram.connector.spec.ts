@@ -1,11 +1,12 @@
 import type { ChannelConnectorConfig } from '../channel-connector';
+import { FILE_LINK, fileLinks, fileMessage } from '../media-links.test-kit';
 import { outboundMessage } from '../conformance.test-kit';
 import { TelegramConnector } from './telegram.connector';
 
 const config: ChannelConnectorConfig = { baseUrl: 'https://api.telegram.example', accessToken: '123:ABC', webhookSecret: 'secret_token-1', timeoutMs: 1_000 };
 
 describe('TelegramConnector', () => {
-  const connector = new TelegramConnector(config);
+  const connector = new TelegramConnector(config, fileLinks);
   afterEach(() => jest.restoreAllMocks());
 
   const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -18,6 +19,41 @@ describe('TelegramConnector', () => {
     const [url, init] = fetch.mock.calls[0];
     expect(url).toBe('https://api.telegram.example/bot123:ABC/sendMessage');
     expect(JSON.parse(init?.body as string)).toEqual({ chat_id: 42, text: 'hi' });
+  });
+
+  it.each([
+    ['image/png', 'sendPhoto', 'photo'],
+    ['video/mp4', 'sendVideo', 'video'],
+    ['audio/mpeg', 'sendAudio', 'audio'],
+    ['application/pdf', 'sendDocument', 'document'],
+  ])('sends %s with %s, the link as the %s', async (mimeType, method, field) => {
+    const fetch = answer(200, { ok: true, result: { message_id: 8, date: 1_700_000_000, chat: { id: 42, type: 'private' } } });
+    await expect(connector.send(fileMessage('telegram', '42', { mime_type: mimeType }))).resolves.toEqual({ ok: true, providerMessageId: '42:8' });
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe(`https://api.telegram.example/bot123:ABC/${method}`);
+    expect(JSON.parse(init?.body as string)).toEqual({ chat_id: 42, [field]: FILE_LINK });
+  });
+
+  it('refuses what Telegram cannot take by URL: a photo over 5 MB, a document that is not PDF, ZIP or GIF', async () => {
+    const fetch = answer(200, {});
+    await expect(connector.send(fileMessage('telegram', '42', { mime_type: 'image/jpeg', size_bytes: 6 * 1024 * 1024 }))).resolves.toMatchObject({
+      ok: false,
+      code: 'file-too-large',
+      retryable: false,
+      reason: 'telegram takes image/jpeg files up to 5 MB; this one is 6 MB',
+    });
+    await expect(connector.send(fileMessage('telegram', '42', { mime_type: 'text/plain' }))).resolves.toMatchObject({ ok: false, code: 'unsupported-content', retryable: false });
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('reports a link Telegram could not download as a permanent failure', async () => {
+    answer(400, { ok: false, error_code: 400, description: 'Bad Request: failed to get HTTP URL content' });
+    await expect(connector.send(fileMessage('telegram', '42', { mime_type: 'application/pdf' }))).resolves.toMatchObject({
+      ok: false,
+      code: 'rejected',
+      retryable: false,
+      reason: '400: Bad Request: failed to get HTTP URL content',
+    });
   });
 
   it.each([

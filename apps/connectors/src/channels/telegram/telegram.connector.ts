@@ -11,7 +11,9 @@ import {
   type WebhookHeaders,
 } from '../channel-connector';
 import { postJson, retryAfterHeaderMs, shortReason, transportFailure, unreadableReply } from '../provider-http';
-import { preflight } from '../send-preflight';
+import type { MediaKind } from '../channel-connector';
+import type { MediaLinks } from '../media-links';
+import { outgoingContent, type OutgoingContent } from '../send-preflight';
 import { sameSecret, singleHeader } from '../webhook-signature';
 import { telegramCapabilities } from './telegram.capabilities';
 
@@ -50,10 +52,25 @@ const updateSchema = z.object({
  */
 export const telegramMessageId = (chatId: number | string, messageId: number): string => `${chatId}:${messageId}`;
 
+/** The Bot API method and field that send each kind of file; the URL is the file (Telegram downloads it). */
+export const TELEGRAM_MEDIA_METHODS: Record<MediaKind, { method: string; field: string }> = {
+  image: { method: 'sendPhoto', field: 'photo' },
+  video: { method: 'sendVideo', field: 'video' },
+  audio: { method: 'sendAudio', field: 'audio' },
+  document: { method: 'sendDocument', field: 'document' },
+};
+
+function telegramCall(content: OutgoingContent): { method: string; fields: Record<string, unknown> } {
+  if (content.type === 'text') return { method: 'sendMessage', fields: { text: content.text } };
+  const { method, field } = TELEGRAM_MEDIA_METHODS[content.kind];
+  return { method, fields: { [field]: content.url } };
+}
+
 const INVALID_CHAT = /chat not found|PEER_ID_INVALID|user not found|chat_id is empty/i;
 const UNREACHABLE = /bot was blocked by the user|user is deactivated|bot can't initiate conversation|bot was kicked/i;
 
-// Telegram Bot API: POST /bot<token>/sendMessage; the Update webhook is authenticated by the
+// Telegram Bot API: POST /bot<token>/sendMessage (files: sendPhoto, sendVideo, sendAudio or
+// sendDocument with the file's URL, which Telegram downloads before it answers); the Update webhook is authenticated by the
 // secret_token given to setWebhook, echoed in X-Telegram-Bot-Api-Secret-Token. Bots get no
 // delivery or read receipts, so a successful send (SENT) is all that can ever be known.
 export class TelegramConnector implements ChannelConnector {
@@ -61,18 +78,22 @@ export class TelegramConnector implements ChannelConnector {
   readonly capabilities = telegramCapabilities;
   private readonly config: ChannelConnectorConfig;
 
-  constructor(config: ChannelConnectorConfig) {
+  constructor(
+    config: ChannelConnectorConfig,
+    private readonly media: MediaLinks,
+  ) {
     this.config = channelConnectorConfigSchema.parse(config);
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
-    const checked = preflight(message, this.capabilities);
-    if (!checked.ok) return checked;
+    const content = await outgoingContent(message, this.capabilities, this.media);
+    if ('ok' in content) return content;
     const { baseUrl, accessToken, timeoutMs } = this.config;
     const contact = message.external_contact;
     // chat_id is an integer, or "@channelusername"; a numeric string is sent as the number.
     const chatId = /^-?\d+$/.test(contact) && Number.isSafeInteger(Number(contact)) ? Number(contact) : contact;
-    const reply = await postJson(`${baseUrl}/bot${accessToken}/sendMessage`, { chat_id: chatId, text: checked.text }, { timeoutMs });
+    const { method, fields } = telegramCall(content);
+    const reply = await postJson(`${baseUrl}/bot${accessToken}/${method}`, { chat_id: chatId, ...fields }, { timeoutMs });
     if (reply.kind !== 'reply') return transportFailure(reply, timeoutMs);
     const sent = sendResponseSchema.safeParse(reply.json);
     if (sent.success) return { ok: true, providerMessageId: telegramMessageId(sent.data.result.chat.id, sent.data.result.message_id) };

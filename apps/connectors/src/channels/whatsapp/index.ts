@@ -6,7 +6,7 @@ import { WhatsAppSimulator } from './whatsapp.simulator';
 export const channelModule: ChannelModule = {
   channel: 'whatsapp',
   capabilities: whatsappCapabilities,
-  createConnector: (config) => new WhatsAppConnector(config),
+  createConnector: (config, media) => new WhatsAppConnector(config, media),
   createSimulator: (options) => new WhatsAppSimulator(options),
 };
 

@@ -3,44 +3,21 @@ import type { ChannelCapabilities } from '../channel-connector';
 const MB = 1024 * 1024;
 
 // WhatsApp Cloud API (developers.facebook.com/docs/whatsapp/cloud-api): text body up to 4096
-// characters; media per type (images 5 MB, audio and video 16 MB, documents 100 MB); 80 messages
-// per second per business number by default; free-form messages only within 24 h of the user's last
-// message; status webhooks sent, delivered, read and failed.
+// characters; media by link, per type (supported media types: images jpeg and png up to 5 MB, video
+// mp4 and 3gpp up to 16 MB, audio aac, amr, mpeg, mp4 and ogg up to 16 MB, documents up to 100 MB);
+// any other type, or an image too large for an image message, goes as a document; 80 messages per
+// second per business number by default; free-form messages only within 24 h of the user's last
+// message; status webhooks sent, delivered, read and failed (a link WhatsApp cannot fetch is a
+// failed status, 131053, after the send was accepted).
 export const whatsappCapabilities: ChannelCapabilities = {
   maxTextLength: 4096,
-  media: {
-    mimeTypes: [
-      'image/jpeg',
-      'image/png',
-      'video/mp4',
-      'video/3gpp',
-      'audio/aac',
-      'audio/amr',
-      'audio/mpeg',
-      'audio/mp4',
-      'audio/ogg',
-      'text/plain',
-      'application/pdf',
-      'application/msword',
-      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      'application/vnd.ms-excel',
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      'application/vnd.ms-powerpoint',
-      'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-    ],
-    maxBytes: 100 * MB,
-    maxBytesByMimeType: {
-      'image/jpeg': 5 * MB,
-      'image/png': 5 * MB,
-      'video/mp4': 16 * MB,
-      'video/3gpp': 16 * MB,
-      'audio/aac': 16 * MB,
-      'audio/amr': 16 * MB,
-      'audio/mpeg': 16 * MB,
-      'audio/mp4': 16 * MB,
-      'audio/ogg': 16 * MB,
-    },
-  },
+  media: [
+    { kind: 'image', mimeTypes: ['image/jpeg', 'image/png'], maxBytes: 5 * MB },
+    { kind: 'video', mimeTypes: ['video/mp4', 'video/3gpp'], maxBytes: 16 * MB },
+    { kind: 'audio', mimeTypes: ['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'], maxBytes: 16 * MB },
+    { kind: 'document', mimeTypes: ['*'], maxBytes: 100 * MB },
+  ],
+  mediaFetch: 'after-answer',
   rateLimit: { perSecond: 80, burst: 80 },
   customerServiceWindowHours: 24,
   receipts: ['SENT', 'DELIVERED', 'READ', 'FAILED'],

@@ -1,4 +1,5 @@
 import type { ChannelConnectorConfig } from '../channel-connector';
+import { FILE_LINK, fileLinks, fileMessage } from '../media-links.test-kit';
 import { outboundMessage } from '../conformance.test-kit';
 import { WhatsAppConnector } from './whatsapp.connector';
 
@@ -10,11 +11,11 @@ const notification = (value: Record<string, unknown>, phoneNumberId = config.acc
 });
 
 describe('WhatsAppConnector', () => {
-  const connector = new WhatsAppConnector(config);
+  const connector = new WhatsAppConnector(config, fileLinks);
   afterEach(() => jest.restoreAllMocks());
 
   it('needs the phone number id', () => {
-    expect(() => new WhatsAppConnector({ ...config, accountId: undefined })).toThrow(/accountId/);
+    expect(() => new WhatsAppConnector({ ...config, accountId: undefined }, fileLinks)).toThrow(/accountId/);
   });
 
   it('posts the Cloud API body to /{version}/{phone-number-id}/messages with the bearer token', async () => {
@@ -31,6 +32,54 @@ describe('WhatsAppConnector', () => {
       to: '15551234567',
       type: 'text',
       text: { preview_url: false, body: 'hi' },
+    });
+  });
+
+  describe('file messages', () => {
+    const accepted = () =>
+      jest.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(JSON.stringify({ messaging_product: 'whatsapp', messages: [{ id: 'wamid.M' }] })));
+    const sentBody = (fetch: ReturnType<typeof accepted>) => JSON.parse(fetch.mock.calls[0][1]?.body as string) as Record<string, unknown>;
+
+    it('sends a document by link, with the name the recipient sees', async () => {
+      const fetch = accepted();
+      await expect(connector.send(fileMessage('whatsapp', '15551234567', { mime_type: 'application/pdf', filename: 'invoice 7.pdf' }))).resolves.toEqual({ ok: true, providerMessageId: 'wamid.M' });
+      expect(sentBody(fetch)).toEqual({
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: '15551234567',
+        type: 'document',
+        document: { link: FILE_LINK, filename: 'invoice 7.pdf' },
+      });
+    });
+
+    it.each([
+      ['image/jpeg', 1_000_000, 'image'],
+      ['image/png', 6 * 1024 * 1024, 'document'],
+      ['video/3gpp', 1_000_000, 'video'],
+      ['video/mp4', 17 * 1024 * 1024, 'document'],
+      ['audio/ogg', 1_000_000, 'audio'],
+      ['application/zip', 1_000_000, 'document'],
+    ])('sends %s of %i bytes as %s', async (mimeType, size, type) => {
+      const fetch = accepted();
+      await connector.send(fileMessage('whatsapp', '15551234567', { mime_type: mimeType, size_bytes: size }));
+      const body = sentBody(fetch);
+      expect(body.type).toBe(type);
+      expect(body[type]).toMatchObject({ link: FILE_LINK });
+    });
+
+    it('refuses a file over 100 MB without calling WhatsApp', async () => {
+      const fetch = accepted();
+      const result = await connector.send(fileMessage('whatsapp', '15551234567', { mime_type: 'video/mp4', size_bytes: 150 * 1024 * 1024 }));
+      expect(result).toEqual({ ok: false, code: 'file-too-large', retryable: false, reason: 'whatsapp takes video/mp4 files up to 100 MB; this one is 150 MB' });
+      expect(fetch).not.toHaveBeenCalled();
+    });
+
+    it('reports media WhatsApp could not fetch (131053) as FAILED with its details', () => {
+      const error = { code: 131053, title: 'Media upload error', message: 'Media upload error', error_data: { details: 'Downloading media from weblink failed with http code 403, status message Forbidden' } };
+      const events = connector.parseWebhook(notification({ statuses: [{ id: 'wamid.M', status: 'failed', timestamp: '1700000000', recipient_id: '1555', errors: [error] }] }));
+      expect(events).toEqual([
+        { kind: 'status', providerMessageId: 'wamid.M', status: 'FAILED', reason: '(#131053) Media upload error: Downloading media from weblink failed with http code 403, status message Forbidden', at: new Date(1_700_000_000_000) },
+      ]);
     });
   });
 

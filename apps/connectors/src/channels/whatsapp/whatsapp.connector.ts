@@ -12,7 +12,8 @@ import {
 } from '../channel-connector';
 import { DEFAULT_GRAPH_API_VERSION, describeGraphError, graphFailure } from '../meta-graph';
 import { postJson, transportFailure, unreadableReply } from '../provider-http';
-import { preflight } from '../send-preflight';
+import type { MediaLinks } from '../media-links';
+import { outgoingContent, type OutgoingContent } from '../send-preflight';
 import { verifyHubSignature256 } from '../webhook-signature';
 import { whatsappCapabilities } from './whatsapp.capabilities';
 
@@ -66,19 +67,22 @@ export class WhatsAppConnector implements ChannelConnector {
   readonly capabilities = whatsappCapabilities;
   private readonly config: ChannelConnectorConfig & { accountId: string };
 
-  constructor(config: ChannelConnectorConfig) {
+  constructor(
+    config: ChannelConnectorConfig,
+    private readonly media: MediaLinks,
+  ) {
     const parsed = channelConnectorConfigSchema.parse(config);
     if (!parsed.accountId) throw new Error('whatsapp connector needs accountId: the business phone number id');
     this.config = { ...parsed, accountId: parsed.accountId };
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
-    const checked = preflight(message, this.capabilities);
-    if (!checked.ok) return checked;
+    const content = await outgoingContent(message, this.capabilities, this.media);
+    if ('ok' in content) return content;
     const { baseUrl, apiVersion = DEFAULT_GRAPH_API_VERSION, accountId, accessToken, timeoutMs } = this.config;
     const reply = await postJson(
       `${baseUrl}/${apiVersion}/${encodeURIComponent(accountId)}/messages`,
-      { messaging_product: 'whatsapp', recipient_type: 'individual', to: message.external_contact, type: 'text', text: { preview_url: false, body: checked.text } },
+      { messaging_product: 'whatsapp', recipient_type: 'individual', to: message.external_contact, ...messageBody(content) },
       { headers: { authorization: `Bearer ${accessToken}` }, timeoutMs },
     );
     if (reply.kind !== 'reply') return transportFailure(reply, timeoutMs);
@@ -126,6 +130,13 @@ export class WhatsAppConnector implements ChannelConnector {
     }
     return events;
   }
+}
+
+/** The typed part of a Cloud API message: `text`, or a media object by link (documents with their filename). */
+function messageBody(content: OutgoingContent): Record<string, unknown> {
+  if (content.type === 'text') return { type: 'text', text: { preview_url: false, body: content.text } };
+  const { kind, url, file } = content;
+  return { type: kind, [kind]: kind === 'document' ? { link: url, filename: file.filename } : { link: url } };
 }
 
 function failureReason(errors: z.infer<typeof statusSchema>['errors']): string {
