@@ -1,3 +1,6 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
+   response bodies are read as loose JSON here; the assertions check their shape. */
+import { RealtimeClient } from '@chat4all/realtime-client';
 import { ObjectStorage } from '@chat4all/storage';
 import { newCaller, REPO_ROOT, stackEnv, startApp, waitFor, type Caller, type RunningApp } from '@chat4all/testing';
 import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -26,8 +29,8 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const b64digest = (b: Buffer) => `sha-256=:${createHash('sha256').update(b).digest('base64')}:`;
 
 describe('files: resumable uploads into MinIO, merge, checks, dedup, GC', () => {
-  let auth: RunningApp, gateway: RunningApp, files: RunningApp, relay: RunningApp;
-  let alice: Caller, bob: Caller;
+  let auth: RunningApp, gateway: RunningApp, files: RunningApp, relay: RunningApp, worker: RunningApp, realtime: RunningApp;
+  let alice: Caller, bob: Caller, carol: Caller;
   const storage = ObjectStorage.fromConfig(stackEnv().storage);
   const db = new Client({ connectionString: stackEnv().database.url });
   const fileEnv = (authGrpcPort: number) => ({ AUTH_GRPC_URL: `127.0.0.1:${authGrpcPort}`, FILE_GC_INTERVAL_SECONDS: '1', FILE_CHUNK_SIZE_BYTES: String(CHUNK) });
@@ -69,10 +72,18 @@ describe('files: resumable uploads into MinIO, merge, checks, dedup, GC', () => 
     auth = await startApp('auth');
     files = await startApp('file-service', { env: fileEnv(auth.grpcPort) });
     relay = await startApp('outbox-relay', { env: { OUTBOX_POLL_INTERVAL_MS: '20' } });
+    worker = await startApp('message-worker');
     gateway = await startApp('gateway', {
-      env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, FILE_GRPC_URL: `127.0.0.1:${files.grpcPort}`, FILE_SERVICE_URL: files.url, RATE_LIMIT_WRITE_PER_MINUTE: '100000' },
+      env: {
+        AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
+        DELIVERY_GRPC_URL: `127.0.0.1:${worker.grpcPort}`,
+        FILE_GRPC_URL: `127.0.0.1:${files.grpcPort}`,
+        FILE_SERVICE_URL: files.url,
+        RATE_LIMIT_WRITE_PER_MINUTE: '100000',
+      },
     });
-    [alice, bob] = await Promise.all([newCaller(gateway.url, 'files-alice'), newCaller(gateway.url, 'files-bob')]);
+    realtime = await startApp('realtime', { env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, MESSAGING_GRPC_URL: `127.0.0.1:${gateway.grpcPort}` } });
+    [alice, bob, carol] = await Promise.all([newCaller(gateway.url, 'files-alice'), newCaller(gateway.url, 'files-bob'), newCaller(gateway.url, 'files-carol')]);
   }, 120_000);
 
   afterAll(async () => {
@@ -80,7 +91,7 @@ describe('files: resumable uploads into MinIO, merge, checks, dedup, GC', () => 
     for (const app of [gateway, files]) if (app) writeFileSync(join(REPO_ROOT, `.stack/logs/tests/files-${app.name}.log`), app.output());
     await db.end();
     storage.destroy();
-    await Promise.all([auth, gateway, files, relay].map((a) => a?.stop('SIGTERM')));
+    await Promise.all([auth, gateway, files, relay, worker, realtime].map((a) => a?.stop('SIGTERM')));
   }, 60_000);
 
   it('a 1 GiB upload interrupted halfway resumes from status and is stored byte-exact', async () => {
@@ -109,7 +120,7 @@ describe('files: resumable uploads into MinIO, merge, checks, dedup, GC', () => 
       }),
       signal: dropped.signal,
       duplex: 'half',
-    } as RequestInit).catch((e: unknown) => e);
+    }).catch((e: unknown) => e);
     await half;
 
     // Another device asks what is unfinished, and where this one stands.
@@ -202,6 +213,43 @@ describe('files: resumable uploads into MinIO, merge, checks, dedup, GC', () => 
     expect(await settled(alice, asPdf)).toMatchObject({ status: 'FAILED', failure: { code: 'content-type-mismatch', reason: expect.stringContaining('image/png') } });
     expect(await settled(alice, asJpg)).toMatchObject({ status: 'FAILED', failure: { code: 'executable-content' } });
     expect(await objectsOf(asPdf)).toBe(0);
+  }, 60_000);
+
+  it('a file message reaches the other member over WebSocket; only members may download it', async () => {
+    const sockets = [alice, bob].map((who) => new RealtimeClient({ url: `ws://127.0.0.1:${realtime.httpPort}/ws`, token: () => who.token, backoff: { baseMs: 50, maxMs: 500 } }));
+    const frames: Record<string, unknown>[][] = [[], []];
+    sockets.forEach((c, i) => {
+      c.on('event', (e: Record<string, unknown>) => frames[i]!.push(e));
+      c.on('file', (e: Record<string, unknown>) => frames[i]!.push(e));
+      c.on('error', () => undefined);
+    });
+    await Promise.all(sockets.map((c) => new Promise<void>((resolve) => { c.once('ready', () => resolve()); c.start(); })));
+    try {
+      const bytes = pdfBytes(300_000);
+      const conversation = await api(alice, 'POST', '/v1/conversations', { type: 'private', member_ids: [bob.userId] });
+      const conversationId = conversation.body.id as string;
+      const init = await initiate(alice, { filename: 'contract.pdf', size_bytes: bytes.length, mime_type: 'application/pdf', conversation_id: conversationId });
+      const id = init.body.upload_id as string;
+      const send = (who: Caller, fileId: string) => api(who, 'POST', '/v1/messages', { message_id: randomUUID(), conversation_id: conversationId, payload: { type: 'file', file_id: fileId } });
+      expect((await send(alice, id)).body.type).toContain('file-not-ready');
+      expect((await api(alice, 'PATCH', `/v1/files/upload/${id}/1`, bytes)).status).toBe(200);
+      expect((await api(alice, 'POST', '/v1/files/complete', { upload_id: id })).status).toBe(202);
+      // The uploader's socket hears that the file is ready.
+      await waitFor(() => frames[0]!.find((f) => f.type === 'file.completed' && f.upload_id === id), { timeoutMs: 15_000, description: 'file.completed frame' });
+      // Carol cannot send or see Alice's file; Alice sends it to Bob.
+      expect((await send(carol, id)).status).toBe(404);
+      expect((await send(alice, id)).status).toBe(202);
+      const frame = (await waitFor(() => frames[1]!.find((f) => f.type === 'message.created' && f.conversation_id === conversationId), { timeoutMs: 15_000, description: "Bob's message.created" })) as { message: { payload: unknown } };
+      expect(frame.message.payload).toEqual({ type: 'file', file_id: id, filename: 'contract.pdf', mime_type: 'application/pdf', size_bytes: bytes.length, sha256: sha256(bytes) });
+      const forBob = await api(bob, 'GET', `/v1/files/${id}`);
+      expect(forBob).toMatchObject({ status: 200, body: { filename: 'contract.pdf', sha256: sha256(bytes) } });
+      const download = await fetch(forBob.body.download_url as string);
+      expect(download.headers.get('content-type')).toBe('application/pdf');
+      expect(sha256(Buffer.from(await download.arrayBuffer()))).toBe(sha256(bytes));
+      expect(await api(carol, 'GET', `/v1/files/${id}`)).toMatchObject({ status: 404, body: { type: expect.stringContaining('file-not-found') } });
+    } finally {
+      sockets.forEach((c) => c.stop());
+    }
   }, 60_000);
 
   it('two identical uploads keep one object; deleting one keeps it for the other', async () => {

@@ -2,7 +2,7 @@ import { EXTERNAL_CHANNELS, outboundTopic, type ExternalChannel } from '@chat4al
 import { createDataSource } from '@chat4all/database';
 import { createKafka, topicGroup } from '@chat4all/kafka';
 import { adminCli, freePort, REPO_ROOT, stackEnv, startApp, waitFor, type RunningApp } from '@chat4all/testing';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,6 +33,7 @@ describe('connectors: four simulated providers end to end', () => {
   let gateway: RunningApp;
   let connectors: RunningApp;
   let worker: RunningApp;
+  let files: RunningApp;
   let agent: Caller, colleague: Caller;
 
   const admin = (...args: string[]) =>
@@ -119,8 +120,12 @@ describe('connectors: four simulated providers end to end', () => {
       startApp('message-worker', { env: { GRPC_PORT: String(workerGrpc), MESSAGING_GRPC_URL: `127.0.0.1:${gatewayGrpc}` } }),
     ]);
     apps.push(relay, worker);
+    files = await startApp('file-service', { env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}` } });
+    apps.push(files);
     gateway = await startApp('gateway', {
       env: {
+        FILE_GRPC_URL: `127.0.0.1:${files.grpcPort}`,
+        FILE_SERVICE_URL: files.url,
         GRPC_PORT: String(gatewayGrpc),
         AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
         DELIVERY_GRPC_URL: `127.0.0.1:${workerGrpc}`,
@@ -142,6 +147,7 @@ describe('connectors: four simulated providers end to end', () => {
     connectors = await startApp('connectors', {
       env: {
         CONNECTOR_CONSUMER_GROUP: groupId,
+        FILE_GRPC_URL: `127.0.0.1:${files.grpcPort}`,
         HTTP_PORT: String(connectorsPort),
         ...channelEnv,
         CONNECTOR_RETRY_BASE_MS: '100',
@@ -161,6 +167,27 @@ describe('connectors: four simulated providers end to end', () => {
     // SIGTERM: the worker and connectors leave their consumer groups, so the next test's instances get the partitions at once.
     await Promise.all(apps.map((a) => a.stop('SIGTERM')));
     await Promise.all([...simulators.values()].map((s) => s.stop()));
+  }, 60_000);
+
+  it('a file message reaches a WhatsApp contact as a document the platform downloads', async () => {
+    const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(200_000)]);
+    const upload = async (method: string, path: string, body: Buffer | object, type: string) =>
+      fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${agent.token}`, 'content-type': type }, body: Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body) });
+    const init = (await (await upload('POST', '/v1/files/initiate', { filename: 'quote.pdf', size_bytes: bytes.length, mime_type: 'application/pdf' }, 'application/json')).json()) as { upload_id: string };
+    expect((await upload('PATCH', `/v1/files/upload/${init.upload_id}/1`, bytes, 'application/octet-stream')).status).toBe(200);
+    expect((await upload('POST', '/v1/files/complete', { upload_id: init.upload_id }, 'application/json')).status).toBe(202);
+    await waitFor(async () => ((await call<{ status: string }>(agent, 'GET', `/v1/files/upload/${init.upload_id}/status`)).body.status === 'COMPLETED' ? true : undefined), {
+      timeoutMs: 20_000,
+      description: 'file COMPLETED',
+    });
+    const to = contact();
+    const conversationId = await externalConversation('whatsapp', to);
+    const sent = await call(agent, 'POST', '/v1/messages', { message_id: randomUUID(), conversation_id: conversationId, payload: { type: 'file', file_id: init.upload_id } });
+    expect(sent.status).toBe(202);
+    const whatsapp = simulators.get('whatsapp')!;
+    const arrived = await waitFor(() => whatsapp.accepted.find((a) => a.recipient === to), { timeoutMs: 30_000, description: 'document sent to WhatsApp' });
+    await whatsapp.webhooksSettled();
+    expect(arrived.media).toMatchObject({ kind: 'document', filename: 'quote.pdf', link: expect.stringMatching(/^http/), download: { ok: true, sha256: createHash('sha256').update(bytes).digest('hex') } });
   }, 60_000);
 
   describe.each(EXTERNAL_CHANNELS.map((c) => [c]))('%s', (channel) => {

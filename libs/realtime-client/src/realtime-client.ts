@@ -206,6 +206,11 @@ export class RealtimeClient extends EventEmitter {
         this.track(frame.conversation_id);
         this.emit('event', frame);
         return;
+      case 'file.completed':
+      case 'file.failed':
+        // An upload of this user's finished merging (from any of their devices).
+        this.emit('file', frame);
+        return;
       case 'message.created':
         this.onMessage(frame);
         return;
