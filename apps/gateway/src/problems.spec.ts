@@ -3,6 +3,7 @@ import { PlatformProblems } from '@chat4all/platform';
 import { undocumentedProblemTypes } from '@chat4all/testing';
 import { ConversationProblems } from './conversations/conversation.problems';
 import { DeliveryProblems } from './delivery/delivery.problems';
+import { GatewayFileProblems } from './files/file.problems';
 import { IdempotencyProblems } from './idempotency/idempotency.problems';
 import { MessageProblems } from './messages/message.problems';
 import { RateLimitProblems } from './rate-limit/rate-limit.problems';
@@ -11,6 +12,6 @@ import { RateLimitProblems } from './rate-limit/rate-limit.problems';
 // listed in docs/api.md, so integrators can switch on each.
 describe('gateway problem catalogue', () => {
   it('is documented in docs/api.md', () => {
-    expect(undocumentedProblemTypes(PlatformProblems, AuthProblems, ConversationProblems, MessageProblems, IdempotencyProblems, DeliveryProblems, RateLimitProblems)).toEqual([]);
+    expect(undocumentedProblemTypes(PlatformProblems, AuthProblems, ConversationProblems, MessageProblems, IdempotencyProblems, DeliveryProblems, RateLimitProblems, GatewayFileProblems)).toEqual([]);
   });
 });
