@@ -18,6 +18,7 @@ class ChunkMeter extends Transform {
     private readonly running: RunningSha256 | undefined,
     withDigest: boolean,
     private readonly sampleBytes: number,
+    private readonly onBytes: () => void,
   ) {
     super();
     if (withDigest) this.digest = createHash('sha256');
@@ -25,6 +26,7 @@ class ChunkMeter extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
+    this.onBytes();
     if (this.bytes > this.limit) {
       callback(new ChunkOverflowError(this.limit));
       return;
@@ -89,16 +91,24 @@ export class ChunkWriter {
     key: { uploadId: string; chunkNumber: number } | { uploadId: string; tail: true },
     body: Readable,
     sizeBytes: number,
-    options: { running?: RunningSha256; digest?: boolean; sniff?: boolean; prefix?: { stream: Readable; bytes: number } } = {},
+    options: { running?: RunningSha256; digest?: boolean; sniff?: boolean; prefix?: { stream: Readable; bytes: number }; idleTimeoutMs?: number } = {},
   ): Promise<WrittenChunk> {
     const nonce = randomBytes(6).toString('hex');
     const objectKey = 'tail' in key ? ObjectKeys.tail(key.uploadId, nonce) : ObjectKeys.chunk(key.uploadId, key.chunkNumber, nonce);
     const prefixBytes = options.prefix?.bytes ?? 0;
-    const meter = new ChunkMeter(sizeBytes - prefixBytes, options.running, options.digest ?? false, options.sniff ? SNIFF_SAMPLE_BYTES : 0);
     const abort = new AbortController();
     const fail = (error: Error) => {
       if (!abort.signal.aborted) abort.abort(error);
     };
+    // A client that stops sending mid-chunk (its connection silently gone) does not hold the request
+    // open forever: after idleTimeoutMs without a byte the chunk is abandoned.
+    const idle = options.idleTimeoutMs
+      ? setTimeout(() => {
+          fail(new ChunkShortError(meter.bytes + prefixBytes, sizeBytes));
+          body.destroy();
+        }, options.idleTimeoutMs)
+      : undefined;
+    const meter = new ChunkMeter(sizeBytes - prefixBytes, options.running, options.digest ?? false, options.sniff ? SNIFF_SAMPLE_BYTES : 0, () => idle?.refresh());
     body.once('error', fail);
     body.once('aborted', () => fail(new ChunkShortError(meter.bytes, sizeBytes)));
     body.once('close', () => {
@@ -115,6 +125,8 @@ export class ChunkWriter {
       const reason = abort.signal.reason as unknown;
       if (reason instanceof Error) throw reason;
       throw error;
+    } finally {
+      clearTimeout(idle);
     }
     if (meter.bytes + prefixBytes !== sizeBytes) {
       await this.storage.deleteKeys([objectKey]);

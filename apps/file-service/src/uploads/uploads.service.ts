@@ -136,7 +136,7 @@ export class UploadsService {
     const inOrder = upload.hashedChunks === chunkNumber - 1;
     const running = inOrder ? await RunningSha256.resume(upload.hashState) : undefined;
     const written = await this.writer
-      .write({ uploadId: upload.id, chunkNumber }, input.stream, expected, { running, digest: input.expectedSha256 !== undefined, sniff: chunkNumber === 1 })
+      .write({ uploadId: upload.id, chunkNumber }, input.stream, expected, { running, digest: input.expectedSha256 !== undefined, sniff: chunkNumber === 1, idleTimeoutMs: this.settings.chunkIdleTimeoutMs })
       .catch((error: unknown) => {
         if (error instanceof ChunkShortError) {
           throw new ProblemException(FileProblems.chunkIncomplete, `The chunk ended after ${error.received} of ${error.expected} bytes; nothing was stored.`);
