@@ -219,8 +219,8 @@ describe('files: resumable uploads into MinIO, merge, checks, dedup, GC', () => 
     const sockets = [alice, bob].map((who) => new RealtimeClient({ url: `ws://127.0.0.1:${realtime.httpPort}/ws`, token: () => who.token, backoff: { baseMs: 50, maxMs: 500 } }));
     const frames: Record<string, unknown>[][] = [[], []];
     sockets.forEach((c, i) => {
-      c.on('event', (e: Record<string, unknown>) => frames[i]!.push(e));
-      c.on('file', (e: Record<string, unknown>) => frames[i]!.push(e));
+      c.on('event', (e: Record<string, unknown>) => frames[i].push(e));
+      c.on('file', (e: Record<string, unknown>) => frames[i].push(e));
       c.on('error', () => undefined);
     });
     await Promise.all(sockets.map((c) => new Promise<void>((resolve) => { c.once('ready', () => resolve()); c.start(); })));
@@ -235,11 +235,11 @@ describe('files: resumable uploads into MinIO, merge, checks, dedup, GC', () => 
       expect((await api(alice, 'PATCH', `/v1/files/upload/${id}/1`, bytes)).status).toBe(200);
       expect((await api(alice, 'POST', '/v1/files/complete', { upload_id: id })).status).toBe(202);
       // The uploader's socket hears that the file is ready.
-      await waitFor(() => frames[0]!.find((f) => f.type === 'file.completed' && f.upload_id === id), { timeoutMs: 15_000, description: 'file.completed frame' });
+      await waitFor(() => frames[0].find((f) => f.type === 'file.completed' && f.upload_id === id), { timeoutMs: 15_000, description: 'file.completed frame' });
       // Carol cannot send or see Alice's file; Alice sends it to Bob.
       expect((await send(carol, id)).status).toBe(404);
       expect((await send(alice, id)).status).toBe(202);
-      const frame = (await waitFor(() => frames[1]!.find((f) => f.type === 'message.created' && f.conversation_id === conversationId), { timeoutMs: 15_000, description: "Bob's message.created" })) as { message: { payload: unknown } };
+      const frame = (await waitFor(() => frames[1].find((f) => f.type === 'message.created' && f.conversation_id === conversationId), { timeoutMs: 15_000, description: "Bob's message.created" })) as { message: { payload: unknown } };
       expect(frame.message.payload).toEqual({ type: 'file', file_id: id, filename: 'contract.pdf', mime_type: 'application/pdf', size_bytes: bytes.length, sha256: sha256(bytes) });
       const forBob = await api(bob, 'GET', `/v1/files/${id}`);
       expect(forBob).toMatchObject({ status: 200, body: { filename: 'contract.pdf', sha256: sha256(bytes) } });
