@@ -20,6 +20,8 @@ const pdfBytes = (length: number) => {
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const digest64 = (algorithm: 'sha1' | 'sha256', b: Buffer) => createHash(algorithm).update(b).digest('base64');
 const b64 = (s: string) => Buffer.from(s).toString('base64');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies, read field by field in the expectations
+type Json = Record<string, any>;
 
 describe('files: tus 1.0.0 on the upload store', () => {
   let auth: RunningApp, gateway: RunningApp, files: RunningApp, relay: RunningApp;
@@ -39,7 +41,7 @@ describe('files: tus 1.0.0 on the upload store', () => {
       body: body === undefined ? undefined : new Uint8Array(body),
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {}) as Record<string, any> };
+    return { status: res.status, headers: res.headers, body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {}) as Json };
   }
 
   /** POST /v1/files/tus; returns the upload's path (the Location header) and id. */
@@ -54,7 +56,7 @@ describe('files: tus 1.0.0 on the upload store', () => {
   const offsetOf = async (who: Caller, path: string) => Number((await tus(who, 'HEAD', path)).headers.get('upload-offset'));
   const status = async (who: Caller, id: string) => {
     const res = await fetch(`${gateway.url}/v1/files/upload/${id}/status`, { headers: { authorization: `Bearer ${who.token}` } });
-    return (await res.json()) as Record<string, any>;
+    return (await res.json()) as Json;
   };
   const completed = (who: Caller, id: string) =>
     waitFor(async () => {
@@ -131,7 +133,7 @@ describe('files: tus 1.0.0 on the upload store', () => {
     expect(kept.bytes_received).toBeLessThan(file.length);
     // 3 MiB PATCHes on 5 MiB chunks: what is kept ends inside a chunk, in the tail object.
     expect(kept.bytes_received % CHUNK).not.toBe(0);
-    const listed = await (await fetch(`${gateway.url}/v1/files/uploads?status=UPLOADING`, { headers: { authorization: `Bearer ${alice.token}` } })).json();
+    const listed = (await (await fetch(`${gateway.url}/v1/files/uploads?status=UPLOADING`, { headers: { authorization: `Bearer ${alice.token}` } })).json()) as Json;
     expect(listed.uploads).toContainEqual(expect.objectContaining({ upload_id: id, protocol: 'tus' }));
 
     const resumed = await runClient(file, { uploadUrl: first.url });
@@ -139,7 +141,7 @@ describe('files: tus 1.0.0 on the upload store', () => {
     const done = await completed(alice, id);
     expect(done).toMatchObject({ status: 'COMPLETED', sha256: sha256(file), size_bytes: file.length, bytes_received: file.length });
 
-    const meta = await (await fetch(`${gateway.url}/v1/files/${id}`, { headers: { authorization: `Bearer ${alice.token}` } })).json();
+    const meta = (await (await fetch(`${gateway.url}/v1/files/${id}`, { headers: { authorization: `Bearer ${alice.token}` } })).json()) as Json;
     expect(meta).toMatchObject({ status: 'COMPLETED', sha256: sha256(file), filename: 'tus-video.pdf', mime_type: 'application/pdf' });
     const downloaded = Buffer.from(await (await fetch(meta.download_url as string)).arrayBuffer());
     expect(sha256(downloaded)).toBe(sha256(file));
@@ -203,7 +205,7 @@ describe('files: tus 1.0.0 on the upload store', () => {
       }),
       signal: dropped.signal,
       duplex: 'half',
-    } as RequestInit & { duplex: 'half' })
+    })
       .then(() => undefined, (e: unknown) => e);
     // The body stops after 6 of 8 MiB: chunk 1 (5 MiB) was committed as soon as it was complete.
     await waitFor(async () => ((await status(alice, id)).chunks_received === 1 ? true : undefined), { timeoutMs: 10_000, description: 'chunk 1 committed' }).finally(() => dropped.abort());
