@@ -45,12 +45,13 @@ export class TusController {
     }
     const uploadLength = parseByteCount('Upload-Length', header(req, 'upload-length'));
     if (uploadLength === undefined) throw new ProblemException(PlatformProblems.invalidRequest, 'Send Upload-Length.', { errors: [{ field: 'upload-length', message: 'required' }] });
+    const checksum = parseChecksum(header(req, 'upload-checksum'));
     const upload = await this.tus.create(caller.userId, { uploadLength, metadata: parseMetadata(header(req, 'upload-metadata')) });
     void reply.header('location', `/v1/files/tus/${upload.id}`).header('upload-expires', httpDate(upload.expiresAt));
     const length = parseByteCount('Content-Length', header(req, 'content-length'));
     if (isTusBody(req) && length !== undefined && length > 0) {
       // creation-with-upload: the upload exists whatever happens to its first bytes; the answer says how far they got.
-      const offset = await this.tus.patch(caller.userId, upload.id, { offset: 0, contentLength: length, stream: req.raw, checksum: parseChecksum(header(req, 'upload-checksum')) }).catch(async (error: unknown) => {
+      const offset = await this.tus.patch(caller.userId, upload.id, { offset: 0, contentLength: length, stream: req.raw, checksum }).catch(async (error: unknown) => {
         this.logger.warn({ err: error, upload_id: upload.id, message: 'tus creation-with-upload: the first bytes were not all stored' });
         return (await this.tus.find(caller.userId, upload.id)).bytesReceived;
       });

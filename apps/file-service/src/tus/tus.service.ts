@@ -123,7 +123,7 @@ export class TusService {
         const full = pieceEnd === chunkEnd;
         // Only the first piece can continue a stored tail: every later one starts on a chunk boundary.
         const prefixBytes = offset - chunkStart;
-        const prefix = prefixBytes > 0 && tailKey ? { stream: await this.storage.getStream(tailKey), bytes: prefixBytes } : undefined;
+        const prefix = prefixBytes > 0 && tailKey ? { stream: await this.tailStream(upload.id, tailKey), bytes: prefixBytes } : undefined;
         const written = await this.writer.write(full ? { uploadId: upload.id, chunkNumber } : { uploadId: upload.id, tail: true }, cutter.piece(pieceEnd - offset), pieceEnd - chunkStart, {
           running,
           sniff: offset === 0,
@@ -195,6 +195,17 @@ export class TusService {
     }
     if (fromTailKey) {
       await this.writer.discard(fromTailKey).catch((error: unknown) => this.logger.warn({ err: error, upload_id: upload.id, message: 'could not delete a replaced tus tail (the merge or GC removes it)' }));
+    }
+  }
+
+  /** The stored tail; gone means another PATCH moved the upload on (409 with where it is now). */
+  private async tailStream(uploadId: string, tailKey: string): Promise<Readable> {
+    try {
+      return await this.storage.getStream(tailKey);
+    } catch (error) {
+      const now = await this.repository.find(uploadId);
+      if (now && now.tailKey !== tailKey) throw offsetMismatch(now.bytesReceived);
+      throw error;
     }
   }
 
