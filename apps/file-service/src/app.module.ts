@@ -12,6 +12,7 @@ import { fileServiceDataSourceSpec } from './database/data-source-spec';
 import { FilesModule } from './files/files.module';
 import { GcModule } from './gc/gc.module';
 import { MergeModule } from './merge/merge.module';
+import { TusModule } from './tus/tus.module';
 import { UploadsModule } from './uploads/uploads.module';
 
 // file-service owns uploads, their chunks and the stored objects (ARCHITECTURE §1). Readiness needs
@@ -30,6 +31,7 @@ export class AppModule {
         StorageModule.forRoot(config.storage),
         AuthGuardModule.forRoot(config.auth),
         UploadsModule,
+        TusModule,
         MergeModule,
         GcModule,
         FilesModule,

@@ -22,5 +22,6 @@ export const FileProblems = defineProblemTypes({
   tusVersionUnsupported: { slug: 'tus-version-unsupported', status: 412, title: 'Tus-Resumable version not supported' },
   tusOffsetMismatch: { slug: 'tus-offset-mismatch', status: 409, title: 'Upload-Offset does not match' },
   tusChecksumMismatch: { slug: 'tus-checksum-mismatch', status: 460, title: 'Checksum mismatch' },
+  tusUploadLengthExceeded: { slug: 'tus-upload-length-exceeded', status: 413, title: 'PATCH goes past Upload-Length' },
   tusChecksumAlgorithmUnsupported: { slug: 'tus-checksum-algorithm-unsupported', status: 400, title: 'Checksum algorithm not supported' },
 });

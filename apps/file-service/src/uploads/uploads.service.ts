@@ -120,6 +120,8 @@ export class UploadsService {
   async putChunk(ownerId: string, uploadId: string, chunkNumber: number, input: ChunkInput): Promise<{ upload: Upload; alreadyReceived: boolean }> {
     const upload = await this.own(ownerId, uploadId);
     this.assertOpen(upload);
+    // A tus upload's offset is its contiguous chunks plus the tail; a chunk written around it would break that.
+    if (upload.protocol === 'tus') throw new ProblemException(FileProblems.uploadNotOpen, `Upload ${upload.id} was created with tus; send its bytes with tus PATCH.`, { upload_status: upload.status });
     if (!Number.isInteger(chunkNumber) || chunkNumber < 1 || chunkNumber > upload.totalChunks) {
       throw new ProblemException(FileProblems.chunkOutOfRange, `Chunk numbers of this upload run from 1 to ${upload.totalChunks}.`, { total_chunks: upload.totalChunks });
     }
