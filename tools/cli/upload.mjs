@@ -156,7 +156,7 @@ const chunkRange = (n) => ({ start: (n - 1) * chunkSize, end: Math.min(size, n *
 const chunkBytes = (n) => chunkRange(n).end - chunkRange(n).start + 1;
 
 bar = new cliProgress.SingleBar(
-  { format: 'upload: [{bar}] {percentage}% | {done}/{total_mib} MiB | {speed} MiB/s | eta {eta_formatted}', hideCursor: true },
+  { etaBuffer: 40, format: 'upload: [{bar}] {percentage}% | {done}/{total_mib} MiB | {speed} MiB/s | eta {eta_formatted}', hideCursor: true },
   cliProgress.Presets.shades_classic,
 );
 const started = Date.now();
