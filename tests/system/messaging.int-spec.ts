@@ -267,10 +267,11 @@ describe('messaging: write path, outbox, relay and worker', () => {
     const original = consumed.find((c) => c.envelope.type === 'message.created' && c.envelope.payload.message_id === messageId);
     const duplicatesBefore = await workerMetric('worker_events_total', 'outcome="duplicate"');
 
-    // The relay's at-least-once, twice over: the very same record again, two more times.
+    // The relay's at-least-once, twice over: the very same record again, two more times. (Right after
+    // the Kafka restart of the test before, the worker's group may still be rebalancing: hence 60 s.)
     const record = { key: conversationId, value: JSON.stringify(original?.envelope) };
     await producer.send({ topic: Topics.messagesCreated, acks: -1, messages: [record, record] });
-    await waitFor(async () => (await workerMetric('worker_events_total', 'outcome="duplicate"')) >= duplicatesBefore + 2, { timeoutMs: 20_000, description: 'duplicates seen' });
+    await waitFor(async () => (await workerMetric('worker_events_total', 'outcome="duplicate"')) >= duplicatesBefore + 2, { timeoutMs: 60_000, description: 'duplicates seen' });
 
     expect(await deliveries(conversationId)).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM message_worker.delivery_status_history WHERE message_id = $1`, [messageId])).toBe(1);
