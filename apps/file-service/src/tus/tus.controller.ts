@@ -63,10 +63,11 @@ export class TusController {
   @UseGuards(BearerAuthGuard)
   @RequireScopes('read')
   async head(@CurrentPrincipal() caller: Principal, @Param('upload_id') uploadId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    const upload = await this.tus.head(caller.userId, uploadId);
+    // Any upload of the caller's can be inspected over tus (a chunk-API one too); only tus ones take PATCHes.
+    const { upload, offset } = await this.tus.head(caller.userId, uploadId, { inspectOnly: true });
     void reply
       .header('cache-control', 'no-store')
-      .header('upload-offset', String(upload.bytesReceived))
+      .header('upload-offset', String(offset))
       .header('upload-length', String(upload.sizeBytes))
       .header('upload-metadata', metadataOf(upload));
     if (upload.status === 'UPLOADING') void reply.header('upload-expires', httpDate(upload.expiresAt));

@@ -79,25 +79,36 @@ export class TusService {
     });
   }
 
-  /** The caller's tus upload: 404 for unknown, foreign or spec-API uploads alike (tus clients then start over). */
-  async find(ownerId: string, uploadId: string): Promise<Upload> {
+  /**
+   * The caller's tus upload: 404 for unknown and foreign uploads alike (tus clients then start over),
+   * and, unless `inspectOnly`, for uploads of the chunk API, whose chunks may arrive in any order.
+   */
+  async find(ownerId: string, uploadId: string, options: { inspectOnly?: boolean } = {}): Promise<Upload> {
     const upload = await this.uploads.own(ownerId, uploadId).catch((error: unknown) => {
       throw error instanceof ProblemException ? notFound(uploadId) : error;
     });
-    if (upload.protocol !== 'tus') throw notFound(uploadId);
+    if (upload.protocol !== 'tus' && !options.inspectOnly) throw notFound(uploadId);
     return upload;
   }
 
-  /** HEAD: 410 once an unfinished upload expired. */
-  async head(ownerId: string, uploadId: string): Promise<Upload> {
-    const upload = await this.find(ownerId, uploadId);
+  /**
+   * HEAD: the upload and its offset; 410 once an unfinished upload expired. An upload of the chunk
+   * API can be inspected too: its offset is the bytes of the chunks received without a gap from 1.
+   */
+  async head(ownerId: string, uploadId: string, options: { inspectOnly?: boolean } = {}): Promise<{ upload: Upload; offset: number }> {
+    const upload = await this.find(ownerId, uploadId, options);
     if (upload.status === 'UPLOADING' && upload.expiresAt <= new Date()) throw expired(upload);
-    return upload;
+    if (upload.protocol === 'tus') return { upload, offset: upload.bytesReceived };
+    const received = upload.status === 'COMPLETED' ? [] : await this.repository.chunkNumbers(upload.id);
+    let contiguous = 0;
+    while (received[contiguous] === contiguous + 1) contiguous++;
+    const offset = upload.status === 'COMPLETED' ? upload.sizeBytes : Math.min(contiguous * upload.chunkSize, upload.sizeBytes);
+    return { upload, offset };
   }
 
   /** PATCH: appends the body at `offset`; returns the new offset. */
   async patch(ownerId: string, uploadId: string, input: TusPatchInput): Promise<number> {
-    const upload = await this.head(ownerId, uploadId);
+    const { upload } = await this.head(ownerId, uploadId);
     if (input.offset !== upload.bytesReceived) throw offsetMismatch(upload.bytesReceived);
     if (input.contentLength === undefined) throw new ProblemException(FileProblems.lengthRequired, 'Send the PATCH with a Content-Length header.');
     if (input.contentLength === 0 && upload.status !== 'FAILED') return upload.bytesReceived;
