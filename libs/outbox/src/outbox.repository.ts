@@ -58,6 +58,12 @@ export class OutboxRepository {
     });
   }
 
+  /** Whether any event waits (rows are deleted once published): one cheap probe before visiting every bucket. */
+  async hasPending(): Promise<boolean> {
+    const [row] = await this.dataSource.query<{ pending: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM ${this.table}) AS pending`);
+    return row?.pending ?? false;
+  }
+
   /** Age in seconds of the oldest event still waiting (0 when the outbox is empty): the relay's lag. */
   async oldestPendingAgeSeconds(): Promise<number> {
     const [row] = await this.dataSource.query<{ age: number | null }[]>(

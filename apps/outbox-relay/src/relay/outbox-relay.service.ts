@@ -64,6 +64,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async relayAll(): Promise<boolean> {
     let fullBatch = false;
     for (const outbox of this.outboxes) {
+      // An empty outbox (file-service's, most of the time) costs one query per pass, not one transaction per bucket.
+      if (!(await outbox.hasPending())) continue;
       for (const bucket of shuffled(OUTBOX_BUCKETS)) {
         if (this.stopping.signal.aborted) break;
         if ((await this.relayBucket(outbox, bucket)) === this.config.batchSize) fullBatch = true;
