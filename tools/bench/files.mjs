@@ -142,7 +142,9 @@ try {
   console.log(`(c) RSS (MiB)                 file-service   gateway`);
   console.log(`    at rest after warm-up      ${mib(rest, 'file-service').padStart(10)} ${mib(rest, 'gateway').padStart(9)}`);
   console.log(`    peak during (a), ${String(SIZE / MiB).padStart(4)} MiB ${mib(peakSmall, 'file-service').padStart(10)} ${mib(peakSmall, 'gateway').padStart(9)}`);
-  console.log(`    peak during (b), ${String(BIG / MiB).padStart(4)} MiB ${mib(peak, 'file-service').padStart(10)} ${mib(peak, 'gateway').padStart(9)}  (memory does not grow with file size)`);
+  console.log(`    peak during (b), ${String(BIG / MiB).padStart(4)} MiB ${mib(peak, 'file-service').padStart(10)} ${mib(peak, 'gateway').padStart(9)}`);
+  const growth = (name) => fmt((peak[name] - peakSmall[name]) / 1024);
+  console.log(`    (b) − (a), ${BIG / SIZE}× the bytes: file-service ${growth('file-service')} MiB, gateway ${growth('gateway')} MiB`);
 } finally {
   apps.forEach((a) => a.stop());
   await Promise.all(apps.map((a) => a.exited));
