@@ -115,6 +115,9 @@ describe('files: tus 1.0.0 on the upload store', () => {
       'tus-max-size': String(2 * 1024 * MiB),
       'tus-checksum-algorithm': 'sha1,sha256',
     });
+    // The gateway's own refusal (no token) carries Tus-Resumable too.
+    const anonymous = await tus(undefined, 'POST', '/v1/files/tus', { 'upload-length': '10' });
+    expect([anonymous.status, anonymous.headers.get('tus-resumable')]).toEqual([401, '1.0.0']);
   });
 
   it('tus-js-client: 20 MiB aborted part way, resumed from its URL, merged byte-exact', async () => {

@@ -14,6 +14,7 @@ import {
   toKafkaConfig,
   toRedisConfig,
   toServiceConfig,
+  toTokenVerificationConfig,
   toStorageConfig,
   grpcClientEnv,
   urlWithProtocol,
@@ -93,13 +94,7 @@ export function loadFileServiceConfig(source?: EnvSource) {
     redis: toRedisConfig(env),
     storage: toStorageConfig(env),
     grpc: { url: `${env.GRPC_HOST}:${env.GRPC_PORT}` },
-    auth: {
-      authGrpcUrl: env.AUTH_GRPC_URL,
-      issuer: env.AUTH_ISSUER,
-      audience: env.AUTH_AUDIENCE,
-      clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
-      revocationPollMs: env.AUTH_REVOCATION_POLL_MS,
-    },
+    auth: toTokenVerificationConfig(env),
     files: {
       publicEndpoint: env.S3_PUBLIC_ENDPOINT ?? env.S3_ENDPOINT,
       maxSizeBytes: env.FILE_MAX_SIZE_BYTES,

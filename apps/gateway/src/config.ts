@@ -12,6 +12,7 @@ import {
   tokenEnv,
   toRedisConfig,
   toServiceConfig,
+  toTokenVerificationConfig,
   urlWithProtocol,
   type EnvSource,
 } from '@chat4all/config';
@@ -59,13 +60,7 @@ export function loadGatewayConfig(source?: EnvSource) {
     service: toServiceConfig('gateway', env),
     database: toDatabaseConfig(env),
     redis: toRedisConfig(env),
-    auth: {
-      authGrpcUrl: env.AUTH_GRPC_URL,
-      issuer: env.AUTH_ISSUER,
-      audience: env.AUTH_AUDIENCE,
-      clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
-      revocationPollMs: env.AUTH_REVOCATION_POLL_MS,
-    },
+    auth: toTokenVerificationConfig(env),
     grpc: { url: `${env.GRPC_HOST}:${env.GRPC_PORT}` },
     deliveryGrpcUrl: env.DELIVERY_GRPC_URL,
     files: { grpcUrl: env.FILE_GRPC_URL, serviceUrl: env.FILE_SERVICE_URL, proxyTimeoutMs: env.FILE_PROXY_TIMEOUT_MS, proxyConnections: env.FILE_PROXY_CONNECTIONS },

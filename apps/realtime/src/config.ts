@@ -1,4 +1,4 @@
-import { grpcClientEnv, intInRange, parseEnv, publicHttpEnv, redisEnv, serviceEnv, tokenEnv, toRedisConfig, toServiceConfig, type EnvSource } from '@chat4all/config';
+import { grpcClientEnv, intInRange, parseEnv, publicHttpEnv, redisEnv, serviceEnv, tokenEnv, toRedisConfig, toServiceConfig, toTokenVerificationConfig, type EnvSource } from '@chat4all/config';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -26,13 +26,7 @@ export function loadRealtimeConfig(source?: EnvSource) {
   return {
     service: toServiceConfig('realtime', env),
     redis: toRedisConfig(env),
-    auth: {
-      authGrpcUrl: env.AUTH_GRPC_URL,
-      issuer: env.AUTH_ISSUER,
-      audience: env.AUTH_AUDIENCE,
-      clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
-      revocationPollMs: env.AUTH_REVOCATION_POLL_MS,
-    },
+    auth: toTokenVerificationConfig(env),
     messaging: { grpcUrl: env.MESSAGING_GRPC_URL },
     ws: {
       heartbeatIntervalMs: env.WS_HEARTBEAT_INTERVAL_MS,

@@ -1,3 +1,4 @@
+import type { TokenVerificationConfig } from '@chat4all/config';
 import { grpcClientOptions } from '@chat4all/platform';
 import { authV1, GrpcContracts } from '@chat4all/proto';
 import { Global, Inject, Module, type DynamicModule, type FactoryProvider, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
@@ -10,14 +11,8 @@ import { TokenVerifier } from './token-verifier';
 
 const AUTH_GRPC_FOR_JWKS = 'AUTH_GRPC_FOR_JWKS';
 
-export interface AuthGuardOptions {
-  issuer: string;
-  audience: string;
-  clockToleranceSeconds: number;
-  authGrpcUrl: string;
-  /** How often the revocation list is polled from auth (AUTH_REVOCATION_POLL_MS). */
-  revocationPollMs: number;
-}
+/** auth's address and the token rules (AUTH_* variables, libs/config toTokenVerificationConfig). */
+export type AuthGuardOptions = TokenVerificationConfig;
 
 @Global()
 @Module({})

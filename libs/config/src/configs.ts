@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseEnv, kafkaEnv, publicHttpEnv, redisEnv, s3Env, serviceEnv } from './fragments';
+import { databaseEnv, kafkaEnv, publicHttpEnv, redisEnv, s3Env, serviceEnv, tokenEnv } from './fragments';
 import { ConfigError } from './parse-env';
 
 // Typed, nested views of the validated environment, handed to the libraries that need them.
@@ -110,4 +110,21 @@ export const toStorageConfig = (e: Env<typeof s3Env>): StorageConfig => ({
   secretAccessKey: e.S3_SECRET_ACCESS_KEY,
   bucket: e.S3_BUCKET,
   forcePathStyle: e.S3_FORCE_PATH_STYLE,
+});
+
+/** What a service that verifies access tokens needs (libs/auth-guard): auth's address and the token rules. */
+export interface TokenVerificationConfig {
+  authGrpcUrl: string;
+  issuer: string;
+  audience: string;
+  clockToleranceSeconds: number;
+  revocationPollMs: number;
+}
+
+export const toTokenVerificationConfig = (e: Env<typeof tokenEnv> & { AUTH_GRPC_URL: string }): TokenVerificationConfig => ({
+  authGrpcUrl: e.AUTH_GRPC_URL,
+  issuer: e.AUTH_ISSUER,
+  audience: e.AUTH_AUDIENCE,
+  clockToleranceSeconds: e.AUTH_CLOCK_SKEW_SECONDS,
+  revocationPollMs: e.AUTH_REVOCATION_POLL_MS,
 });

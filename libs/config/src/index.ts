@@ -3,5 +3,5 @@ export { loadConfigOrExit } from './load-or-exit';
 export type { EnvSource } from './parse-env';
 export { bool, csvList, hostPort, intInRange, port, urlWithProtocol } from './env-types';
 export { databaseEnv, grpcClientEnv, grpcServerEnv, kafkaEnv, publicHttpEnv, redisEnv, s3Env, serviceEnv, tokenEnv } from './fragments';
-export { toDatabaseConfig, toKafkaConfig, toRedisConfig, toServiceConfig, toStorageConfig } from './configs';
-export type { DatabaseConfig, KafkaConfig, PublicHttpConfig, RedisConfig, ServiceConfig, StorageConfig } from './configs';
+export { toDatabaseConfig, toKafkaConfig, toRedisConfig, toServiceConfig, toStorageConfig, toTokenVerificationConfig } from './configs';
+export type { DatabaseConfig, KafkaConfig, PublicHttpConfig, RedisConfig, ServiceConfig, StorageConfig, TokenVerificationConfig } from './configs';

@@ -6,6 +6,11 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 /** Registers @fastify/reply-from towards file-service's listener (from main, before the routes). */
 export async function registerFileProxy(fastify: FastifyInstance, files: GatewayConfig['files']): Promise<void> {
+  // tus clients expect Tus-Resumable on every answer, the gateway's own (401, 403, 429) included.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.url.startsWith('/v1/files/tus')) void reply.header('tus-resumable', '1.0.0');
+    done();
+  });
   await fastify.register(replyFrom, {
     base: files.serviceUrl,
     undici: { connections: files.proxyConnections, headersTimeout: files.proxyTimeoutMs, bodyTimeout: files.proxyTimeoutMs, keepAliveTimeout: 30_000 },
