@@ -270,6 +270,9 @@ describe('files: resumable uploads into MinIO, merge, checks, dedup, GC', () => 
     expect(sha256(Buffer.from(await (await fetch(stillThere.body.download_url as string)).arrayBuffer()))).toBe(a.sha256);
     // Bob cannot see Alice's file (it was never sent to him).
     expect((await api(bob, 'GET', `/v1/files/${first}`)).status).toBe(404);
+    // The last file with that content gone, the object goes too.
+    expect((await api(bob, 'DELETE', `/v1/files/${second}`)).status).toBe(204);
+    expect(await storage.list(`blobs/${a.sha256.slice(0, 2)}/${a.sha256}`)).toEqual([]);
   }, 60_000);
 
   it('the GC removes an upload still UPLOADING past its expiry from PostgreSQL and MinIO', async () => {

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `s` is a UUID (any version, either case): what a uuid column accepts, checked before PostgreSQL's cast would fail the query. */
+export const isUuid = (s: string): boolean => UUID.test(s);
+
 /**
  * A UUID (version 8, RFC 9562 §5.8) derived from a name: the same name always gives the same id.
  * For ids that must be recognisably the same across retries and redeliveries (an event re-created

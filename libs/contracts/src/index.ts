@@ -1,5 +1,5 @@
 export { EXTERNAL_CHANNELS } from './channels';
-export { contactSenderId, inboundEventId, nameUuid } from './ids';
+export { contactSenderId, inboundEventId, isUuid, nameUuid } from './ids';
 export type { ExternalChannel } from './channels';
 export { Topics, TOPIC_SPECS, outboundTopic } from './topics';
 export type { TopicSpec } from './topics';

@@ -1,11 +1,10 @@
-import { CONVERSATION_MAX_MEMBERS } from '@chat4all/contracts';
+import { CONVERSATION_MAX_MEMBERS, isUuid } from '@chat4all/contracts';
 import { Injectable } from '@nestjs/common';
 import { UsersRepository } from './users.repository';
 
 /** How many user ids one lookup takes: a conversation's members, so one call answers for a new conversation. */
 export const ACTIVE_USERS_MAX_IDS = CONVERSATION_MAX_MEMBERS;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** More ids than one lookup takes. */
 export class TooManyUserIdsError extends Error {}
@@ -19,7 +18,7 @@ export class UsersService {
   async activeAmong(ids: readonly string[]): Promise<string[]> {
     if (ids.length > ACTIVE_USERS_MAX_IDS) throw new TooManyUserIdsError(`at most ${ACTIVE_USERS_MAX_IDS} user ids per call, got ${ids.length}`);
     // Anything but a UUID names no user (and would make PostgreSQL's uuid cast fail the whole query).
-    const candidates = [...new Set(ids.map((id) => id.toLowerCase()).filter((id) => UUID.test(id)))];
+    const candidates = [...new Set(ids.map((id) => id.toLowerCase()).filter(isUuid))];
     return candidates.length > 0 ? this.users.activeIds(candidates) : [];
   }
 }

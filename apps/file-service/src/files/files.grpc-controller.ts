@@ -1,3 +1,4 @@
+import { isUuid } from '@chat4all/contracts';
 import { fileV1 } from '@chat4all/proto';
 import { ObjectStorage } from '@chat4all/storage';
 import { status as GrpcStatus } from '@grpc/grpc-js';
@@ -5,7 +6,6 @@ import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';
 import { FILE_SETTINGS, type FileSettings } from '../config';
 import { UploadsRepository } from '../uploads/uploads.repository';
-import { isUuid } from '../uploads/uploads.service';
 
 // FileService (proto/chat4all/file/v1): what the gateway and connectors ask about a file. Who may see
 // it is the caller's decision (the gateway knows conversations); this answers for any id.

@@ -191,7 +191,7 @@ export class TusService {
           const tail = full ? { key: null, bytes: 0 } : { key: written.objectKey, bytes: written.sizeBytes };
           if (full) {
             const chunk = { chunkNumber, sizeBytes: written.sizeBytes, objectKey: written.objectKey, sha256: null };
-            const outcome = await this.repository.commitChunkIn(tx, { uploadId: upload.id, chunk, hashState: written.hashState, sniffedMimeType: written.sniffedMimeType, tail });
+            const { outcome } = await this.repository.commitChunkIn(tx, { uploadId: upload.id, chunk, hashState: written.hashState, sniffedMimeType: written.sniffedMimeType, tail });
             if (outcome !== 'committed') throw offsetMismatch(row.bytesReceived);
           } else {
             await this.repository.setTail(tx, upload.id, tail, written.hashState ?? null, written.sniffedMimeType);

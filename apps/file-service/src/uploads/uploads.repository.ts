@@ -31,19 +31,11 @@ export interface Upload {
   completedAt: Date | null;
 }
 
-export interface NewUpload {
-  id: string;
-  ownerId: string;
-  protocol: Upload['protocol'];
-  filename: string;
-  mimeType: string;
-  sizeBytes: number;
-  chunkSize: number;
-  totalChunks: number;
-  declaredSha256: string | null;
-  conversationId: string | null;
-  expiresAt: Date;
-}
+/** What initiate decides; everything else starts at its column default. */
+export type NewUpload = Pick<
+  Upload,
+  'id' | 'ownerId' | 'protocol' | 'filename' | 'mimeType' | 'sizeBytes' | 'chunkSize' | 'totalChunks' | 'declaredSha256' | 'conversationId' | 'expiresAt'
+>;
 
 export interface ChunkRow {
   chunkNumber: number;
@@ -64,6 +56,12 @@ export interface ChunkCommit {
 }
 
 export type ChunkCommitOutcome = 'committed' | 'duplicate' | 'not-open' | 'not-found';
+
+/** The outcome, and the upload as it stands after the commit (or as found, when nothing was committed). */
+export interface ChunkCommitResult {
+  outcome: ChunkCommitOutcome;
+  upload?: Upload;
+}
 
 type Row = Record<string, unknown>;
 
@@ -109,7 +107,8 @@ const toChunk = (r: Row): ChunkRow => ({
 // Advisory-lock namespace of per-owner upload creation (the open-uploads limit).
 const OWNER_LOCK_NAMESPACE = 20_251_212;
 
-// file-service's SQL on uploads, chunks and blobs (ARCHITECTURE §1: file-service owns them).
+// file-service's SQL on uploads, chunks and blobs (ARCHITECTURE §1: file-service owns them). An
+// UPDATE or DELETE ... RETURNING is wrapped in a CTE: TypeORM answers a bare one with [rows, count].
 @Injectable()
 export class UploadsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -187,32 +186,33 @@ export class UploadsRepository {
    * Records a chunk whose object is written, unless the upload stopped taking chunks or another
    * request recorded the same chunk first. The row lock orders a chunk against complete and delete.
    */
-  commitChunk(commit: ChunkCommit): Promise<ChunkCommitOutcome> {
+  commitChunk(commit: ChunkCommit): Promise<ChunkCommitResult> {
     return this.dataSource.transaction((tx) => this.commitChunkIn(tx, commit));
   }
 
-  async commitChunkIn(tx: EntityManager, commit: ChunkCommit): Promise<ChunkCommitOutcome> {
+  async commitChunkIn(tx: EntityManager, commit: ChunkCommit): Promise<ChunkCommitResult> {
     const upload = await this.lock(tx, commit.uploadId);
-    if (!upload) return 'not-found';
-    if (upload.status !== 'UPLOADING' || upload.expiresAt <= new Date()) return 'not-open';
+    if (!upload) return { outcome: 'not-found' };
+    if (upload.status !== 'UPLOADING' || upload.expiresAt <= new Date()) return { outcome: 'not-open', upload };
     const { chunk } = commit;
     const inserted = await tx.query<unknown[]>(
       `INSERT INTO file_service.file_upload_chunks (upload_id, chunk_number, size_bytes, object_key, sha256) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT DO NOTHING RETURNING chunk_number`,
       [commit.uploadId, chunk.chunkNumber, chunk.sizeBytes, chunk.objectKey, chunk.sha256],
     );
-    if (inserted.length === 0) return 'duplicate';
+    if (inserted.length === 0) return { outcome: 'duplicate', upload };
     const inOrder = commit.hashState !== undefined && upload.hashedChunks === chunk.chunkNumber - 1;
-    await tx.query(
-      `UPDATE file_service.file_uploads SET chunks_received = chunks_received + 1, bytes_received = bytes_received + $2 - tail_bytes + $5,
+    const [row] = await tx.query<Row[]>(
+      `WITH u AS (UPDATE file_service.file_uploads SET chunks_received = chunks_received + 1, bytes_received = bytes_received + $2 - tail_bytes + $5,
          hash_state = CASE WHEN $3 THEN $4::bytea ELSE hash_state END,
          hashed_chunks = CASE WHEN $3 THEN hashed_chunks + 1 ELSE hashed_chunks END,
          sniffed_mime_type = COALESCE($6, sniffed_mime_type),
          tail_bytes = $5, tail_key = $7, updated_at = now()
-       WHERE id = $1`,
+       WHERE id = $1 RETURNING ${COLUMNS})
+       SELECT * FROM u`,
       [commit.uploadId, chunk.sizeBytes, inOrder, inOrder ? commit.hashState : null, commit.tail?.bytes ?? upload.tailBytes, commit.sniffedMimeType ?? null, commit.tail ? commit.tail.key : upload.tailKey],
     );
-    return 'committed';
+    return { outcome: 'committed', upload: toUpload(row) };
   }
 
   /** tus: the partial chunk at the end of the received bytes (and the running hash over it) changed. */
@@ -231,8 +231,8 @@ export class UploadsRepository {
   /** MERGING → FAILED, once; false when the upload was not MERGING. */
   async fail(uploadId: string, code: string, reason: string): Promise<boolean> {
     const rows = await this.dataSource.query<unknown[]>(
-      `UPDATE file_service.file_uploads SET status = 'FAILED', failure_code = $2, failure_reason = $3, hash_state = NULL, updated_at = now()
-       WHERE id = $1 AND status = 'MERGING' RETURNING id`,
+      `WITH u AS (UPDATE file_service.file_uploads SET status = 'FAILED', failure_code = $2, failure_reason = $3, hash_state = NULL, updated_at = now()
+       WHERE id = $1 AND status = 'MERGING' RETURNING id) SELECT id FROM u`,
       [uploadId, code, reason],
     );
     return rows.length > 0;
@@ -259,8 +259,8 @@ export class UploadsRepository {
   complete(uploadId: string): Promise<boolean> {
     return this.dataSource.transaction(async (tx) => {
       const rows = await tx.query<unknown[]>(
-        `UPDATE file_service.file_uploads SET status = 'COMPLETED', completed_at = now(), hash_state = NULL, tail_key = NULL, tail_bytes = 0, updated_at = now()
-         WHERE id = $1 AND status = 'MERGING' AND sha256 IS NOT NULL RETURNING id`,
+        `WITH u AS (UPDATE file_service.file_uploads SET status = 'COMPLETED', completed_at = now(), hash_state = NULL, tail_key = NULL, tail_bytes = 0, updated_at = now()
+         WHERE id = $1 AND status = 'MERGING' AND sha256 IS NOT NULL RETURNING id) SELECT id FROM u`,
         [uploadId],
       );
       if (rows.length === 0) return false;
@@ -276,7 +276,7 @@ export class UploadsRepository {
    */
   remove(uploadId: string, dropObject: (objectKey: string) => Promise<void>): Promise<Upload | undefined> {
     return this.dataSource.transaction(async (tx) => {
-      const [row] = await tx.query<Row[]>(`DELETE FROM file_service.file_uploads WHERE id = $1 RETURNING ${COLUMNS}`, [uploadId]);
+      const [row] = await tx.query<Row[]>(`WITH d AS (DELETE FROM file_service.file_uploads WHERE id = $1 RETURNING ${COLUMNS}) SELECT * FROM d`, [uploadId]);
       if (!row) return undefined;
       const upload = toUpload(row);
       if (upload.sha256) {

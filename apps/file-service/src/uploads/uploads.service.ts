@@ -1,9 +1,10 @@
-import { createEnvelope, EventTypes, Topics, type UploadStatus } from '@chat4all/contracts';
+import { createEnvelope, EventTypes, isUuid, Topics, type UploadStatus } from '@chat4all/contracts';
 import { OutboxWriter } from '@chat4all/outbox';
 import { PlatformProblems, ProblemException } from '@chat4all/platform';
 import { ObjectStorage } from '@chat4all/storage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import type { Readable } from 'node:stream';
 import { Counter } from 'prom-client';
 import { FILE_SETTINGS, type FileSettings } from '../config';
@@ -152,7 +153,7 @@ export class UploadsService {
         computed_sha256: written.sha256,
       });
     }
-    const outcome = await this.uploads.commitChunk({
+    const { outcome, upload: after } = await this.uploads.commitChunk({
       uploadId: upload.id,
       chunk: { chunkNumber, sizeBytes: expected, objectKey: written.objectKey, sha256: written.sha256 ?? null },
       hashState: written.hashState,
@@ -160,13 +161,14 @@ export class UploadsService {
     });
     if (outcome !== 'committed') {
       await this.writer.discard(written.objectKey);
-      if (outcome === 'not-found') throw uploadNotFound(uploadId);
-      if (outcome === 'not-open') this.assertOpen((await this.uploads.find(upload.id)) ?? upload);
-      return { upload: (await this.uploads.find(upload.id)) ?? upload, alreadyReceived: true };
+      if (!after) throw uploadNotFound(uploadId);
+      // Not open any more (completed, deleted or expired meanwhile), or another request stored it first.
+      if (outcome === 'not-open') this.assertOpen(after);
+      return { upload: after, alreadyReceived: true };
     }
     chunksReceived.inc({ protocol: upload.protocol });
     bytesReceived.inc({ protocol: upload.protocol }, expected);
-    return { upload: (await this.uploads.find(upload.id))!, alreadyReceived: false };
+    return { upload: after!, alreadyReceived: false };
   }
 
   /**
@@ -191,7 +193,7 @@ export class UploadsService {
   }
 
   /** Inside the caller's transaction (which holds the row): MERGING and the merge event. */
-  async requestMerge(tx: Parameters<Parameters<UploadsRepository['transaction']>[0]>[0], upload: Upload): Promise<void> {
+  async requestMerge(tx: EntityManager, upload: Upload): Promise<void> {
     await this.uploads.setStatus(tx, upload.id, 'MERGING');
     await this.outbox.append(
       tx,
@@ -219,5 +221,3 @@ export class UploadsService {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string): boolean => UUID.test(s);

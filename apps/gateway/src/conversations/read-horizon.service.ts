@@ -1,9 +1,9 @@
-import { createEnvelope, EventTypes, Topics, type ConversationDelivered, type ConversationRead } from '@chat4all/contracts';
+import { createEnvelope, EventTypes, isUuid, Topics, type ConversationDelivered, type ConversationRead } from '@chat4all/contracts';
 import { OutboxWriter } from '@chat4all/outbox';
 import { PlatformProblems, ProblemException } from '@chat4all/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { conversationNotFound, isUuid } from './conversation-errors';
+import { conversationNotFound } from './conversation-errors';
 import { ConversationsRepository } from './conversations.repository';
 
 export interface ReadHorizonMove {

@@ -1,8 +1,7 @@
-import type { FileAttachment } from '@chat4all/contracts';
+import { isUuid, type FileAttachment } from '@chat4all/contracts';
 import { ProblemException } from '@chat4all/platform';
 import type { fileV1 } from '@chat4all/proto';
 import { Injectable } from '@nestjs/common';
-import { isUuid } from '../conversations/conversation-errors';
 import { MessagesRepository } from '../messages/messages.repository';
 import { FileClient } from './file.client';
 import { GatewayFileProblems } from './file.problems';

@@ -1,8 +1,9 @@
+import { isUuid } from '@chat4all/contracts';
 import { ProblemException } from '@chat4all/platform';
 import type { deliveryV1 } from '@chat4all/proto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { conversationNotFound, isUuid } from '../conversations/conversation-errors';
+import { conversationNotFound } from '../conversations/conversation-errors';
 import { ConversationsService, type MemberHorizon } from '../conversations/conversations.service';
 import { DeliveryClient } from '../delivery/delivery.client';
 import { FileAccess } from '../files/file-access.service';

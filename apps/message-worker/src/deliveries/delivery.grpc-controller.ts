@@ -1,3 +1,4 @@
+import { isUuid } from '@chat4all/contracts';
 import { deliveryV1 } from '@chat4all/proto';
 import { status } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
@@ -8,7 +9,6 @@ import { DeliveryQueryService } from './delivery-query.service';
 export const MAX_DELIVERIES_PER_CALL = 100;
 export const MAX_DEAD_LETTERS_PER_PAGE = 100;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const toDeadLetter = (d: DeadLetterView): deliveryV1.DeadLetter => ({
   id: d.id,
@@ -36,7 +36,7 @@ export class DeliveryGrpcController {
   @GrpcMethod(deliveryV1.DELIVERY_SERVICE_NAME, 'GetDeliveries')
   async getDeliveries(req: deliveryV1.GetDeliveriesRequest): Promise<deliveryV1.GetDeliveriesResponse> {
     const ids = req.messageIds ?? [];
-    if (ids.length > MAX_DELIVERIES_PER_CALL || !ids.every((id) => UUID.test(id))) {
+    if (ids.length > MAX_DELIVERIES_PER_CALL || !ids.every(isUuid)) {
       throw new RpcException({ code: status.INVALID_ARGUMENT, message: `message_ids: at most ${MAX_DELIVERIES_PER_CALL} UUIDs` });
     }
     const found = await this.deliveries.byMessageIds(ids);

@@ -139,10 +139,7 @@ export class TelegramSimulator extends ProviderSimulator {
     return reply.code(200).send({
       ok: true,
       result: {
-        message_id: messageId,
-        from: { id: BOT_ID, is_bot: true, first_name: 'Chat4All', username: 'chat4all_bot' },
-        chat: { id, first_name: 'Simulated', type: 'private' },
-        date: unixSeconds(),
+        ...sentMessage(id, messageId),
         ...(media.kind === 'image' ? { photo: [{ ...fileObject, width: 1280, height: 960 }] } : { [media.field]: { ...fileObject, ...(contentType ? { mime_type: contentType } : {}) } }),
       },
     });
@@ -164,13 +161,7 @@ export class TelegramSimulator extends ProviderSimulator {
     this.accept(telegramMessageId(id, messageId), chat, text);
     return reply.code(200).send({
       ok: true,
-      result: {
-        message_id: messageId,
-        from: { id: BOT_ID, is_bot: true, first_name: 'Chat4All', username: 'chat4all_bot' },
-        chat: { id, first_name: 'Simulated', type: 'private' },
-        date: unixSeconds(),
-        text,
-      },
+      result: { ...sentMessage(id, messageId), text },
     });
   }
 
@@ -180,3 +171,11 @@ export class TelegramSimulator extends ProviderSimulator {
     return next;
   }
 }
+
+/** The Message object the Bot API answers a send with, before its content fields. */
+const sentMessage = (chatId: number, messageId: number) => ({
+  message_id: messageId,
+  from: { id: BOT_ID, is_bot: true, first_name: 'Chat4All', username: 'chat4all_bot' },
+  chat: { id: chatId, first_name: 'Simulated', type: 'private' },
+  date: unixSeconds(),
+});

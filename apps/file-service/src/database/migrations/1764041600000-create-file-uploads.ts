@@ -1,4 +1,5 @@
 import { createAuditEventsTable } from '@chat4all/audit';
+import { createOutboxEventsTable } from '@chat4all/outbox';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 // file-service's tables (issue 12): uploads (an upload that completes is the file, same id), their
@@ -67,22 +68,7 @@ export class CreateFileUploads1764041600000 implements MigrationInterface {
         CONSTRAINT "FK_file_upload_chunks_upload" FOREIGN KEY ("upload_id") REFERENCES "file_service"."file_uploads" ("id") ON DELETE CASCADE
       )`,
     );
-    await q.query(
-      `CREATE TABLE "file_service"."outbox_events" (
-        "id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
-        "event_id" uuid NOT NULL,
-        "topic" text NOT NULL,
-        "partition_key" text NOT NULL,
-        "bucket" smallint NOT NULL DEFAULT '0',
-        "event_type" text NOT NULL,
-        "envelope" jsonb NOT NULL,
-        "headers" jsonb NOT NULL DEFAULT '{}',
-        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-        CONSTRAINT "PK_outbox_events" PRIMARY KEY ("id")
-      )`,
-    );
-    await q.query(`CREATE UNIQUE INDEX "UQ_outbox_events_event_id" ON "file_service"."outbox_events" ("event_id")`);
-    await q.query(`CREATE INDEX "IDX_outbox_events_bucket" ON "file_service"."outbox_events" ("bucket", "id")`);
+    await createOutboxEventsTable(q, 'file_service');
     // Dead letters of the merge consumer are security events (NFR-022), as in every app that dead-letters.
     await createAuditEventsTable(q, 'file_service');
   }
