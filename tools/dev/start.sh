@@ -51,6 +51,11 @@ for app in "${APPS[@]}"; do
     FILE_SERVICE_URL="http://127.0.0.1:${HTTP_PORTS[file-service]}" nohup node --enable-source-maps "$ROOT/dist/apps/$app/src/main.js" \
     >> "$APP_LOGS/$app.log" 2>&1 &
   echo $! > "$APP_RUN/$app.pid"
+  # Prometheus finds each instance by its file (file-based discovery: more instances, more files).
+  if [ -n "${PROMETHEUS_TARGETS_DIR:-}" ]; then
+    mkdir -p "$PROMETHEUS_TARGETS_DIR"
+    printf '[{"targets":["127.0.0.1:%s"],"labels":{"service":"%s"}}]\n' "${INTERNAL_PORTS[$app]}" "$app" > "$PROMETHEUS_TARGETS_DIR/$app.json"
+  fi
 done
 
 # Apps wait for dependencies that are still settling (a new Kafka electing its group coordinators...)
@@ -88,4 +93,14 @@ say ""
 say "  demo client:    $demo_id  secret: $demo_secret  (also in ${demo#"$ROOT/"})"
 say "  get a token:    curl -s --cacert .stack/tls/cert.pem -u '$demo_id:$demo_secret' -d grant_type=client_credentials $(app_url gateway)/auth/token"
 say "  logs:           ${APP_LOGS#"$ROOT/"}/<app>.log   stack: ${on_instance}npm run stack -- status"
+if [ -n "${PROMETHEUS_URL:-}" ]; then
+  say ""
+  say "  metrics:        $PROMETHEUS_URL   (Prometheus; alerts: $PROMETHEUS_URL/alerts)"
+  say "  alerts:         $ALERTMANAGER_URL   (Alertmanager)"
+  say "  traces:         $ZIPKIN_URL/zipkin/   (Zipkin; a response's X-Trace-Id: $ZIPKIN_URL/zipkin/traces/<trace id>)"
+  say "  logs search:    $VICTORIALOGS_URL/select/vmui/   (VictoriaLogs; e.g. trace_id:<trace id>, service:gateway level:error)"
+  say "  dashboards:     observability/grafana/dashboards/*.json   (import into your Grafana; npm run dashboards:render draws the pipeline one)"
+else
+  say "  observability:  off (CHAT4ALL_OBSERVABILITY=off)"
+fi
 say "  stop:           ${on_instance}npm stop   (apps only; 'npm stop -- --all' also stops the stacks)"

@@ -16,7 +16,7 @@ stop_apps_in() {
       kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
       say "apps: stopped $app${2:+ ($2)}"
     fi
-    rm -f "$run/$app.pid"
+    rm -f "$run/$app.pid" "$run/../prometheus-targets/$app.json" # stopped on purpose: not an instance down
   done
 }
 

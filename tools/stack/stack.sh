@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The local stack without Docker: PostgreSQL and Redis from Debian packages, Apache Kafka (KRaft,
-# combined broker+controller) from its jars on Maven Central, MinIO built with `go install`. Each runs
-# as a local process on loopback, on non-default ports, with its data under .stack/ (git-ignored).
+# combined broker+controller) from its jars on Maven Central, MinIO built with `go install`; and the
+# observability services: Prometheus and Alertmanager (Debian packages), Zipkin (its exec jar on Maven
+# Central) and VictoriaLogs (`go install`). Each runs as a local process on loopback, on non-default
+# ports, with its data under .stack/ (git-ignored). CHAT4ALL_OBSERVABILITY=off leaves the last four out.
 #
 #   stack.sh up [svc...]     install what is missing, start, wait until healthy (idempotent)
 #   stack.sh down [svc...]   stop gracefully (idempotent)
@@ -15,7 +17,8 @@
 # `test` is what `npm test` runs (data in .stack/test/, every port shifted by STACK_PORT_OFFSET=1), so
 # the test suite can stop, reset and fill its services while the platform keeps running untouched.
 # Any other name needs its own STACK_PORT_OFFSET (2..9): PostgreSQL 54329+10n, Redis 63790+n,
-# Kafka 19092+100n (controller +1), MinIO 19000+100n (console +1).
+# Kafka 19092+100n (controller +1), MinIO 19000+100n (console +1), Prometheus 9090+100n,
+# Alertmanager 9093+100n, Zipkin 9411+100n, VictoriaLogs 9428+100n.
 #
 # A service whose URL variable (DATABASE_URL, REDIS_URL, KAFKA_BROKERS, S3_ENDPOINT) is set to
 # something other than the instance's local default is external: nothing is installed or started for it.
@@ -24,6 +27,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE="${CHAT4ALL_CACHE:-$HOME/.cache/chat4all}"
 SERVICES=(postgres redis kafka minio)
+OBSERVABILITY_SERVICES=(prometheus alertmanager zipkin victorialogs)
+case "${CHAT4ALL_OBSERVABILITY:-on}" in
+  on) SERVICES+=("${OBSERVABILITY_SERVICES[@]}") ;;
+  off) ;;
+  *) echo "stack: CHAT4ALL_OBSERVABILITY must be on or off, got '$CHAT4ALL_OBSERVABILITY'" >&2; exit 2 ;;
+esac
 
 INSTANCE="${STACK_INSTANCE:-dev}"
 [[ "$INSTANCE" =~ ^[a-z][a-z0-9-]{0,30}$ ]] || { echo "stack: STACK_INSTANCE must be a short lower-case name, got '$INSTANCE'" >&2; exit 2; }
@@ -41,13 +50,34 @@ KAFKA_PORT=$(( 19092 + 100 * OFFSET ))
 KAFKA_CONTROLLER_PORT=$(( KAFKA_PORT + 1 ))
 MINIO_PORT=$(( 19000 + 100 * OFFSET ))
 MINIO_CONSOLE_PORT=$(( MINIO_PORT + 1 ))
+PROMETHEUS_PORT=$(( 9090 + 100 * OFFSET ))
+ALERTMANAGER_PORT=$(( 9093 + 100 * OFFSET ))
+ZIPKIN_PORT=$(( 9411 + 100 * OFFSET ))
+VICTORIALOGS_PORT=$(( 9428 + 100 * OFFSET ))
 KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
+ZIPKIN_VERSION="${ZIPKIN_VERSION:-3.5.1}"
+VICTORIALOGS_VERSION="${VICTORIALOGS_VERSION:-v1.52.1}"
+# The test instance evaluates rules every 2 s (its alert tests wait for alerts), the others every 15 s.
+if [ "$INSTANCE" = test ]; then default_interval=2s; else default_interval=15s; fi
+PROMETHEUS_SCRAPE_INTERVAL="${PROMETHEUS_SCRAPE_INTERVAL:-$default_interval}"
+PROMETHEUS_EVALUATION_INTERVAL="${PROMETHEUS_EVALUATION_INTERVAL:-$default_interval}"
+# How long the local stores keep what they get (Zipkin keeps spans in memory, bounded by count).
+PROMETHEUS_RETENTION="${PROMETHEUS_RETENTION:-7d}"
+VICTORIALOGS_RETENTION="${VICTORIALOGS_RETENTION:-7d}"
+ZIPKIN_MAX_SPANS="${ZIPKIN_MAX_SPANS:-500000}"
 HEALTH_TIMEOUT_S="${STACK_HEALTH_TIMEOUT_S:-60}"
 
 LOCAL_DATABASE_URL="postgres://chat4all:chat4all@127.0.0.1:$PG_PORT/chat4all"
 LOCAL_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 LOCAL_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 LOCAL_S3_ENDPOINT="http://127.0.0.1:$MINIO_PORT"
+LOCAL_PROMETHEUS_URL="http://127.0.0.1:$PROMETHEUS_PORT"
+LOCAL_ALERTMANAGER_URL="http://127.0.0.1:$ALERTMANAGER_PORT"
+LOCAL_ZIPKIN_URL="http://127.0.0.1:$ZIPKIN_PORT"
+LOCAL_VICTORIALOGS_URL="http://127.0.0.1:$VICTORIALOGS_PORT"
+# Where app instances announce themselves to Prometheus (file-based discovery: one JSON file per
+# instance, written by whoever starts it; tools/dev/start.sh and the test kit do).
+PROMETHEUS_TARGETS_DIR="$STACK/run/prometheus-targets"
 S3_LOCAL_USER=chat4all
 S3_LOCAL_SECRET=chat4all-secret
 
@@ -62,12 +92,15 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 url_var() {
   case "$1" in
     postgres) echo DATABASE_URL ;; redis) echo REDIS_URL ;; kafka) echo KAFKA_BROKERS ;; minio) echo S3_ENDPOINT ;;
+    prometheus) echo PROMETHEUS_URL ;; alertmanager) echo ALERTMANAGER_URL ;; zipkin) echo ZIPKIN_URL ;; victorialogs) echo VICTORIALOGS_URL ;;
   esac
 }
 local_url() {
   case "$1" in
     postgres) echo "$LOCAL_DATABASE_URL" ;; redis) echo "$LOCAL_REDIS_URL" ;;
     kafka) echo "$LOCAL_KAFKA_BROKERS" ;; minio) echo "$LOCAL_S3_ENDPOINT" ;;
+    prometheus) echo "$LOCAL_PROMETHEUS_URL" ;; alertmanager) echo "$LOCAL_ALERTMANAGER_URL" ;;
+    zipkin) echo "$LOCAL_ZIPKIN_URL" ;; victorialogs) echo "$LOCAL_VICTORIALOGS_URL" ;;
   esac
 }
 is_external() {
@@ -257,6 +290,119 @@ start_minio() {
 }
 stop_minio() { stop_pid_file minio 15; }
 
+# --- observability -----------------------------------------------------------------------------------
+install_prometheus() { command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || SVC=prometheus apt_install prometheus; disable_system_unit prometheus; }
+install_alertmanager() { command -v prometheus-alertmanager >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 || SVC=alertmanager apt_install prometheus-alertmanager; disable_system_unit prometheus-alertmanager; }
+# The Debian packages come with system units: the stack runs its own processes, never those.
+disable_system_unit() { command -v systemctl >/dev/null 2>&1 && systemctl disable --now "$1" >/dev/null 2>&1 || true; }
+
+zipkin_jar() { echo "$CACHE/zipkin/zipkin-server-$ZIPKIN_VERSION-exec.jar"; }
+install_zipkin() {
+  [ -f "$(zipkin_jar)" ] && return
+  command -v java >/dev/null 2>&1 || die "Java 17+ is required for Zipkin: apt-get install -y openjdk-17-jre-headless"
+  command -v mvn >/dev/null 2>&1 || die "Maven is required to fetch Zipkin from Maven Central: apt-get install -y maven"
+  say "zipkin: fetching io.zipkin:zipkin-server:$ZIPKIN_VERSION:exec from Maven Central (first run only, 130 MB)"
+  mkdir -p "$CACHE/zipkin"
+  mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" \
+    -DoutputDirectory="$CACHE/zipkin" >/dev/null
+}
+
+victorialogs_bin() { [ -x "$CACHE/bin/victoria-logs" ] && echo "$CACHE/bin/victoria-logs"; }
+install_victorialogs() {
+  victorialogs_bin >/dev/null && return
+  command -v go >/dev/null 2>&1 || die "Go is required to build VictoriaLogs: install Go 1.24+"
+  say "victorialogs: go install github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$VICTORIALOGS_VERSION (first run only, a few minutes)"
+  mkdir -p "$CACHE/bin"
+  GOBIN="$CACHE/bin" go install "github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$VICTORIALOGS_VERSION"
+}
+
+pid_of() { local f; f="$(pid_file "$1")"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
+http_ok() { curl -sf -o /dev/null --max-time 2 "$1"; }
+
+write_prometheus_conf() {
+  mkdir -p "$PROMETHEUS_TARGETS_DIR"
+  cat > "$STACK/run/prometheus.yml" <<CONF
+# Written by tools/stack/stack.sh at every start: edit the script, not this file.
+global:
+  scrape_interval: $PROMETHEUS_SCRAPE_INTERVAL
+  scrape_timeout: $PROMETHEUS_SCRAPE_INTERVAL
+  evaluation_interval: $PROMETHEUS_EVALUATION_INTERVAL
+  external_labels: { stack: $INSTANCE }
+rule_files:
+  - $ROOT/observability/prometheus/rules/*.yml
+alerting:
+  alertmanagers:
+    - static_configs: [{ targets: ['127.0.0.1:$ALERTMANAGER_PORT'] }]
+scrape_configs:
+  # Every app instance, whoever started it: one JSON file per instance in the targets folder.
+  - job_name: chat4all
+    honor_labels: true
+    file_sd_configs:
+      - files: ['$PROMETHEUS_TARGETS_DIR/*.json']
+        refresh_interval: 5s
+  - job_name: prometheus
+    static_configs: [{ targets: ['127.0.0.1:$PROMETHEUS_PORT'], labels: { service: prometheus } }]
+  - job_name: alertmanager
+    static_configs: [{ targets: ['127.0.0.1:$ALERTMANAGER_PORT'], labels: { service: alertmanager } }]
+CONF
+}
+prometheus_pid() { pid_of prometheus; }
+prometheus_healthy() { [ -n "$(prometheus_pid)" ] && http_ok "$LOCAL_PROMETHEUS_URL/-/ready"; }
+start_prometheus() {
+  mkdir -p "$(data_dir prometheus)"
+  write_prometheus_conf
+  nohup prometheus --config.file="$STACK/run/prometheus.yml" --storage.tsdb.path="$(data_dir prometheus)" \
+    --storage.tsdb.retention.time="$PROMETHEUS_RETENTION" --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" \
+    --web.enable-lifecycle --web.console.templates=/etc/prometheus/consoles --web.console.libraries=/etc/prometheus/console_libraries \
+    >> "$(log_file prometheus)" 2>&1 < /dev/null &
+  echo $! > "$(pid_file prometheus)"
+}
+stop_prometheus() { stop_pid_file prometheus 15; }
+
+# The test instance's alerts go to a webhook the alert tests listen on (9099+100n), right away.
+write_alertmanager_conf() {
+  local -a env=()
+  if [ "$INSTANCE" = test ]; then
+    env=(ALERT_WEBHOOK_URL="${ALERT_WEBHOOK_URL:-http://127.0.0.1:$(( 9099 + 100 * OFFSET ))/alerts}"
+      ALERT_GROUP_WAIT="${ALERT_GROUP_WAIT:-1s}" ALERT_GROUP_INTERVAL="${ALERT_GROUP_INTERVAL:-1s}")
+  fi
+  env "${env[@]}" node "$ROOT/tools/observability/alertmanager-config.mjs" > "$STACK/run/alertmanager.yml"
+}
+alertmanager_pid() { pid_of alertmanager; }
+alertmanager_healthy() { [ -n "$(alertmanager_pid)" ] && http_ok "$LOCAL_ALERTMANAGER_URL/-/ready"; }
+start_alertmanager() {
+  mkdir -p "$(data_dir alertmanager)"
+  write_alertmanager_conf
+  # --cluster.listen-address= : a single Alertmanager, no gossip port.
+  nohup prometheus-alertmanager --config.file="$STACK/run/alertmanager.yml" --storage.path="$(data_dir alertmanager)" \
+    --web.listen-address="127.0.0.1:$ALERTMANAGER_PORT" --cluster.listen-address= \
+    >> "$(log_file alertmanager)" 2>&1 < /dev/null &
+  echo $! > "$(pid_file alertmanager)"
+}
+stop_alertmanager() { stop_pid_file alertmanager 15; }
+
+zipkin_pid() { pid_of zipkin; }
+zipkin_healthy() { [ -n "$(zipkin_pid)" ] && http_ok "$LOCAL_ZIPKIN_URL/health"; }
+start_zipkin() {
+  # In-memory storage bounded by span count: traces of a local stack, gone at restart.
+  STORAGE_TYPE=mem MEM_MAX_SPANS="$ZIPKIN_MAX_SPANS" nohup java -Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -Djava.awt.headless=true -jar "$(zipkin_jar)" --armeria.ports[0].port="$ZIPKIN_PORT" \
+    --armeria.ports[0].ip=127.0.0.1 --armeria.ports[0].protocols=http \
+    >> "$(log_file zipkin)" 2>&1 < /dev/null &
+  echo $! > "$(pid_file zipkin)"
+}
+stop_zipkin() { stop_pid_file zipkin 15; }
+
+victorialogs_pid() { pid_of victorialogs; }
+victorialogs_healthy() { [ -n "$(victorialogs_pid)" ] && http_ok "$LOCAL_VICTORIALOGS_URL/health"; }
+start_victorialogs() {
+  mkdir -p "$(data_dir victorialogs)"
+  nohup "$(victorialogs_bin)" -httpListenAddr="127.0.0.1:$VICTORIALOGS_PORT" -storageDataPath="$(data_dir victorialogs)" \
+    -retentionPeriod="$VICTORIALOGS_RETENTION" -loggerLevel=WARN >> "$(log_file victorialogs)" 2>&1 < /dev/null &
+  echo $! > "$(pid_file victorialogs)"
+}
+stop_victorialogs() { stop_pid_file victorialogs 15; }
+
 running() { [ -n "$("$1"_pid 2>/dev/null)" ] && "$1"_healthy; }
 
 # --- commands ---------------------------------------------------------------------------------------
@@ -279,7 +425,12 @@ cmd_up() {
   for svc in $(select_services "$@"); do
     if is_external "$svc"; then say "$svc: external ($(effective_url "$svc"))"; check_external "$svc" || say "$svc: warning: external server not reachable"; continue; fi
     "install_$svc"
-    if running "$svc"; then say "$svc: already running"; continue; fi
+    if running "$svc"; then
+      say "$svc: already running"
+      # Rules and targets may have changed since it started: rewrite the config and reload.
+      [ "$svc" = prometheus ] && { write_prometheus_conf; curl -sf -X POST -o /dev/null "$LOCAL_PROMETHEUS_URL/-/reload" || say "prometheus: reload failed"; }
+      continue
+    fi
     "start_$svc"
     todo+=("$svc")
   done
@@ -313,7 +464,7 @@ cmd_status() {
     elif pid="$("${svc}_pid" 2>/dev/null)" && [ -n "$pid" ]; then
       if "${svc}_healthy"; then state=running; else state=starting; fi
     else state=stopped; pid="-"; fi
-    printf '%-9s %-9s %-8s %s\n' "$svc" "$state" "$pid" "$(effective_url "$svc")"
+    printf '%-13s %-9s %-8s %s\n' "$svc" "$state" "$pid" "$(effective_url "$svc")"
   done
 }
 
@@ -348,6 +499,15 @@ cmd_env() {
     echo "export S3_BUCKET='${S3_BUCKET:-chat4all}'"
     echo "export S3_REGION='${S3_REGION:-us-east-1}'"
   fi
+  [[ " ${SERVICES[*]} " == *" prometheus "* ]] || return 0
+  echo "export PROMETHEUS_URL='$(effective_url prometheus)'"
+  echo "export ALERTMANAGER_URL='$(effective_url alertmanager)'"
+  echo "export ZIPKIN_URL='$(effective_url zipkin)'"
+  echo "export VICTORIALOGS_URL='$(effective_url victorialogs)'"
+  echo "export PROMETHEUS_TARGETS_DIR='$PROMETHEUS_TARGETS_DIR'"
+  # What the apps read: where spans and log lines go.
+  echo "export OTEL_EXPORTER_ZIPKIN_ENDPOINT='$(effective_url zipkin)/api/v2/spans'"
+  echo "export LOG_SHIP_URL='$(effective_url victorialogs)'"
 }
 
 command="${1:-}"

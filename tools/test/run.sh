@@ -24,6 +24,8 @@ done < <(STACK_INSTANCE=dev bash "$ROOT/tools/stack/stack.sh" env)
 ensure_node_deps
 bash "$ROOT/tools/stack/stack.sh" up
 eval "$(bash "$ROOT/tools/stack/stack.sh" env)"
+# Apps of an earlier run that died with their test runner: not instances to scrape any more.
+[ -n "${PROMETHEUS_TARGETS_DIR:-}" ] && rm -f "$PROMETHEUS_TARGETS_DIR"/test-*.json
 say "test: stack instance '$STACK_INSTANCE' (PostgreSQL ${DATABASE_URL#*@}, Kafka $KAFKA_BROKERS, Redis ${REDIS_URL#*//}, S3 ${S3_ENDPOINT#*//})"
 build_all
 say "check: typecheck, lint and docs links"

@@ -26,7 +26,8 @@ export interface ServiceConfig {
   internalHttp: { host: string; port: number };
   shutdownTimeoutMs: number;
   startup: { timeoutMs: number; retryMaxDelayMs: number };
-  telemetry: { otlpEndpoint?: string; sampleRatio: number };
+  telemetry: { otlpEndpoint?: string; zipkinEndpoint?: string; sampleRatio: number };
+  logShipping?: { url: string; flushIntervalMs: number; maxBufferedLines: number };
 }
 
 const toPublicHttpConfig = (e: PublicHttpEnv): PublicHttpConfig => {
@@ -57,7 +58,10 @@ const toServiceConfigChecked = (name: string, e: ServiceEnv & Partial<PublicHttp
   internalHttp: { host: e.INTERNAL_HTTP_HOST, port: e.INTERNAL_HTTP_PORT },
   shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   startup: { timeoutMs: e.STARTUP_TIMEOUT_MS, retryMaxDelayMs: e.STARTUP_RETRY_MAX_DELAY_MS },
-  telemetry: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: e.OTEL_TRACES_SAMPLE_RATIO },
+  telemetry: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, zipkinEndpoint: e.OTEL_EXPORTER_ZIPKIN_ENDPOINT, sampleRatio: e.OTEL_TRACES_SAMPLE_RATIO },
+  logShipping: e.LOG_SHIP_URL
+    ? { url: e.LOG_SHIP_URL, flushIntervalMs: e.LOG_SHIP_FLUSH_INTERVAL_MS, maxBufferedLines: e.LOG_SHIP_MAX_BUFFERED_LINES }
+    : undefined,
 });
 
 export interface DatabaseConfig {

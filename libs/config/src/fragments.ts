@@ -16,8 +16,16 @@ export const serviceEnv = (defaults: { internalPort: number }) => ({
   // most this long per step, with backoff up to STARTUP_RETRY_MAX_DELAY_MS; then the app exits 1.
   STARTUP_TIMEOUT_MS: intInRange(1000, 3_600_000).default(300_000),
   STARTUP_RETRY_MAX_DELAY_MS: intInRange(100, 60_000).default(5_000),
+  // Spans go to an OTLP/HTTP collector, to Zipkin's span API (…/api/v2/spans), to both, or nowhere.
   OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocol('http', 'https').optional(),
+  OTEL_EXPORTER_ZIPKIN_ENDPOINT: urlWithProtocol('http', 'https').optional(),
+  // Parent-based: a caller's sampling decision is kept; new traces are sampled at this ratio.
   OTEL_TRACES_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
+  // Log lines also go to a VictoriaLogs server (its base URL), in batches; stdout keeps them all.
+  LOG_SHIP_URL: urlWithProtocol('http', 'https').optional(),
+  LOG_SHIP_FLUSH_INTERVAL_MS: intInRange(100, 60_000).default(1_000),
+  // Lines kept while the log store does not answer; beyond it the oldest are dropped (and counted).
+  LOG_SHIP_MAX_BUFFERED_LINES: intInRange(100, 1_000_000).default(20_000),
 });
 // The public listener, only in apps with an HTTP API for outsiders (gateway, realtime, connectors).
 export const publicHttpEnv = (defaults: { httpPort: number }) => ({

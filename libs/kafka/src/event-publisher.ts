@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@chat4all/contracts';
-import { injectTraceHeaders } from '@chat4all/telemetry';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { extractTraceContext, injectTraceHeaders } from '@chat4all/telemetry';
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { Partitioners, type Kafka, type Producer, type RecordMetadata } from 'kafkajs';
 
 export interface PublishRecord {
@@ -46,29 +46,34 @@ export class EventPublisher {
     return this.producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })) });
   }
 
+  /**
+   * Publishes the records in one request. Each gets a PRODUCER span in its own trace (the one its
+   * traceHeaders name, an outbox row's for instance, or the current one), and that span's context
+   * in its headers: the consumer continues from the publish, whoever batched the records.
+   */
   async publish(records: readonly PublishRecord[]): Promise<RecordMetadata[]> {
-    const byTopic = new Map<string, PublishRecord[]>();
-    for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
-    return tracer.startActiveSpan(`publish ${[...byTopic.keys()].join(',')}`, { kind: SpanKind.PRODUCER }, async (span) => {
-      try {
-        return await this.producer.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, rs]) => ({
-            topic,
-            messages: rs.map((r) => ({
-              key: r.key,
-              value: JSON.stringify(r.envelope),
-              headers: {
-                ...(r.traceHeaders ?? (injectTraceHeaders({}) as Record<string, string>)),
-                event_id: r.envelope.event_id,
-                event_type: r.envelope.type,
-              },
-            })),
-          })),
-        });
-      } finally {
-        span.end();
-      }
-    });
+    const spans: Span[] = [];
+    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+    for (const r of records) {
+      const parent = r.traceHeaders ? extractTraceContext(r.traceHeaders, context.active()) : context.active();
+      const span = tracer.startSpan(
+        `publish ${r.topic}`,
+        { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': r.topic, 'messaging.message.id': r.envelope.event_id } },
+        parent,
+      );
+      spans.push(span);
+      const headers = injectTraceHeaders({}, trace.setSpan(parent, span)) as Record<string, string>;
+      const list = byTopic.get(r.topic) ?? [];
+      list.push({ key: r.key, value: JSON.stringify(r.envelope), headers: { ...headers, event_id: r.envelope.event_id, event_type: r.envelope.type } });
+      byTopic.set(r.topic, list);
+    }
+    try {
+      return await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    } catch (error) {
+      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
   }
 }

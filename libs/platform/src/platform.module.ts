@@ -1,5 +1,5 @@
 import type { ServiceConfig } from '@chat4all/config';
-import { pinoOptions } from '@chat4all/telemetry';
+import { flushLogShipping, logDestination, pinoOptions } from '@chat4all/telemetry';
 import type { Tracing } from '@chat4all/telemetry';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
@@ -12,13 +12,13 @@ import { ProblemDetailsFilter } from './problem.filter';
 
 const TRACING = Symbol('TRACING');
 
-// Flushes buffered spans after everything else has shut down.
+// Flushes buffered spans and log lines after everything else has shut down.
 @Injectable()
 class TracingShutdown implements OnApplicationShutdown {
   constructor(@Inject(TRACING) private readonly tracing: Tracing) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.tracing.shutdown();
+    await Promise.all([this.tracing.shutdown(), flushLogShipping()]);
   }
 }
 
@@ -40,14 +40,17 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: {
-            ...pinoOptions(service.name, service.logLevel),
-            customAttributeKeys: { reqId: 'request_id' },
-            // Probes and scrapes, every few seconds: not worth a line each. (The same paths asked on
-            // the public port are logged: someone looking for them.)
-            autoLogging: { ignore: (req) => isInternalRequest(req) },
-            quietReqLogger: true,
-          },
+          pinoHttp: [
+            {
+              ...pinoOptions(service.name, service.logLevel),
+              customAttributeKeys: { reqId: 'request_id' },
+              // Probes and scrapes, every few seconds: not worth a line each. (The same paths asked on
+              // the public port are logged: someone looking for them.)
+              autoLogging: { ignore: (req) => isInternalRequest(req) },
+              quietReqLogger: true,
+            },
+            logDestination(service.name, service.logShipping),
+          ],
         }),
         PrometheusModule.register({
           path: '/metrics',

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import pino from 'pino';
-import { pinoOptions } from '@chat4all/telemetry';
+import { currentTraceId, logDestination, pinoOptions } from '@chat4all/telemetry';
 import { prepareProblemRouting, problemFrameworkErrors } from './framework-errors';
 import { instrumentHttp } from './http-metrics';
 import { InternalListener, separateListeners } from './internal-listener';
@@ -53,7 +53,7 @@ export async function runService(options: RunServiceOptions): Promise<NestFastif
   startup.configure({
     timeoutMs: service.startup.timeoutMs,
     maxDelayMs: service.startup.retryMaxDelayMs,
-    logger: pino(pinoOptions(service.name, service.logLevel)),
+    logger: pino(pinoOptions(service.name, service.logLevel), logDestination(service.name, service.logShipping)),
   });
   const early = await listenWhileStarting(service, startup);
   try {
@@ -86,10 +86,23 @@ async function createAndListen(options: RunServiceOptions, early: { close(): Pro
   prepareProblemRouting(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    // The trace of this request, so a bug report leads straight to it (and to its log lines).
+    const traceId = currentTraceId();
+    if (traceId) void reply.header('x-trace-id', traceId);
     // Response listeners (the request logger's 'finish' among them) run in the request's trace
     // context, so the "request completed" line carries its trace_id.
     context.bind(context.active(), reply.raw);
     done();
+  });
+  // Every problem+json body names its trace too (`trace_id`), whoever built it.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    const traceId = reply.getHeader('x-trace-id');
+    const type = reply.getHeader('content-type');
+    if (typeof payload !== 'string' || typeof traceId !== 'string' || typeof type !== 'string' || !type.startsWith('application/problem+json')) {
+      done(null, payload);
+      return;
+    }
+    done(null, withTraceId(payload, traceId));
   });
   separateListeners(fastify);
   instrumentHttp(fastify, service.name);
@@ -138,4 +151,14 @@ export function startService(options: RunServiceOptions): void {
     process.stderr.write(`${JSON.stringify(line)}\n`);
     process.exit(1);
   });
+}
+
+function withTraceId(body: string, traceId: string): string {
+  try {
+    const problem = JSON.parse(body) as unknown;
+    if (typeof problem !== 'object' || problem === null || Array.isArray(problem)) return body;
+    return JSON.stringify({ ...problem, trace_id: traceId });
+  } catch {
+    return body;
+  }
 }

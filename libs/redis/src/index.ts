@@ -1,4 +1,4 @@
 export { connectAtStartup, createRedisClient, createRedisSubscriber, isPermanentRedisError } from './redis.client';
 export { REDIS, RedisHealth, RedisModule } from './redis.module';
-export { RealtimeFanout } from './realtime-fanout';
+export { decodeFanoutMessage, encodeFanoutMessage, RealtimeFanout } from './realtime-fanout';
 export type { FanoutResult } from './realtime-fanout';

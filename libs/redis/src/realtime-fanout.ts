@@ -1,4 +1,5 @@
 import { RealtimeChannels, serializeFrame, type ConversationFrame, type UserFrame } from '@chat4all/contracts';
+import { traceparentOf } from '@chat4all/telemetry';
 import type { Redis } from 'ioredis';
 
 /** How many frames Redis took, and how many it refused (a pipeline reports each command apart). */
@@ -30,9 +31,26 @@ export class RealtimeFanout {
   private async publish(messages: readonly (readonly [channel: string, bytes: string])[]): Promise<FanoutResult> {
     if (messages.length === 0) return { published: 0, failed: 0 };
     const pipeline = this.redis.pipeline();
-    for (const [channel, bytes] of messages) pipeline.publish(channel, bytes);
+    const traceparent = traceparentOf();
+    for (const [channel, bytes] of messages) pipeline.publish(channel, encodeFanoutMessage(bytes, traceparent));
     const results = (await pipeline.exec()) ?? [];
     const failed = results.filter(([error]) => error).length;
     return { published: messages.length - failed, failed };
   }
+}
+
+/**
+ * What travels on a realtime channel: the frame's bytes, preceded by the publisher's W3C traceparent
+ * and a space when there is one, so the realtime instances' sends join the message's trace. A frame
+ * is JSON and starts with `{`; a traceparent never does.
+ */
+export function encodeFanoutMessage(frame: string, traceparent?: string): string {
+  return traceparent ? `${traceparent} ${frame}` : frame;
+}
+
+export function decodeFanoutMessage(message: Buffer): { traceparent?: string; frame: Buffer } {
+  if (message[0] === 0x7b /* { */) return { frame: message };
+  const space = message.indexOf(0x20);
+  if (space < 0) return { frame: message };
+  return { traceparent: message.subarray(0, space).toString('latin1'), frame: message.subarray(space + 1) };
 }

@@ -33,3 +33,10 @@ export function currentTraceId(): string | undefined {
   const id = span?.spanContext().traceId;
   return id && id !== '00000000000000000000000000000000' ? id : undefined;
 }
+
+/** The W3C traceparent of a context (the active one by default), or undefined outside any trace. */
+export function traceparentOf(ctx: Context = context.active()): string | undefined {
+  const headers: RecordHeaders = {};
+  propagation.inject(ctx, headers, setter);
+  return typeof headers.traceparent === 'string' ? headers.traceparent : undefined;
+}

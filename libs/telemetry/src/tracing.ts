@@ -1,10 +1,12 @@
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, NoopSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
@@ -13,8 +15,10 @@ const SHUTDOWN_FLUSH_MS = 2_000;
 
 export interface TracingOptions {
   serviceName: string;
-  /** OTLP/HTTP collector base URL (e.g. Jaeger's :4318); without it spans are created but not exported. */
+  /** OTLP/HTTP collector base URL (e.g. Jaeger's :4318). */
   otlpEndpoint?: string;
+  /** Zipkin's span API (http://host:9411/api/v2/spans). Without either endpoint spans are created but not exported. */
+  zipkinEndpoint?: string;
   sampleRatio: number;
 }
 
@@ -27,9 +31,11 @@ export interface Tracing {
 export function startTracing(options: TracingOptions): Tracing {
   // Without a collector spans are still created (a no-op processor keeps the SDK's tracer provider
   // registered), so logs carry trace_id and Kafka headers carry traceparent either way.
-  const spanProcessors = options.otlpEndpoint
-    ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }) })]
-    : [new NoopSpanProcessor()];
+  const exporters = [
+    ...(options.otlpEndpoint ? [new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })] : []),
+    ...(options.zipkinEndpoint ? [new ZipkinExporter({ url: options.zipkinEndpoint, serviceName: options.serviceName })] : []),
+  ];
+  const spanProcessors = exporters.length > 0 ? exporters.map((exporter) => new BatchSpanProcessor({ exporter })) : [new NoopSpanProcessor()];
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
@@ -42,6 +48,8 @@ export function startTracing(options: TracingOptions): Tracing {
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(metrics|health\/)/.test(req.url ?? '') }),
       new GrpcInstrumentation(),
+      // fetch (undici): the providers' APIs and media downloads, with traceparent on the request.
+      new UndiciInstrumentation({ requireParentforSpans: true }),
       new PgInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
       new NestInstrumentation(),

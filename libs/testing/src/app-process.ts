@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports';
 import { stackVariables } from './stack-env';
@@ -65,6 +65,9 @@ export async function startApp(
   );
   let exitCode: number | null | undefined;
   void exited.then((exit) => (exitCode = exit.code));
+  // Prometheus of the test stack scrapes every app a test starts, for as long as it runs.
+  const target = announceToPrometheus(name, internalPort, child.pid);
+  if (target) void exited.then(() => rmSync(target, { force: true }));
 
   const app: RunningApp = {
     name,
@@ -101,4 +104,14 @@ export async function startApp(
     }
   }
   return app;
+}
+
+/** Writes the file-discovery entry of an app instance (when the stack has a Prometheus); its path. */
+function announceToPrometheus(name: AppName, internalPort: number, pid: number | undefined): string | undefined {
+  const dir = process.env.PROMETHEUS_TARGETS_DIR;
+  if (!dir || pid === undefined) return undefined;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `test-${name}-${pid}.json`);
+  writeFileSync(file, JSON.stringify([{ targets: [`127.0.0.1:${internalPort}`], labels: { service: name } }]));
+  return file;
 }

@@ -25,8 +25,12 @@ export function stackEnv() {
   };
 }
 
+// Where the apps the tests start send their spans and log lines (the test stack's Zipkin and
+// VictoriaLogs, when it runs them).
+const OBSERVABILITY_VARIABLES = ['OTEL_EXPORTER_ZIPKIN_ENDPOINT', 'LOG_SHIP_URL'];
+
 /** The raw variables, to hand to app processes the tests start. */
 export function stackVariables(): Record<string, string> {
-  const names = [...Object.keys(schema.shape)];
+  const names = [...Object.keys(schema.shape), ...OBSERVABILITY_VARIABLES];
   return Object.fromEntries(names.flatMap((n) => (process.env[n] ? [[n, process.env[n]]] : [])));
 }

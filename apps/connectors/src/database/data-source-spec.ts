@@ -6,6 +6,7 @@ import { CreateSentMessages1764040800000 } from './migrations/1764040800000-crea
 import { SentMessagesStatusPublished1764040900000 } from './migrations/1764040900000-sent-messages-status-published';
 import { CreateEarlyReceipts1764041000000 } from './migrations/1764041000000-create-early-receipts';
 import { SentMessagesThreadReceipts1764041100000 } from './migrations/1764041100000-sent-messages-thread-receipts';
+import { SentMessagesTraceparent1764041800000 } from './migrations/1764041800000-sent-messages-traceparent';
 
 export const CONNECTORS_SCHEMA = 'connectors';
 
@@ -13,5 +14,5 @@ export const connectorsDataSourceSpec: DataSourceSpec = {
   schema: CONNECTORS_SCHEMA,
   applicationName: 'connectors',
   entities: [SentMessage, EarlyReceipt, AuditEvent],
-  migrations: [CreateSentMessages1764040800000, SentMessagesStatusPublished1764040900000, CreateEarlyReceipts1764041000000, SentMessagesThreadReceipts1764041100000],
+  migrations: [CreateSentMessages1764040800000, SentMessagesStatusPublished1764040900000, CreateEarlyReceipts1764041000000, SentMessagesThreadReceipts1764041100000, SentMessagesTraceparent1764041800000],
 };

@@ -1,3 +1,4 @@
+import { traceparentOf } from '@chat4all/telemetry';
 import type { OutboundMessage } from '@chat4all/contracts';
 import { EventPublisher, GaveUpError, RetryPolicy, RetryStoppedError } from '@chat4all/kafka';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
@@ -116,7 +117,8 @@ export class OutboundSender implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async store(message: OutboundMessage, outcome: NewSendOutcome): Promise<void> {
-    await this.storeRetry.execute(() => this.sent.record(message, outcome), {
+    const traced = { ...outcome, traceparent: outcome.traceparent ?? traceparentOf() };
+    await this.storeRetry.execute(() => this.sent.record(message, traced), {
       signal: this.stopping.signal,
       onRetry: ({ attempt, error }) => this.logger.error({ err: error, attempt, message: 'could not store a send outcome; retrying' }),
     });

@@ -38,7 +38,7 @@ export class EarlyReceiptRepository {
   /** Up to `limit` parked receipts whose send is on record (of the given channel and provider ids, or any), oldest first. */
   async releasable(limit: number, channel?: string, providerMessageIds?: readonly string[]): Promise<ReleasableReceipt[]> {
     return this.dataSource.query<ReleasableReceipt[]>(
-      `SELECT r.channel, r.provider_message_id, r.status, r.reason, r.occurred_at, s.message_id, s.conversation_id
+      `SELECT r.channel, r.provider_message_id, r.status, r.reason, r.occurred_at, s.message_id, s.conversation_id, s.traceparent
          FROM connectors.early_receipts r
          JOIN connectors.sent_messages s ON s.channel = r.channel AND s.provider_message_id = r.provider_message_id
         WHERE ($1::text IS NULL OR r.channel = $1) AND ($2::text[] IS NULL OR r.provider_message_id = ANY($2::text[]))

@@ -5,6 +5,8 @@ import type { PublishRecord } from '@chat4all/kafka';
 export interface SentRef {
   message_id: string;
   conversation_id: string;
+  /** The send's trace, when known: a receipt's status joins the message's trace. */
+  traceparent?: string | null;
 }
 
 /** The event id of a status we publish: the same status of the same message is the same event (the worker's inbox drops repeats). */
@@ -24,5 +26,6 @@ export function statusRecord(sent: SentRef, status: MessageStatusEvent['status']
     topic: Topics.messagesStatus,
     key: sent.conversation_id,
     envelope: createEnvelope(EventTypes.messageStatus, sent.conversation_id, payload, { eventId: statusEventId(sent.message_id, status) }),
+    ...(sent.traceparent ? { traceHeaders: { traceparent: sent.traceparent } } : {}),
   };
 }

@@ -45,6 +45,10 @@ export class SentMessage {
   @Column({ name: 'thread_status', type: 'text', nullable: true })
   threadStatus!: 'DELIVERED' | 'READ' | null;
 
+  /** The W3C traceparent of the send: the receipts that follow publish their statuses in the message's trace. */
+  @Column({ type: 'text', nullable: true })
+  traceparent!: string | null;
+
   @Column({ name: 'finished_at', type: 'timestamptz', default: () => 'now()' })
   finishedAt!: Date;
 }

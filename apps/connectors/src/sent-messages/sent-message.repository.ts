@@ -17,6 +17,8 @@ export interface NewSendOutcome {
   reason: string | null;
   attempts: number;
   startedAt: Date;
+  /** The trace of the send (its consumer span), for the receipts that follow. */
+  traceparent?: string;
 }
 
 // The SQL of connectors.sent_messages: each send's outcome, stored once (redelivery dedupe) before
@@ -36,9 +38,9 @@ export class SentMessageRepository {
   /** The first outcome stored wins (a redelivered event finds it). */
   async record(message: OutboundMessage, o: NewSendOutcome): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO connectors.sent_messages (message_id, channel, conversation_id, external_contact, outcome, provider_message_id, failure_reason, attempts, send_started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (message_id) DO NOTHING`,
-      [message.message_id, message.channel, message.conversation_id, message.external_contact, o.outcome, o.providerMessageId, o.reason, o.attempts, o.startedAt.toISOString()],
+      `INSERT INTO connectors.sent_messages (message_id, channel, conversation_id, external_contact, outcome, provider_message_id, failure_reason, attempts, send_started_at, traceparent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (message_id) DO NOTHING`,
+      [message.message_id, message.channel, message.conversation_id, message.external_contact, o.outcome, o.providerMessageId, o.reason, o.attempts, o.startedAt.toISOString(), o.traceparent ?? null],
     );
   }
 
@@ -53,7 +55,7 @@ export class SentMessageRepository {
 
   async byProviderIds(channel: string, providerMessageIds: readonly string[]): Promise<Map<string, SentRef>> {
     const rows = await this.dataSource.query<(SentRef & { provider_message_id: string })[]>(
-      `SELECT message_id, conversation_id, provider_message_id FROM connectors.sent_messages WHERE channel = $1 AND provider_message_id = ANY($2::text[])`,
+      `SELECT message_id, conversation_id, provider_message_id, traceparent FROM connectors.sent_messages WHERE channel = $1 AND provider_message_id = ANY($2::text[])`,
       [channel, providerMessageIds],
     );
     return new Map(rows.map((r) => [r.provider_message_id, r]));
@@ -74,8 +76,8 @@ export class SentMessageRepository {
             AND send_started_at <= COALESCE($4::timestamptz,
                   (SELECT send_started_at FROM connectors.sent_messages WHERE channel = $1 AND provider_message_id = $5))
             AND (thread_status IS NULL OR (thread_status = 'DELIVERED' AND $3 = 'READ'))
-          RETURNING message_id, conversation_id, provider_message_id)
-       SELECT message_id, conversation_id, provider_message_id FROM u`,
+          RETURNING message_id, conversation_id, provider_message_id, traceparent)
+       SELECT message_id, conversation_id, provider_message_id, traceparent FROM u`,
       [t.channel, t.contact, t.status, t.sentBy, t.throughProviderMessageId],
     );
   }

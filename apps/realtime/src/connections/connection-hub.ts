@@ -1,6 +1,8 @@
 import type { RedisConfig } from '@chat4all/config';
 import { RealtimeChannels } from '@chat4all/contracts';
-import { connectAtStartup, createRedisSubscriber } from '@chat4all/redis';
+import { connectAtStartup, createRedisSubscriber, decodeFanoutMessage } from '@chat4all/redis';
+import { extractTraceContext } from '@chat4all/telemetry';
+import { context, ROOT_CONTEXT, SpanKind, trace, type Context } from '@opentelemetry/api';
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, register } from 'prom-client';
@@ -8,6 +10,8 @@ import type { ClientConnection } from './client-connection';
 
 const connectionsGauge = new Gauge({ name: 'realtime_connections', help: 'Open WebSocket connections on this instance', registers: [register] });
 const framesOut = new Counter({ name: 'realtime_frames_sent_total', help: 'Frames written to sockets', registers: [register] });
+
+const tracer = trace.getTracer('@chat4all/realtime');
 
 const CONVERSATION_PREFIX = RealtimeChannels.conversation('');
 const USER_PREFIX = RealtimeChannels.user('');
@@ -102,9 +106,10 @@ export class ConnectionHub {
     set.add(connection);
   }
 
-  private route(channel: string, message: Buffer): void {
+  private route(channel: string, published: Buffer): void {
     // Only what routing needs is read; the bytes go out as they came (a frame type newer than this
     // instance is passed through too).
+    const { traceparent, frame: message } = decodeFanoutMessage(published);
     let frame: { conversation_id?: string; seq?: number; type?: string };
     try {
       frame = JSON.parse(message.toString()) as typeof frame;
@@ -112,20 +117,39 @@ export class ConnectionHub {
       this.logger.warn({ channel, message: 'unparseable frame on redis; dropped' });
       return;
     }
+    // The publisher's trace continues here: one span for the fan-out, one per socket written.
+    const parent = traceparent ? extractTraceContext({ traceparent }, ROOT_CONTEXT) : ROOT_CONTEXT;
+    const type = frame.type ?? 'unknown';
+    tracer.startActiveSpan(`fan-out ${type}`, { kind: SpanKind.CONSUMER, attributes: { 'chat4all.frame.type': type } }, parent, (span) => {
+      try {
+        this.routeFrame(channel, frame, message, context.active());
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private routeFrame(channel: string, frame: { conversation_id?: string; seq?: number; type?: string }, message: Buffer, ctx: Context): void {
+    const sendSpan = (c: ClientConnection) =>
+      tracer.startSpan(`send ${frame.type ?? 'frame'}`, { kind: SpanKind.PRODUCER, attributes: { 'chat4all.user_id': c.userId } }, ctx);
     if (channel.startsWith(USER_PREFIX)) {
       // A conversation the user just joined: follow it on every connection of theirs, and tell them.
       const userId = channel.slice(USER_PREFIX.length);
       for (const c of this.byUser.get(userId) ?? []) {
+        const span = sendSpan(c);
         if (frame.conversation_id) this.follow(c, frame.conversation_id);
         c.socket.send(message);
         framesOut.inc();
+        span.end();
       }
       return;
     }
     if (!channel.startsWith(CONVERSATION_PREFIX) || !frame.conversation_id || typeof frame.type !== 'string') return;
     for (const c of this.followers.get(frame.conversation_id) ?? []) {
+      const span = sendSpan(c);
       c.deliver(frame.conversation_id, frame.type, frame.seq ?? 0, message);
       framesOut.inc();
+      span.end();
     }
   }
 }
