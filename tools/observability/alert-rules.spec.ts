@@ -1,11 +1,25 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from './command-line.test-kit';
+import { uncataloguedMetrics } from './metric-catalogue.test-kit';
 
 const ROOT = join(__dirname, '..', '..');
 const RULES = join(ROOT, 'observability', 'prometheus', 'rules');
 const TESTS = join(ROOT, 'observability', 'prometheus', 'tests');
 const yamlIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.yml')).map((f) => join(dir, f));
+
+// The rules' expressions: `expr: <one line>` or `expr: |` and the more indented lines below it.
+function expressions(text: string): string[] {
+  const lines = text.split('\n');
+  return lines.flatMap((line, i) => {
+    const m = /^(\s*)expr: (.*)$/.exec(line);
+    if (!m) return [];
+    if (m[2].trim() !== '|') return [m[2]];
+    const body: string[] = [];
+    for (let j = i + 1; j < lines.length && (lines[j].trim() === '' || lines[j].search(/\S/) > m[1].length); j++) body.push(lines[j].trim());
+    return [body.join(' ')];
+  });
+}
 
 describe('Prometheus alert rules', () => {
   it('pass promtool check rules', () => {
@@ -16,6 +30,12 @@ describe('Prometheus alert rules', () => {
   it('pass their promtool unit tests', () => {
     const result = runCommand('promtool', ['test', 'rules', ...yamlIn(TESTS)]);
     if (result.status !== 0) throw new Error(`promtool test rules failed:\n${result.output}`);
+  });
+
+  it('select only catalogued metrics', () => {
+    const exprs = yamlIn(RULES).flatMap((f) => expressions(readFileSync(f, 'utf8')));
+    expect(exprs.length).toBeGreaterThanOrEqual(11);
+    expect(exprs.flatMap((e) => uncataloguedMetrics(e))).toEqual([]);
   });
 
   // The test files name each alert in alert_rule_test entries: an empty exp_alerts is a case where it
