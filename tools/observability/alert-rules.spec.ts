@@ -38,6 +38,12 @@ describe('Prometheus alert rules', () => {
     expect(exprs.flatMap((e) => uncataloguedMetrics(e))).toEqual([]);
   });
 
+  it('are all in the ConfigMap of observability/kustomization.yaml', () => {
+    const kustomization = readFileSync(join(ROOT, 'observability', 'kustomization.yaml'), 'utf8');
+    const listed = [...kustomization.matchAll(/- prometheus\/rules\/(\S+\.yml)/g)].map((m) => m[1]);
+    expect(listed.sort()).toEqual(readdirSync(RULES).filter((f) => f.endsWith('.yml')).sort());
+  });
+
   // The test files name each alert in alert_rule_test entries: an empty exp_alerts is a case where it
   // must stay quiet, a non-empty one a case where it fires.
   it('each have a test where they fire and one where they do not', () => {

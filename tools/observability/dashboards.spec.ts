@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from './command-line.test-kit';
 import { uncataloguedMetrics } from './metric-catalogue.test-kit';
 import { staleDashboards } from './dashboards.mjs';
-import { panelQueries, readDashboards, withRateInterval } from './panel-queries.mjs';
+import { DASHBOARDS_DIR, panelQueries, readDashboards, withRateInterval } from './panel-queries.mjs';
 
 describe('Grafana dashboards', () => {
   const dashboards = readDashboards();
@@ -49,6 +49,13 @@ describe('Grafana dashboards', () => {
     expect(queries.filter((q) => !q.mustHaveData).map((q) => q.panel)).toEqual(
       queries.filter((q) => /error|5xx|429|dead letters added|failed|not answer ok|received/i.test(q.panel)).map((q) => q.panel),
     );
+  });
+
+  // configMapGenerator takes no globs: a new dashboard must be listed there to reach Kubernetes.
+  it('are all in the ConfigMap of observability/kustomization.yaml', () => {
+    const kustomization = readFileSync(join(DASHBOARDS_DIR, '..', '..', 'kustomization.yaml'), 'utf8');
+    const listed = [...kustomization.matchAll(/- grafana\/dashboards\/(\S+\.json)/g)].map((m) => m[1]);
+    expect(listed.sort()).toEqual(readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json')).sort());
   });
 
   // promtool parses every expression as a recording rule: a syntax error fails here, offline.
