@@ -18,8 +18,9 @@ const swc = [
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  // jose is ESM-only: let swc turn it into CommonJS for Jest's module system.
-  transform: { '^.+\\.ts$': swc, '^.+/node_modules/jose/.+\\.js$': swc },
+  // jose is ESM-only: let swc turn it into CommonJS for Jest's module system. The same goes for the
+  // repo's own .mjs tools that specs import (tools/observability).
+  transform: { '^.+\\.ts$': swc, '^.+\\.mjs$': swc, '^.+/node_modules/jose/.+\\.js$': swc },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: { '^@chat4all/(.*)$': '<rootDir>/libs/$1/src/index.ts' },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
@@ -28,7 +29,8 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    // tools/: specs of the repo's scripts (alert rules, Alertmanager config, dashboards).
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',
