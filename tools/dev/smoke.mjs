@@ -18,12 +18,14 @@ const fail = (why) => {
 };
 const admin = (...args) => JSON.parse(execFileSync('bash', [join(ROOT, 'tools/dev/admin.sh'), ...args], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
 
+let lastTraceId;
 async function call(token, method, path, body) {
   const res = await fetch(`${GATEWAY}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
+  lastTraceId = res.headers.get('x-trace-id') ?? undefined;
   const json = await res.json().catch(() => ({}));
   if (res.status >= 400) fail(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -49,7 +51,7 @@ console.log(`smoke: conversation ${conversation.id} with WhatsApp contact ${cont
 const messageId = randomUUID();
 const started = Date.now();
 const accepted = await call(token, 'POST', '/v1/messages', { message_id: messageId, conversation_id: conversation.id, payload: { type: 'text', text: 'smoke test' } });
-console.log(`smoke: message ${messageId} ${accepted.status} (seq ${accepted.seq})`);
+console.log(`smoke: message ${messageId} ${accepted.status} (seq ${accepted.seq}${lastTraceId ? `, trace ${lastTraceId}` : ''})`);
 
 let last = accepted.status;
 for (const deadline = Date.now() + TIMEOUT_MS; Date.now() < deadline; await sleep(250)) {

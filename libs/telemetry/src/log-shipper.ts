@@ -44,7 +44,7 @@ export class LogShipper extends Writable {
   constructor(private readonly options: LogShipperOptions) {
     super({ decodeStrings: false });
     const params = new URLSearchParams({ _stream_fields: 'service', _msg_field: 'message', _time_field: 'timestamp' });
-    this.endpoint = `${options.url.replace(/\/$/, '')}/insert/jsonline?${params}`;
+    this.endpoint = `${options.url.replace(/\/$/, '')}/insert/jsonline?${params.toString()}`;
     const prefix = metricPrefix(options.service);
     this.shipped = counter(`${prefix}_log_lines_shipped_total`, 'Log lines the log store accepted');
     this.dropped = counter(`${prefix}_log_lines_dropped_total`, 'Log lines dropped because the log store was unreachable and the buffer full');

@@ -90,6 +90,7 @@ export class OutboundSender implements OnApplicationBootstrap, BeforeApplication
       // The provider has it now: storing that must not fail the record (a redelivery would send it again).
       await this.store(message, { outcome: 'sent', providerMessageId: result.providerMessageId, reason: null, attempts: attempt, startedAt });
       sends.inc({ channel: message.channel, outcome: 'sent' });
+      this.logger.log({ message_id: message.message_id, channel: message.channel, provider_message_id: result.providerMessageId, attempts: attempt, message: 'sent to the provider' });
       await this.publishStatus(message, 'SENT', result.providerMessageId, null);
       return;
     }

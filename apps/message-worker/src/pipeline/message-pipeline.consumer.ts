@@ -88,6 +88,17 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
         },
       });
       eventsHandled.inc({ topic: event.topic, outcome });
+      // One line per event, in its trace: what an SRE following a message finds in the log store.
+      this.logger.log({
+        event_id: event.envelope.event_id,
+        event_type: event.envelope.type,
+        aggregate_id: event.envelope.aggregate_id,
+        topic: event.topic,
+        partition: event.partition,
+        offset: event.offset,
+        outcome,
+        message: 'event handled',
+      });
     } catch (error) {
       if (!(error instanceof GaveUpError)) throw error;
       await this.deadLetters.deadLetter(failedRecordOf(event), failureReason(error.cause), error.attempts);
