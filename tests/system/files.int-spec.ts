@@ -285,7 +285,7 @@ describe('files: resumable uploads into MinIO, merge, checks, dedup, GC', () => 
     await waitFor(async () => ((await db.query(`SELECT 1 FROM file_service.file_uploads WHERE id = $1`, [id])).rowCount === 0 ? true : undefined), { timeoutMs: 15_000, description: 'GC removed the row' });
     expect(await objectsOf(id)).toBe(0);
     const metrics = await (await fetch(`${files.internalUrl}/metrics`)).text();
-    expect(Number(/^file_gc_reclaimed_bytes_total\{[^}]*\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(CHUNK);
+    expect(Number(/^file_service_gc_reclaimed_bytes_total\{[^}]*\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(CHUNK);
   }, 60_000);
 
   it('file-service killed during a merge completes the file once after restart, chunks gone', async () => {

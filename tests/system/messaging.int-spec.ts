@@ -265,13 +265,13 @@ describe('messaging: write path, outbox, relay and worker', () => {
     expect((await send(alice, conversationId, 'to whatsapp', messageId)).status).toBe(202);
     await waitFor(() => outboundFor(messageId).length === 1, { timeoutMs: 20_000, description: 'routed to messages.outbound.whatsapp' });
     const original = consumed.find((c) => c.envelope.type === 'message.created' && c.envelope.payload.message_id === messageId);
-    const duplicatesBefore = await workerMetric('worker_events_total', 'outcome="duplicate"');
+    const duplicatesBefore = await workerMetric('message_worker_events_total', 'outcome="duplicate"');
 
     // The relay's at-least-once, twice over: the very same record again, two more times. (Right after
     // the Kafka restart of the test before, the worker's group may still be rebalancing: hence 60 s.)
     const record = { key: conversationId, value: JSON.stringify(original?.envelope) };
     await producer.send({ topic: Topics.messagesCreated, acks: -1, messages: [record, record] });
-    await waitFor(async () => (await workerMetric('worker_events_total', 'outcome="duplicate"')) >= duplicatesBefore + 2, { timeoutMs: 60_000, description: 'duplicates seen' });
+    await waitFor(async () => (await workerMetric('message_worker_events_total', 'outcome="duplicate"')) >= duplicatesBefore + 2, { timeoutMs: 60_000, description: 'duplicates seen' });
 
     expect(await deliveries(conversationId)).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM message_worker.delivery_status_history WHERE message_id = $1`, [messageId])).toBe(1);
@@ -283,7 +283,7 @@ describe('messaging: write path, outbox, relay and worker', () => {
     const messageId = randomUUID();
     // A receipt for a message the worker has never seen: fails on every attempt.
     const receipt = createEnvelope('message.status', conversationId, { message_id: messageId, conversation_id: conversationId, status: 'DELIVERED', at: new Date().toISOString() });
-    const deadBefore = await workerMetric('worker_dead_letters_total', `topic="${Topics.messagesStatus}"`);
+    const deadBefore = await workerMetric('message_worker_dead_letters_total', `topic="${Topics.messagesStatus}"`);
     const started = Date.now();
     await producer.send({ topic: Topics.messagesStatus, acks: -1, messages: [{ key: conversationId, value: JSON.stringify(receipt) }] });
 
@@ -303,9 +303,9 @@ describe('messaging: write path, outbox, relay and worker', () => {
     const [row] = await db.query<{ id: string; attempts: number; reason: string }[]>(`SELECT id, attempts, reason FROM message_worker.dead_letters WHERE event_id = $1`, [receipt.event_id]);
     expect(row).toMatchObject({ attempts: 4, reason: expect.stringContaining('unknown message') as string });
     // Counted once the DLQ record is written (right after the row).
-    await waitFor(async () => (await workerMetric('worker_dead_letters_total', `topic="${Topics.messagesStatus}"`)) === deadBefore + 1, {
+    await waitFor(async () => (await workerMetric('message_worker_dead_letters_total', `topic="${Topics.messagesStatus}"`)) === deadBefore + 1, {
       timeoutMs: 10_000,
-      description: 'worker_dead_letters_total incremented',
+      description: 'message_worker_dead_letters_total incremented',
     });
 
     const dlq: EventEnvelope[] = [];

@@ -32,7 +32,7 @@ export class AppModule {
         { provide: CONNECTORS_CONFIG, useValue: config.connectors },
         { provide: Channels, useFactory: (files: FileLinks) => Channels.start(config.connectors, files), inject: [FileLinks] },
         AuditLog,
-        deadLetterSinkProvider({ metricPrefix: 'connectors' }, AuditLog),
+        deadLetterSinkProvider(AuditLog),
       ],
       exports: [CONNECTORS_CONFIG, Channels, AuditLog, DeadLetterSink],
     };

@@ -31,6 +31,14 @@ export const sendDuration = new Histogram({
   registers: [register],
 });
 
+export const acceptToSent = new Histogram({
+  name: 'connectors_accept_to_sent_seconds',
+  help: 'From the gateway accepting a message to its provider accepting the send, by channel',
+  labelNames: ['channel'],
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  registers: [register],
+});
+
 export const webhooks = new Counter({
   name: 'connectors_webhooks_total',
   help: 'Webhook requests per channel by outcome (accepted, rate_limited, bad_signature, unsupported_media_type, bad_payload, unavailable)',

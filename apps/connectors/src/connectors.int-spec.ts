@@ -237,7 +237,7 @@ describe('connectors: four simulated providers end to end', () => {
       const delivery = simulator().webhookDeliveries.find((d) => d.body.includes(from) && d.body.includes(`hello from ${channel}`));
       expect(delivery?.status).toBe(200);
       const secret = simulator().connectorConfig().webhookSecret;
-      const duplicatesBefore = await workerMetric('worker_inbound_messages_total', `channel="${channel}",outcome="duplicate"`);
+      const duplicatesBefore = await workerMetric('message_worker_inbound_messages_total', `channel="${channel}",outcome="duplicate"`);
       for (let i = 0; i < 2; i++) expect((await postWebhook(channel, delivery!.body, secret)).status).toBe(200);
 
       const conversation = await waitFor(
@@ -248,7 +248,7 @@ describe('connectors: four simulated providers end to end', () => {
         { timeoutMs: 20_000, description: `conversation for ${channel} contact ${from}` },
       );
       // The two redeliveries went through the whole pipeline (Kafka, worker, gateway) and were recognised.
-      await waitFor(async () => (await workerMetric('worker_inbound_messages_total', `channel="${channel}",outcome="duplicate"`)) >= duplicatesBefore + 2, {
+      await waitFor(async () => (await workerMetric('message_worker_inbound_messages_total', `channel="${channel}",outcome="duplicate"`)) >= duplicatesBefore + 2, {
         timeoutMs: 20_000,
         description: 'both redeliveries seen as duplicates',
       });
@@ -325,7 +325,7 @@ describe('connectors: four simulated providers end to end', () => {
     // The same watermark again (platforms redeliver) publishes nothing: the worker sees no status event.
     await Promise.all([...simulators.values()].map((sim) => sim.webhooksSettled()));
     const statusEvents = async () =>
-      (await workerMetric('worker_events_total', 'topic="messages.status",outcome="processed"')) + (await workerMetric('worker_events_total', 'topic="messages.status",outcome="duplicate"'));
+      (await workerMetric('message_worker_events_total', 'topic="messages.status",outcome="processed"')) + (await workerMetric('message_worker_events_total', 'topic="messages.status",outcome="duplicate"'));
     const before = await statusEvents();
     expect((await postWebhook('messenger', read, secret)).status).toBe(200);
     await sleep(1_500);

@@ -36,7 +36,7 @@ export class AppModule {
         GcModule,
         FilesModule,
       ],
-      providers: [{ provide: FILE_SETTINGS, useValue: config.files }, AuditLog, deadLetterSinkProvider({ metricPrefix: 'file_service' }, AuditLog)],
+      providers: [{ provide: FILE_SETTINGS, useValue: config.files }, AuditLog, deadLetterSinkProvider(AuditLog)],
       exports: [FILE_SETTINGS, AuditLog, DeadLetterSink],
     };
   }

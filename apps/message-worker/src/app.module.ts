@@ -28,7 +28,7 @@ export class AppModule {
         DeliveriesModule,
         PipelineModule.register(config.messagingGrpcUrl),
       ],
-      providers: [{ provide: WORKER_CONFIG, useValue: config.worker }, AuditLog, deadLetterSinkProvider({ metricPrefix: 'worker' }, AuditLog)],
+      providers: [{ provide: WORKER_CONFIG, useValue: config.worker }, AuditLog, deadLetterSinkProvider(AuditLog)],
       exports: [WORKER_CONFIG, AuditLog, DeadLetterSink],
     };
   }

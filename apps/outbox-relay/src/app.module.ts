@@ -17,7 +17,7 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({ service: config.service, readiness: [DatabaseHealth, KafkaHealth], tracing }),
         DatabaseModule.forRoot(config.database, { schema: 'gateway', applicationName: 'outbox-relay', entities: [], migrations: [] }),
-        KafkaModule.forRoot(config.kafka),
+        KafkaModule.forRoot(config.kafka, { underReplication: true }),
       ],
       providers: [
         { provide: RELAY_CONFIG, useValue: config.relay },

@@ -1,10 +1,9 @@
 import { AuthGuardModule } from '@chat4all/auth-guard';
-import { grpcClientOptions, PlatformModule } from '@chat4all/platform';
+import { grpcClientModule, PlatformModule } from '@chat4all/platform';
 import { GrpcContracts } from '@chat4all/proto';
 import { RedisHealth, RedisModule } from '@chat4all/redis';
 import type { Tracing } from '@chat4all/telemetry';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ClientsModule } from '@nestjs/microservices';
 import { REDIS_CONFIG, WS_CONFIG, type RealtimeConfig } from './config';
 import { MESSAGING_GRPC, MessagingClient } from './connections/messaging.client';
 import { WebSocketEndpoint } from './connections/websocket-endpoint';
@@ -19,7 +18,7 @@ export class AppModule {
         PlatformModule.forRoot({ service: config.service, readiness: [RedisHealth], tracing }),
         RedisModule.forRoot(config.redis, 'realtime'),
         AuthGuardModule.forRoot(config.auth),
-        ClientsModule.register([grpcClientOptions(MESSAGING_GRPC, GrpcContracts.messaging, config.messaging.grpcUrl)]),
+        grpcClientModule(MESSAGING_GRPC, GrpcContracts.messaging, config.messaging.grpcUrl),
       ],
       providers: [
         { provide: WS_CONFIG, useValue: config.ws },

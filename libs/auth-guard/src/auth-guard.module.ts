@@ -1,8 +1,8 @@
 import type { TokenVerificationConfig } from '@chat4all/config';
-import { grpcClientOptions } from '@chat4all/platform';
+import { grpcClientModule } from '@chat4all/platform';
 import { authV1, GrpcContracts } from '@chat4all/proto';
 import { Global, Inject, Module, type DynamicModule, type FactoryProvider, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ClientsModule, type ClientGrpc } from '@nestjs/microservices';
+import type { ClientGrpc } from '@nestjs/microservices';
 import { AUTH_FAILURE_LISTENER, BearerAuthGuard, type AuthFailureListener } from './bearer-auth.guard';
 import { GrpcJwksSource } from './grpc-jwks-source';
 import { GrpcRevocationSource } from './grpc-revocation-source';
@@ -31,7 +31,7 @@ export class AuthGuardModule implements OnApplicationBootstrap, OnApplicationShu
   static forRoot(options: AuthGuardOptions, failureListener?: Omit<FactoryProvider<AuthFailureListener>, 'provide'>): DynamicModule {
     return {
       module: AuthGuardModule,
-      imports: [ClientsModule.register([grpcClientOptions(AUTH_GRPC_FOR_JWKS, GrpcContracts.auth, options.authGrpcUrl)])],
+      imports: [grpcClientModule(AUTH_GRPC_FOR_JWKS, GrpcContracts.auth, options.authGrpcUrl)],
       providers: [
         {
           provide: RevocationList,

@@ -26,6 +26,9 @@ export const serviceEnv = (defaults: { internalPort: number }) => ({
   LOG_SHIP_FLUSH_INTERVAL_MS: intInRange(100, 60_000).default(1_000),
   // Lines kept while the log store does not answer; beyond it the oldest are dropped (and counted).
   LOG_SHIP_MAX_BUFFERED_LINES: intInRange(100, 1_000_000).default(20_000),
+  // Gauges that cost a query (Kafka consumer lag and replication, outbox depth, dead letters waiting)
+  // are refreshed this often rather than at every scrape.
+  METRICS_REFRESH_INTERVAL_MS: intInRange(1_000, 600_000).default(15_000),
 });
 // The public listener, only in apps with an HTTP API for outsiders (gateway, realtime, connectors).
 export const publicHttpEnv = (defaults: { httpPort: number }) => ({

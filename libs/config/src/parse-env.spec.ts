@@ -55,6 +55,13 @@ describe('toServiceConfig', () => {
     expect(internalOnly.internalHttp.port).toBe(9085);
   });
 
+  it('refreshes the gauges that cost a query every 15 s unless told otherwise, never more than once a second', () => {
+    expect(toServiceConfig('gateway', base).metrics).toEqual({ refreshIntervalMs: 15_000 });
+    const schema = z.object(serviceEnv({ internalPort: 9080 }));
+    expect(toServiceConfig('gateway', parseEnv(schema, { METRICS_REFRESH_INTERVAL_MS: '2000' })).metrics.refreshIntervalMs).toBe(2_000);
+    expect(() => parseEnv(schema, { METRICS_REFRESH_INTERVAL_MS: '10' })).toThrow(/METRICS_REFRESH_INTERVAL_MS/);
+  });
+
   it('refuses the internal listener on the public port', () => {
     expect(() => toServiceConfig('gateway', { ...base, INTERNAL_HTTP_PORT: 8080 })).toThrow(/INTERNAL_HTTP_PORT: must differ from HTTP_PORT/);
   });

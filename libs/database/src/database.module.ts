@@ -1,9 +1,10 @@
-import type { DatabaseConfig } from '@chat4all/config';
-import { startup } from '@chat4all/platform';
+import type { DatabaseConfig, ServiceConfig } from '@chat4all/config';
+import { SERVICE_CONFIG, startup } from '@chat4all/platform';
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DatabaseHealth } from './database.health';
 import { createDataSource, type DataSourceSpec } from './data-source.factory';
+import { instrumentPool } from './pool-metrics';
 
 // SQLSTATE classes a retry cannot fix: wrong password or role (28xxx), unknown database (3D000),
 // no permission to connect (42501).
@@ -20,6 +21,16 @@ class DataSourceLifecycle implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+const DATABASE_CONFIG = Symbol('DATABASE_CONFIG');
+
+// The pool's gauges, named after the app (pool-metrics.ts).
+@Injectable()
+class DatabasePoolMetrics {
+  constructor(@Inject(DataSource) dataSource: DataSource, @Inject(SERVICE_CONFIG) service: ServiceConfig, @Inject(DATABASE_CONFIG) config: DatabaseConfig) {
+    instrumentPool(dataSource, service.name, config.poolMax);
   }
 }
 
@@ -51,6 +62,8 @@ export class DatabaseModule {
         },
         DatabaseHealth,
         DataSourceLifecycle,
+        { provide: DATABASE_CONFIG, useValue: config },
+        DatabasePoolMetrics,
       ],
       exports: [DataSource, DatabaseHealth],
     };

@@ -5,3 +5,5 @@ export type { MigrationResult } from './migrations';
 export { migrateCommand } from './migrate-command';
 export { DatabaseHealth } from './database.health';
 export { DatabaseModule, isPermanentPostgresError } from './database.module';
+export { instrumentPool, poolStats } from './pool-metrics';
+export type { PoolCounts, PoolStats } from './pool-metrics';

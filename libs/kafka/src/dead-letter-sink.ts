@@ -1,7 +1,8 @@
 import { deadLetterHeaders, MAX_DEAD_LETTER_REASON_CHARS, Topics } from '@chat4all/contracts';
+import { metricPrefix, registeredCounter } from '@chat4all/telemetry';
 import { Logger } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
-import { Counter, register } from 'prom-client';
+import type { Counter } from 'prom-client';
 import type { ConsumedEvent } from './event-consumer';
 import type { EventPublisher } from './event-publisher';
 
@@ -55,18 +56,19 @@ export interface DeadLetterAudit {
 }
 
 export interface DeadLetterSinkOptions {
-  /** Metric prefix after the service's convention: `worker` gives worker_dead_letters_total. */
-  metricPrefix: string;
+  /** The app's name, which names its counter: `message-worker` counts in message_worker_dead_letters_total. */
+  service: string;
 }
 
 /** The audit event type of a DLQ addition (NFR-022). */
 export const DEAD_LETTER_AUDIT_TYPE = 'dead_letter_added';
 
-function deadLetterCounter(prefix: string): Counter<'topic'> {
-  const name = `${prefix}_dead_letters_total`;
-  const existing = register.getSingleMetric(name) as Counter<'topic'> | undefined;
-  return existing ?? new Counter({ name, help: 'Records sent to message_processing_dlq, by source topic (alert when it increases)', labelNames: ['topic'], registers: [register] });
-}
+const deadLetterCounter = (service: string): Counter<'topic'> =>
+  registeredCounter({
+    name: `${metricPrefix(service)}_dead_letters_total`,
+    help: 'Records sent to message_processing_dlq, by source topic (alert when it increases)',
+    labelNames: ['topic'],
+  });
 
 // FR-DP-06/07, NFR-022: every app dead-letters the same way. The record goes to message_processing_dlq
 // unchanged (key, value, headers) plus the dlq-* headers of @chat4all/contracts; then a metric, an
@@ -82,7 +84,7 @@ export class DeadLetterSink {
     private readonly audit: DeadLetterAudit,
     options: DeadLetterSinkOptions,
   ) {
-    this.counter = deadLetterCounter(options.metricPrefix);
+    this.counter = deadLetterCounter(options.service);
   }
 
   /** Resolves once Kafka has the DLQ record; rejects (the caller leaves its offset uncommitted) otherwise. */

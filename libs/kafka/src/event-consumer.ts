@@ -4,6 +4,7 @@ import { extractTraceContext, type RecordHeaders } from '@chat4all/telemetry';
 import { Logger } from '@nestjs/common';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Consumer, ConsumerConfig, ConsumerCrashEvent, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
+import { unwatchConsumerGroup, watchConsumerGroup } from './consumer-lag';
 import { isPermanentKafkaError } from './kafka-errors';
 
 export interface ConsumedEvent {
@@ -101,6 +102,7 @@ export class EventConsumer {
       { isPermanent: isPermanentKafkaError },
     );
     this.running = true;
+    watchConsumerGroup(this.kafka, this.options.groupId, this.options.topics);
   }
 
   private newConsumer(): Consumer {
@@ -241,6 +243,7 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     this.running = false;
+    unwatchConsumerGroup(this.kafka, this.options.groupId);
     await this.consumer.disconnect();
   }
 }

@@ -1,5 +1,7 @@
 import type { KafkaConfig } from '@chat4all/config';
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, type AdminConfig, type ConsumerConfig, type KafkaConfig as KafkaJsConfig, type LogEntry, type logCreator, type ProducerConfig } from 'kafkajs';
+import type { Counter } from 'prom-client';
+import { countKafkaClientErrors, kafkaClientErrors } from './kafka-client-metrics';
 
 export interface KafkaLogSink {
   error(obj: object, msg: string): void;
@@ -21,14 +23,40 @@ const toSink =
     else sink.debug(fields, message);
   };
 
+// Every producer, consumer and admin made from it counts its error events (kafka-client-metrics.ts).
+class InstrumentedKafka extends Kafka {
+  constructor(
+    config: KafkaJsConfig,
+    private readonly errors: Counter<'client' | 'kind'>,
+  ) {
+    super(config);
+  }
+
+  override producer(config?: ProducerConfig) {
+    return countKafkaClientErrors(super.producer(config), 'producer', this.errors);
+  }
+
+  override consumer(config: ConsumerConfig) {
+    return countKafkaClientErrors(super.consumer(config), 'consumer', this.errors);
+  }
+
+  override admin(config?: AdminConfig) {
+    return countKafkaClientErrors(super.admin(config), 'admin', this.errors);
+  }
+}
+
+/** A client of the configured brokers; its clients' errors are counted under the client id (the app's name). */
 export function createKafka(config: KafkaConfig, sink?: KafkaLogSink): Kafka {
-  return new Kafka({
-    clientId: config.clientId,
-    brokers: config.brokers,
-    connectionTimeout: 3_000,
-    requestTimeout: 10_000,
-    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
-    logLevel: KafkaLogLevel.WARN,
-    ...(sink ? { logCreator: toSink(sink) } : {}),
-  });
+  return new InstrumentedKafka(
+    {
+      clientId: config.clientId,
+      brokers: config.brokers,
+      connectionTimeout: 3_000,
+      requestTimeout: 10_000,
+      retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+      logLevel: KafkaLogLevel.WARN,
+      ...(sink ? { logCreator: toSink(sink) } : {}),
+    },
+    kafkaClientErrors(config.clientId),
+  );
 }

@@ -1,17 +1,20 @@
-import type { KafkaConfig } from '@chat4all/config';
+import type { KafkaConfig, ServiceConfig } from '@chat4all/config';
 import { TOPIC_SPECS } from '@chat4all/contracts';
-import { startup } from '@chat4all/platform';
+import { MetricsRefresh, SERVICE_CONFIG, startup } from '@chat4all/platform';
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type InjectionToken, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
-import { DeadLetterSink, type DeadLetterAudit, type DeadLetterSinkOptions } from './dead-letter-sink';
+import { ConsumerLagGauge, watchedConsumerGroups } from './consumer-lag';
+import { DeadLetterSink, type DeadLetterAudit } from './dead-letter-sink';
 import { createKafka } from './kafka.client';
 import { KafkaHealth } from './kafka.health';
 import { EventPublisher } from './event-publisher';
 import { ensureTopics } from './topics';
 import { isPermanentKafkaError } from './kafka-errors';
+import { UnderReplicationGauge } from './under-replication';
 
 export const KAFKA = Symbol('KAFKA');
 export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
+const KAFKA_MODULE_OPTIONS = Symbol('KAFKA_MODULE_OPTIONS');
 
 @Injectable()
 class KafkaLifecycle implements OnApplicationShutdown {
@@ -25,10 +28,35 @@ class KafkaLifecycle implements OnApplicationShutdown {
   }
 }
 
+export interface KafkaModuleOptions {
+  /** Also report `<service>_kafka_under_replicated_partitions` of the system's topics (one app is enough: outbox-relay). */
+  underReplication?: boolean;
+}
+
+// The gauges that ask Kafka, on the app's MetricsRefresh interval through the module's one admin
+// client: the lag of the groups this app's consumers run (none, no series), and under-replication.
+@Injectable()
+class KafkaMetrics {
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA_ADMIN) admin: Admin,
+    @Inject(SERVICE_CONFIG) service: ServiceConfig,
+    @Inject(MetricsRefresh) refresh: MetricsRefresh,
+    @Inject(KAFKA_MODULE_OPTIONS) options: KafkaModuleOptions,
+  ) {
+    const lag = new ConsumerLagGauge(admin, service.name, () => watchedConsumerGroups(kafka));
+    refresh.add('kafka consumer lag', () => lag.refresh());
+    if (options.underReplication) {
+      const replication = new UnderReplicationGauge(admin, service.name, TOPIC_SPECS.map((t) => t.name));
+      refresh.add('kafka under-replicated partitions', () => replication.refresh());
+    }
+  }
+}
+
 @Global()
 @Module({})
 export class KafkaModule {
-  static forRoot(config: KafkaConfig): DynamicModule {
+  static forRoot(config: KafkaConfig, options: KafkaModuleOptions = {}): DynamicModule {
     const logger = new Logger('Kafka');
     return {
       module: KafkaModule,
@@ -67,6 +95,8 @@ export class KafkaModule {
         },
         { provide: KafkaHealth, inject: [KAFKA_ADMIN], useFactory: (admin: Admin) => new KafkaHealth(admin) },
         KafkaLifecycle,
+        { provide: KAFKA_MODULE_OPTIONS, useValue: options },
+        KafkaMetrics,
       ],
       exports: [KAFKA, KAFKA_ADMIN, EventPublisher, KafkaHealth],
     };
@@ -75,8 +105,12 @@ export class KafkaModule {
 
 /**
  * The app's DeadLetterSink, on the module's publisher, auditing through `audit` (the app's AuditLog:
- * this library cannot import @chat4all/audit, a sibling data-access library).
+ * this library cannot import @chat4all/audit, a sibling data-access library), counting under the app's name.
  */
-export function deadLetterSinkProvider(options: DeadLetterSinkOptions, audit: InjectionToken<DeadLetterAudit>): Provider {
-  return { provide: DeadLetterSink, inject: [EventPublisher, audit], useFactory: (publisher: EventPublisher, log: DeadLetterAudit) => new DeadLetterSink(publisher, log, options) };
+export function deadLetterSinkProvider(audit: InjectionToken<DeadLetterAudit>): Provider {
+  return {
+    provide: DeadLetterSink,
+    inject: [EventPublisher, audit, SERVICE_CONFIG],
+    useFactory: (publisher: EventPublisher, log: DeadLetterAudit, service: ServiceConfig) => new DeadLetterSink(publisher, log, { service: service.name }),
+  };
 }

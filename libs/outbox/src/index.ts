@@ -4,4 +4,4 @@ export { createOutboxEventsTable } from './outbox-events.migration';
 export { OUTBOX_TABLE, OUTBOX_TABLE_NAME, OUTBOX_TABLES } from './outbox-table';
 export { OutboxWriter } from './outbox-writer';
 export { OUTBOX_LOCK_NAMESPACE, OutboxRepository, RELAY_LOCK_NAMESPACE } from './outbox.repository';
-export type { PendingOutboxEvent } from './outbox.repository';
+export type { OutboxPendingStats, PendingOutboxEvent } from './outbox.repository';

@@ -103,10 +103,13 @@ describe('outbox (real PostgreSQL)', () => {
     expect(await outbox.relayBucket(9, 10, () => Promise.resolve())).toBe(1);
   });
 
-  it('reports the age of the oldest waiting event as lag, 0 when empty', async () => {
-    expect(await outbox.oldestPendingAgeSeconds()).toBe(0);
+  it('reports how many events wait and the age of the oldest as lag, 0 when empty', async () => {
+    expect(await outbox.pendingStats()).toEqual({ pending: 0, oldestAgeSeconds: 0 });
+    await write(randomUUID(), 1);
     await write(randomUUID(), 1);
     await ds.query(`UPDATE ${table} SET created_at = now() - interval '30 seconds'`);
-    expect(await outbox.oldestPendingAgeSeconds()).toBeGreaterThanOrEqual(30);
+    const stats = await outbox.pendingStats();
+    expect(stats.pending).toBe(2);
+    expect(stats.oldestAgeSeconds).toBeGreaterThanOrEqual(30);
   });
 });

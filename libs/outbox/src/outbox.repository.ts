@@ -16,6 +16,11 @@ export interface PendingOutboxEvent {
   traceHeaders: Record<string, string>;
 }
 
+export interface OutboxPendingStats {
+  pending: number;
+  oldestAgeSeconds: number;
+}
+
 interface OutboxRow {
   id: string;
   topic: string;
@@ -64,11 +69,11 @@ export class OutboxRepository {
     return row?.pending ?? false;
   }
 
-  /** Age in seconds of the oldest event still waiting (0 when the outbox is empty): the relay's lag. */
-  async oldestPendingAgeSeconds(): Promise<number> {
-    const [row] = await this.dataSource.query<{ age: number | null }[]>(
-      `SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM ${this.table}`,
+  /** Events waiting, and the age in seconds of the oldest (0 when the outbox is empty): the relay's lag. */
+  async pendingStats(): Promise<OutboxPendingStats> {
+    const [row] = await this.dataSource.query<{ pending: number; age: number | null }[]>(
+      `SELECT count(*)::int AS pending, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM ${this.table}`,
     );
-    return row?.age ?? 0;
+    return { pending: row?.pending ?? 0, oldestAgeSeconds: Math.max(0, row?.age ?? 0) };
   }
 }

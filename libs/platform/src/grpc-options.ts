@@ -1,5 +1,6 @@
 import type { GrpcContract } from '@chat4all/proto';
 import { Transport, type ClientProviderOptions, type GrpcOptions } from '@nestjs/microservices';
+import { grpcClientMetrics, grpcServerMetrics } from './grpc-metrics';
 
 const loader = { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true };
 
@@ -16,10 +17,25 @@ export function grpcServerOptions(contracts: readonly GrpcContract[], url: strin
   };
 }
 
-export function grpcClientOptions(token: string | symbol, contract: GrpcContract, url: string): ClientProviderOptions {
+/** The server's options with the interceptor of `<service>_grpc_server_duration_seconds` (runService adds it). */
+export function withGrpcServerMetrics(options: GrpcOptions, service: string): GrpcOptions {
+  const channelOptions = options.options.channelOptions ?? {};
+  const interceptors = (channelOptions.interceptors as unknown[] | undefined) ?? [];
+  return { ...options, options: { ...options.options, channelOptions: { ...channelOptions, interceptors: [...interceptors, grpcServerMetrics(service)] } } };
+}
+
+/** A client of `contract`; with `service` (the calling app's name), its calls are measured in `<service>_grpc_client_duration_seconds`. */
+export function grpcClientOptions(token: string | symbol, contract: GrpcContract, url: string, service?: string): ClientProviderOptions {
   return {
     name: token,
     transport: Transport.GRPC,
-    options: { package: contract.packageName, protoPath: contract.protoPath, url, loader },
+    options: {
+      package: contract.packageName,
+      protoPath: contract.protoPath,
+      url,
+      loader,
+      // grpc-js reads `interceptors` from the client's options (Nest passes channelOptions there).
+      ...(service ? { channelOptions: { interceptors: [grpcClientMetrics(service)] } } : {}),
+    },
   };
 }

@@ -8,7 +8,9 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DependencyCheckType } from './dependency-check';
 import { HealthModule } from './health.module';
 import { isInternalRequest } from './internal-listener';
+import { MetricsRefresh } from './metrics-refresh';
 import { ProblemDetailsFilter } from './problem.filter';
+import { SERVICE_CONFIG } from './service-config.token';
 
 const TRACING = Symbol('TRACING');
 
@@ -31,13 +33,15 @@ export interface PlatformOptions {
 
 // What every app has from its first commit: JSON logs with service/trace_id/request_id, Prometheus
 // /metrics, /health/live and /health/ready (served on the internal listener only, see
-// internal-listener.ts), and problem+json errors.
+// internal-listener.ts), and problem+json errors. Global: every module can inject the app's
+// ServiceConfig (SERVICE_CONFIG) and its MetricsRefresh.
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const { service } = options;
     return {
       module: PlatformModule,
+      global: true,
       imports: [
         LoggerModule.forRoot({
           pinoHttp: [
@@ -63,7 +67,10 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: TRACING, useValue: options.tracing },
         TracingShutdown,
+        { provide: SERVICE_CONFIG, useValue: service },
+        { provide: MetricsRefresh, useFactory: () => new MetricsRefresh(service.metrics.refreshIntervalMs) },
       ],
+      exports: [SERVICE_CONFIG, MetricsRefresh],
     };
   }
 }

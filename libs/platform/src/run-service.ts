@@ -13,6 +13,7 @@ import pino from 'pino';
 import { currentTraceId, logDestination, pinoOptions } from '@chat4all/telemetry';
 import { prepareProblemRouting, problemFrameworkErrors } from './framework-errors';
 import { instrumentHttp } from './http-metrics';
+import { withGrpcServerMetrics } from './grpc-options';
 import { InternalListener, separateListeners } from './internal-listener';
 import { acceptRawBodies } from './raw-body';
 import { acceptStreamedBodies } from './streamed-body';
@@ -43,11 +44,11 @@ export interface RunServiceOptions {
 }
 
 // Bootstrap shared by all seven apps: Fastify, pino as the Nest logger, HTTP metrics, security
-// headers, optional gRPC server, and a SIGTERM that finishes in-flight work but never takes longer than
-// SHUTDOWN_TIMEOUT_MS. Two listeners: the public one (the API, only in apps that have one) and the
-// internal one (health and metrics, every app). While the modules connect to their dependencies
-// (retrying what is not there yet, see startup.ts), the internal port already answers /health/live
-// and a /health/ready 503 that names what start-up waits for.
+// headers, optional gRPC server (and its metrics), and a SIGTERM that finishes in-flight work but
+// never takes longer than SHUTDOWN_TIMEOUT_MS. Two listeners: the public one (the API, only in apps
+// that have one) and the internal one (health and metrics, every app). While the modules connect to
+// their dependencies (retrying what is not there yet, see startup.ts), the internal port already
+// answers /health/live and a /health/ready 503 that names what start-up waits for.
 export async function runService(options: RunServiceOptions): Promise<NestFastifyApplication> {
   const { service } = options;
   startup.configure({
@@ -124,7 +125,7 @@ async function createAndListen(options: RunServiceOptions, early: { close(): Pro
     });
   }
   if (options.grpc) {
-    app.connectMicroservice(options.grpc, { inheritAppConfig: true });
+    app.connectMicroservice(withGrpcServerMetrics(options.grpc, service.name), { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
   // Bootstrap hooks (consumers joining their groups, ...) run here, still behind the early server.

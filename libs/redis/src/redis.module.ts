@@ -2,6 +2,7 @@ import type { RedisConfig } from '@chat4all/config';
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { connectAtStartup, createRedisClient } from './redis.client';
+import { countRedisErrors } from './redis-metrics';
 
 export const REDIS = Symbol('REDIS');
 
@@ -29,15 +30,17 @@ class RedisLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class RedisModule {
-  static forRoot(config: RedisConfig, connectionName: string): DynamicModule {
+  /** `service`: the app's name, the connection's name in CLIENT LIST and its metrics' prefix. */
+  static forRoot(config: RedisConfig, service: string): DynamicModule {
     return {
       module: RedisModule,
       providers: [
         {
           provide: REDIS,
           useFactory: async () => {
-            const client = createRedisClient(config, connectionName);
-            await connectAtStartup(client, connectionName);
+            const client = createRedisClient(config, service);
+            countRedisErrors(client, service, 'commands');
+            await connectAtStartup(client, service);
             return client;
           },
         },

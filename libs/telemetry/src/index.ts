@@ -6,3 +6,4 @@ export { pinoOptions, REDACTED_PATHS } from './logger-options';
 export { flushLogShipping, logDestination, LogShipper } from './log-shipper';
 export type { LogShipperOptions } from './log-shipper';
 export { HTTP_DURATION_BUCKETS, metricPrefix } from './metric-names';
+export { registeredCounter, registeredGauge, registeredHistogram } from './registered-metrics';

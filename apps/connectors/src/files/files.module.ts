@@ -1,7 +1,6 @@
-import { grpcClientOptions } from '@chat4all/platform';
+import { grpcClientModule } from '@chat4all/platform';
 import { GrpcContracts } from '@chat4all/proto';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ClientsModule } from '@nestjs/microservices';
 import { FILE_GRPC, FileLinks } from './file-links.client';
 
 // file-service over gRPC: the links file messages are sent with.
@@ -10,7 +9,7 @@ export class FilesModule {
   static register(fileGrpcUrl: string): DynamicModule {
     return {
       module: FilesModule,
-      imports: [ClientsModule.register([grpcClientOptions(FILE_GRPC, GrpcContracts.file, fileGrpcUrl)])],
+      imports: [grpcClientModule(FILE_GRPC, GrpcContracts.file, fileGrpcUrl)],
       providers: [FileLinks],
       exports: [FileLinks],
     };

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RetryableSendError, type ChannelRuntime } from '../channel-runtime';
 import type { SendResult } from '../channels';
 import { CONNECTORS_CONFIG, type ConnectorSettings } from '../config';
-import { sends } from '../connector-metrics';
+import { acceptToSent, sends } from '../connector-metrics';
 import { Receipts } from '../receipts/receipts.service';
 import { statusRecord } from '../receipts/status-record';
 import { SentMessageRepository, type NewSendOutcome } from '../sent-messages/sent-message.repository';
@@ -87,6 +87,7 @@ export class OutboundSender implements OnApplicationBootstrap, BeforeApplication
   private async attempt(runtime: ChannelRuntime, message: OutboundMessage, attempt: number): Promise<void> {
     const { result, startedAt } = await this.fireWhenClosed(runtime, message);
     if (result.ok) {
+      acceptToSent.observe({ channel: message.channel }, Math.max(0, Date.now() - Date.parse(message.created_at)) / 1000);
       // The provider has it now: storing that must not fail the record (a redelivery would send it again).
       await this.store(message, { outcome: 'sent', providerMessageId: result.providerMessageId, reason: null, attempts: attempt, startedAt });
       sends.inc({ channel: message.channel, outcome: 'sent' });

@@ -5,10 +5,10 @@ import { FILE_SETTINGS, type FileSettings } from '../config';
 import { ObjectKeys } from '../uploads/object-keys';
 import { UploadsRepository } from '../uploads/uploads.repository';
 
-const reclaimedBytes = new Counter({ name: 'file_gc_reclaimed_bytes_total', help: 'Bytes of abandoned uploads deleted from MinIO by the GC' });
-const removedUploads = new Counter({ name: 'file_gc_uploads_removed_total', help: 'Abandoned (expired, unfinished) uploads removed by the GC' });
-const abortedMultiparts = new Counter({ name: 'file_gc_multipart_aborted_total', help: 'S3 multipart uploads of interrupted merges aborted by the GC' });
-const lastRun = new Gauge({ name: 'file_gc_last_run_timestamp_seconds', help: 'When the GC last finished a run' });
+const reclaimedBytes = new Counter({ name: 'file_service_gc_reclaimed_bytes_total', help: 'Bytes of abandoned uploads deleted from MinIO by the GC' });
+const removedUploads = new Counter({ name: 'file_service_gc_uploads_removed_total', help: 'Abandoned (expired, unfinished) uploads removed by the GC' });
+const abortedMultiparts = new Counter({ name: 'file_service_gc_multipart_aborted_total', help: 'S3 multipart uploads of interrupted merges aborted by the GC' });
+const lastRun = new Gauge({ name: 'file_service_gc_last_run_timestamp_seconds', help: 'When the GC last finished a run' });
 
 /** A merge's multipart upload older than this was interrupted (the redelivered merge started a new one). */
 const STALE_MULTIPART_MS = 3600 * 1000;

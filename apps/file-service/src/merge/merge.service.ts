@@ -11,10 +11,10 @@ import { isAllowedMimeType } from '../uploads/upload-rules';
 import { UploadsRepository, type ChunkRow, type Upload } from '../uploads/uploads.repository';
 import { checkContent } from './content-check';
 
-const merges = new Counter({ name: 'file_merges_total', help: 'Merges finished, by outcome', labelNames: ['outcome'] });
-const mergeSeconds = new Histogram({ name: 'file_merge_duration_seconds', help: 'Merge time, from event to COMPLETED', buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120] });
-const deduplicated = new Counter({ name: 'file_dedup_hits_total', help: 'Merges that found the content already stored and copied nothing' });
-const rehashedBytes = new Counter({ name: 'file_merge_rehashed_bytes_total', help: 'Bytes read back to hash chunks that arrived out of order' });
+const merges = new Counter({ name: 'file_service_merges_total', help: 'Merges finished, by outcome', labelNames: ['outcome'] });
+const mergeSeconds = new Histogram({ name: 'file_service_merge_duration_seconds', help: 'Merge time, from event to COMPLETED', buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120] });
+const deduplicated = new Counter({ name: 'file_service_dedup_hits_total', help: 'Merges that found the content already stored and copied nothing' });
+const rehashedBytes = new Counter({ name: 'file_service_merge_rehashed_bytes_total', help: 'Bytes read back to hash chunks that arrived out of order' });
 
 type Verdict = { ok: true; sha256: string } | { ok: false; code: FileFailureCode; reason: string };
 

@@ -15,8 +15,8 @@ import { RunningSha256 } from './running-sha256';
 import { bareMimeType, cleanFilename, expectedChunkBytes, isAllowedMimeType, missingChunks, totalChunksOf } from './upload-rules';
 import { UploadsRepository, type NewUpload, type Upload } from './uploads.repository';
 
-const chunksReceived = new Counter({ name: 'file_chunks_received_total', help: 'Chunks stored', labelNames: ['protocol'] });
-const bytesReceived = new Counter({ name: 'file_bytes_received_total', help: 'Upload bytes stored', labelNames: ['protocol'] });
+const chunksReceived = new Counter({ name: 'file_service_chunks_received_total', help: 'Chunks stored', labelNames: ['protocol'] });
+const bytesReceived = new Counter({ name: 'file_service_bytes_received_total', help: 'Upload bytes stored', labelNames: ['protocol'] });
 
 export interface InitiateInput {
   filename: string;

@@ -1,7 +1,6 @@
-import { grpcClientOptions } from '@chat4all/platform';
+import { grpcClientModule } from '@chat4all/platform';
 import { GrpcContracts } from '@chat4all/proto';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { ClientsModule } from '@nestjs/microservices';
 import { AUTH_GRPC } from './auth-grpc.token';
 import { JwksController } from './jwks.controller';
 import { OAuthController } from './oauth.controller';
@@ -15,7 +14,7 @@ export class AuthModule {
   static register(authGrpcUrl: string): DynamicModule {
     return {
       module: AuthModule,
-      imports: [ClientsModule.register([grpcClientOptions(AUTH_GRPC, GrpcContracts.auth, authGrpcUrl)])],
+      imports: [grpcClientModule(AUTH_GRPC, GrpcContracts.auth, authGrpcUrl)],
       controllers: [JwksController, OAuthController],
       providers: [UserDirectory],
       exports: [UserDirectory],

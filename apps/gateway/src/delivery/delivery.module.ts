@@ -1,7 +1,6 @@
-import { grpcClientOptions } from '@chat4all/platform';
+import { grpcClientModule } from '@chat4all/platform';
 import { GrpcContracts } from '@chat4all/proto';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { ClientsModule } from '@nestjs/microservices';
 import { DELIVERY_GRPC, DeliveryClient } from './delivery.client';
 
 @Global()
@@ -10,7 +9,7 @@ export class DeliveryModule {
   static register(deliveryGrpcUrl: string): DynamicModule {
     return {
       module: DeliveryModule,
-      imports: [ClientsModule.register([grpcClientOptions(DELIVERY_GRPC, GrpcContracts.delivery, deliveryGrpcUrl)])],
+      imports: [grpcClientModule(DELIVERY_GRPC, GrpcContracts.delivery, deliveryGrpcUrl)],
       providers: [DeliveryClient],
       exports: [DeliveryClient],
     };

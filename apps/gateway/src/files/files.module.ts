@@ -1,7 +1,6 @@
-import { grpcClientOptions } from '@chat4all/platform';
+import { grpcClientModule } from '@chat4all/platform';
 import { GrpcContracts } from '@chat4all/proto';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { ClientsModule } from '@nestjs/microservices';
 import { MessagesRepository } from '../messages/messages.repository';
 import { FileAccess } from './file-access.service';
 import { FILE_GRPC, FileClient } from './file.client';
@@ -14,7 +13,7 @@ export class FilesModule {
   static register(fileGrpcUrl: string): DynamicModule {
     return {
       module: FilesModule,
-      imports: [ClientsModule.register([grpcClientOptions(FILE_GRPC, GrpcContracts.file, fileGrpcUrl)])],
+      imports: [grpcClientModule(FILE_GRPC, GrpcContracts.file, fileGrpcUrl)],
       controllers: [FilesController],
       providers: [FileClient, FileAccess, FileProxy, MessagesRepository],
       exports: [FileAccess],

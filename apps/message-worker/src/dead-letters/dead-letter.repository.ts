@@ -47,6 +47,12 @@ export class DeadLetterRepository {
     );
   }
 
+  /** Rows not replayed yet: the dead-letter queue's size. */
+  async countPending(): Promise<number> {
+    const [row] = await this.dataSource.query<{ pending: number }[]>(`SELECT count(*)::int AS pending FROM message_worker.dead_letters WHERE replayed_at IS NULL`);
+    return row?.pending ?? 0;
+  }
+
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }

@@ -4,9 +4,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { Counter, register } from 'prom-client';
 
-const published = new Counter({ name: 'worker_realtime_frames_published_total', help: 'Frames published to Redis for realtime fan-out', registers: [register] });
+const published = new Counter({ name: 'message_worker_realtime_frames_published_total', help: 'Frames published to Redis for realtime fan-out', registers: [register] });
 const failed = new Counter({
-  name: 'worker_realtime_publish_failures_total',
+  name: 'message_worker_realtime_publish_failures_total',
   help: 'Frames that could not be published to Redis (clients catch up by resume from the durable log)',
   registers: [register],
 });

@@ -1,7 +1,6 @@
-import { grpcClientOptions } from '@chat4all/platform';
+import { grpcClientModule } from '@chat4all/platform';
 import { GrpcContracts } from '@chat4all/proto';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ClientsModule } from '@nestjs/microservices';
 import { InboundService, MESSAGING_GRPC } from './inbound.service';
 
 // messages.inbound → the gateway's MessagingService (it owns conversations and messages).
@@ -10,7 +9,7 @@ export class InboundModule {
   static register(messagingGrpcUrl: string): DynamicModule {
     return {
       module: InboundModule,
-      imports: [ClientsModule.register([grpcClientOptions(MESSAGING_GRPC, GrpcContracts.messaging, messagingGrpcUrl)])],
+      imports: [grpcClientModule(MESSAGING_GRPC, GrpcContracts.messaging, messagingGrpcUrl)],
       providers: [InboundService],
       exports: [InboundService],
     };

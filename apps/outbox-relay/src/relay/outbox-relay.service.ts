@@ -1,20 +1,28 @@
 import { EventPublisher, RetryPolicy, RetryStoppedError } from '@chat4all/kafka';
-import { OUTBOX_BUCKETS, OutboxRepository } from '@chat4all/outbox';
+import { OUTBOX_BUCKETS, OutboxRepository, type PendingOutboxEvent } from '@chat4all/outbox';
+import { MetricsRefresh } from '@chat4all/platform';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, register } from 'prom-client';
 import { RELAY_CONFIG, type OutboxRelayConfig } from '../config';
 
-const published = new Counter({ name: 'relay_events_published_total', help: 'Outbox events published to Kafka', registers: [register] });
-const lag = new Gauge({ name: 'relay_outbox_lag_seconds', help: 'Age of the oldest unpublished outbox event', registers: [register] });
-const failures = new Counter({ name: 'relay_publish_failures_total', help: 'Outbox batches that failed to publish (retried)', registers: [register] });
+const published = new Counter({ name: 'outbox_relay_events_published_total', help: 'Outbox events published to Kafka, by topic', labelNames: ['topic'], registers: [register] });
+const failures = new Counter({ name: 'outbox_relay_publish_failures_total', help: 'Outbox passes that failed to publish (retried)', registers: [register] });
+const pendingEvents = new Gauge({ name: 'outbox_relay_outbox_pending_events', help: 'Outbox rows not published yet, per outbox table', labelNames: ['table'], registers: [register] });
+const oldestAge = new Gauge({
+  name: 'outbox_relay_outbox_oldest_age_seconds',
+  help: 'Age of the oldest unpublished outbox row, per outbox table (0 when empty)',
+  labelNames: ['table'],
+  registers: [register],
+});
 
 /** The outbox tables drained (OUTBOX_TABLES), one repository each. */
 export const OUTBOX_REPOSITORIES = Symbol('OUTBOX_REPOSITORIES');
 
 // Publishes the outboxes (the gateway's, file-service's) to Kafka (FR-DP-03), at least once and in per-key order.
 // The claim/publish/delete transaction and its per-bucket lock live in @chat4all/outbox; this loop
-// visits the buckets, backs off on failure and reports lag.
+// visits the buckets and backs off on failure. Each table's depth and lag are refreshed apart from
+// the loop (METRICS_REFRESH_INTERVAL_MS), so they show even while the loop is stuck.
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -34,7 +42,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(OUTBOX_REPOSITORIES) private readonly outboxes: OutboxRepository[],
     private readonly publisher: EventPublisher,
     @Inject(RELAY_CONFIG) private readonly config: OutboxRelayConfig['relay'],
-  ) {}
+    @Inject(MetricsRefresh) refresh: MetricsRefresh,
+  ) {
+    refresh.add('outbox depth', () => this.measureOutboxes());
+  }
 
   onApplicationBootstrap(): void {
     this.loop = this.run();
@@ -71,21 +82,26 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         if ((await this.relayBucket(outbox, bucket)) === this.config.batchSize) fullBatch = true;
       }
     }
-    await this.measureLag();
     return fullBatch;
   }
 
   private async relayBucket(outbox: OutboxRepository, bucket: number): Promise<number> {
-    const count = await outbox.relayBucket(bucket, this.config.batchSize, (events) =>
-      this.publisher.publish(events.map((e) => ({ topic: e.topic, key: e.partitionKey, envelope: e.envelope, traceHeaders: e.traceHeaders }))),
-    );
-    published.inc(count);
+    let sent: PendingOutboxEvent[] = [];
+    const count = await outbox.relayBucket(bucket, this.config.batchSize, async (events) => {
+      await this.publisher.publish(events.map((e) => ({ topic: e.topic, key: e.partitionKey, envelope: e.envelope, traceHeaders: e.traceHeaders })));
+      sent = events;
+    });
+    // Counted once the transaction committed (a rollback publishes them again).
+    for (const e of sent) published.inc({ topic: e.topic });
     return count;
   }
 
-  private async measureLag(): Promise<void> {
-    const ages = await Promise.all(this.outboxes.map((o) => o.oldestPendingAgeSeconds()));
-    lag.set(Math.max(0, ...ages));
+  private async measureOutboxes(): Promise<void> {
+    const stats = await Promise.all(this.outboxes.map(async (o) => ({ table: o.table, ...(await o.pendingStats()) })));
+    for (const s of stats) {
+      pendingEvents.set({ table: s.table }, s.pending);
+      oldestAge.set({ table: s.table }, s.oldestAgeSeconds);
+    }
   }
 }
 

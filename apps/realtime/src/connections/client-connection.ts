@@ -1,11 +1,14 @@
 import { serializeFrame, type ServerFrame } from '@chat4all/contracts';
 import type { WebSocket } from 'ws';
+import { countFrameSent, observeDelivered } from './websocket-metrics';
 
 /** A live frame held back while its conversation is being replayed, with what routing needs. */
 export interface HeldFrame {
   type: string;
   seq: number;
   bytes: Buffer;
+  /** A message.created frame's message created_at (epoch ms): when the gateway accepted it. */
+  acceptedAt?: number;
 }
 
 /** One WebSocket of one user on this instance, and where it stands in each conversation. */
@@ -26,20 +29,31 @@ export class ClientConnection {
 
   /** Sends a frame this instance built (ready, replies, replays). */
   send(frame: ServerFrame): void {
-    this.socket.send(serializeFrame(frame));
+    this.write(frame.type, serializeFrame(frame));
   }
 
-  /** Sends a frame about a conversation, in order and at most once per message. */
-  deliver(conversationId: string, type: string, seq: number, frame: Buffer): void {
+  /** Sends a frame as it was published on Redis. */
+  forward(type: string, frame: Buffer): void {
+    this.write(type, frame);
+  }
+
+  /** Sends a live frame about a conversation, in order and at most once per message. */
+  deliver(conversationId: string, type: string, seq: number, frame: Buffer, acceptedAt?: number): void {
     const waiting = this.replaying.get(conversationId);
     if (waiting) {
-      waiting.push({ type, seq, bytes: frame });
+      waiting.push({ type, seq, bytes: frame, acceptedAt });
       return;
     }
     if (type === 'message.created') {
       if (seq <= (this.sentSeq.get(conversationId) ?? 0)) return;
       this.sentSeq.set(conversationId, seq);
     }
-    this.socket.send(frame);
+    this.write(type, frame);
+    if (acceptedAt !== undefined) observeDelivered(acceptedAt);
+  }
+
+  private write(type: string, bytes: string | Buffer): void {
+    this.socket.send(bytes);
+    countFrameSent(type);
   }
 }

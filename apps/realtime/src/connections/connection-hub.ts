@@ -1,17 +1,29 @@
 import type { RedisConfig } from '@chat4all/config';
 import { RealtimeChannels } from '@chat4all/contracts';
-import { connectAtStartup, createRedisSubscriber, decodeFanoutMessage } from '@chat4all/redis';
+import { connectAtStartup, countRedisErrors, createRedisSubscriber, decodeFanoutMessage } from '@chat4all/redis';
 import { extractTraceContext } from '@chat4all/telemetry';
 import { context, ROOT_CONTEXT, SpanKind, trace, type Context } from '@opentelemetry/api';
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { Counter, Gauge, register } from 'prom-client';
 import type { ClientConnection } from './client-connection';
-
-const connectionsGauge = new Gauge({ name: 'realtime_connections', help: 'Open WebSocket connections on this instance', registers: [register] });
-const framesOut = new Counter({ name: 'realtime_frames_sent_total', help: 'Frames written to sockets', registers: [register] });
+import { openConnections } from './websocket-metrics';
 
 const tracer = trace.getTracer('@chat4all/realtime');
+
+/** What routing reads of a frame from Redis (message.created carries its message's created_at). */
+interface RoutedFrame {
+  conversation_id?: string;
+  seq?: number;
+  type?: string;
+  message?: { created_at?: unknown };
+}
+
+/** When the gateway accepted a message.created frame's message (epoch ms), for realtime_accept_to_delivered_seconds. */
+function acceptedAtOf(frame: RoutedFrame): number | undefined {
+  if (frame.type !== 'message.created' || typeof frame.message?.created_at !== 'string') return undefined;
+  const at = Date.parse(frame.message.created_at);
+  return Number.isNaN(at) ? undefined : at;
+}
 
 const CONVERSATION_PREFIX = RealtimeChannels.conversation('');
 const USER_PREFIX = RealtimeChannels.user('');
@@ -30,6 +42,7 @@ export class ConnectionHub {
     private readonly memberships: (userId: string) => Promise<string[]>,
   ) {
     this.subscriber = createRedisSubscriber(redis, 'realtime-fanout');
+    countRedisErrors(this.subscriber, 'realtime', 'subscriber');
     this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.route(channel.toString(), message));
     this.subscriber.on('error', (error: Error) => this.logger.warn({ err: error, message: 'redis subscriber error' }));
   }
@@ -66,7 +79,7 @@ export class ConnectionHub {
       this.subscribe(RealtimeChannels.user(connection.userId));
     }
     mine.add(connection);
-    connectionsGauge.set(this.size);
+    openConnections.set(this.size);
     for (const c of conversations) this.follow(connection, c);
   }
 
@@ -89,7 +102,7 @@ export class ConnectionHub {
         await this.subscriber.unsubscribe(RealtimeChannels.conversation(conversationId)).catch(() => undefined);
       }
     }
-    connectionsGauge.set(this.size);
+    openConnections.set(this.size);
   }
 
   follows(connection: ClientConnection, conversationId: string): boolean {
@@ -110,7 +123,7 @@ export class ConnectionHub {
     // Only what routing needs is read; the bytes go out as they came (a frame type newer than this
     // instance is passed through too).
     const { traceparent, frame: message } = decodeFanoutMessage(published);
-    let frame: { conversation_id?: string; seq?: number; type?: string };
+    let frame: RoutedFrame;
     try {
       frame = JSON.parse(message.toString()) as typeof frame;
     } catch {
@@ -129,7 +142,7 @@ export class ConnectionHub {
     });
   }
 
-  private routeFrame(channel: string, frame: { conversation_id?: string; seq?: number; type?: string }, message: Buffer, ctx: Context): void {
+  private routeFrame(channel: string, frame: RoutedFrame, message: Buffer, ctx: Context): void {
     const sendSpan = (c: ClientConnection) =>
       tracer.startSpan(`send ${frame.type ?? 'frame'}`, { kind: SpanKind.PRODUCER, attributes: { 'chat4all.user_id': c.userId } }, ctx);
     if (channel.startsWith(USER_PREFIX)) {
@@ -138,17 +151,16 @@ export class ConnectionHub {
       for (const c of this.byUser.get(userId) ?? []) {
         const span = sendSpan(c);
         if (frame.conversation_id) this.follow(c, frame.conversation_id);
-        c.socket.send(message);
-        framesOut.inc();
+        c.forward(frame.type ?? 'unknown', message);
         span.end();
       }
       return;
     }
     if (!channel.startsWith(CONVERSATION_PREFIX) || !frame.conversation_id || typeof frame.type !== 'string') return;
+    const acceptedAt = acceptedAtOf(frame);
     for (const c of this.followers.get(frame.conversation_id) ?? []) {
       const span = sendSpan(c);
-      c.deliver(frame.conversation_id, frame.type, frame.seq ?? 0, message);
-      framesOut.inc();
+      c.deliver(frame.conversation_id, frame.type, frame.seq ?? 0, message, acceptedAt);
       span.end();
     }
   }

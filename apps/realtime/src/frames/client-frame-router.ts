@@ -3,6 +3,7 @@ import type { RawData } from 'ws';
 import type { ClientConnection } from '../connections/client-connection';
 import type { ConnectionAuth } from '../connections/connection-auth';
 import type { ConnectionLimits } from '../connections/connection-limits';
+import { countFrameReceived } from '../connections/websocket-metrics';
 import type { ConversationResume } from '../resume/conversation-resume';
 import type { DeliveryAcks } from './delivery-acks';
 
@@ -19,14 +20,19 @@ export class ClientFrameRouter {
 
   async receive(connection: ClientConnection, data: RawData, ip: string | undefined): Promise<void> {
     connection.lastSeenAt = Date.now();
-    if (!(await this.limits.allowFrame(connection, ip))) return;
+    if (!(await this.limits.allowFrame(connection, ip))) {
+      countFrameReceived('rate_limited');
+      return;
+    }
     let frame: ClientFrame;
     try {
       frame = parseClientFrame(toText(data));
     } catch {
+      countFrameReceived('invalid');
       connection.send(ServerFrames.invalidFrame());
       return;
     }
+    countFrameReceived(frame.type);
     switch (frame.type) {
       case 'ping':
         connection.send(ServerFrames.pong());

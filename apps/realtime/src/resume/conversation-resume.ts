@@ -74,7 +74,7 @@ export class ConversationResume {
       const waiting = connection.replaying.get(conversationId) ?? [];
       connection.replaying.delete(conversationId);
       connection.sentSeq.set(conversationId, Math.max(last, connection.sentSeq.get(conversationId) ?? 0));
-      for (const held of waiting) connection.deliver(conversationId, held.type, held.seq, held.bytes);
+      for (const held of waiting) connection.deliver(conversationId, held.type, held.seq, held.bytes, held.acceptedAt);
     }
   }
 }
