@@ -2,7 +2,7 @@ import { createEnvelope, Topics } from '@chat4all/contracts';
 import { createDataSource } from '@chat4all/database';
 import { createKafka } from '@chat4all/kafka';
 import { RealtimeClient, type ConversationEvent } from '@chat4all/realtime-client';
-import { newCaller, REPO_ROOT, stackEnv, startApp, waitFor, type Caller, type RunningApp } from '@chat4all/testing';
+import { newCaller, observabilityVariables, REPO_ROOT, stackEnv, startApp as startPlainApp, waitFor, type Caller, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -61,6 +61,9 @@ function startAlertReceiver(): Promise<{ server: Server; notifications: AlertNot
     server.listen(ALERT_WEBHOOK_PORT, '127.0.0.1', () => resolve({ server, notifications }));
   });
 }
+
+// The apps of this file send their spans to the test stack's Zipkin and their lines to its VictoriaLogs.
+const startApp: typeof startPlainApp = (name, options = {}) => startPlainApp(name, { ...options, env: { ...observabilityVariables(), ...options.env } });
 
 // Issue 13 against the running system: one message's trace across every service in Zipkin, its log
 // lines in VictoriaLogs, the dashboards' queries answered by Prometheus after real traffic, and the

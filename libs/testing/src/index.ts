@@ -7,5 +7,5 @@ export type { AppExit, AppName, RunningApp } from './app-process';
 export { freePort } from './ports';
 export { instanceKafkaBrokers, stackService } from './stack-control';
 export type { StackInstance, StackService } from './stack-control';
-export { stackEnv, stackVariables } from './stack-env';
+export { observabilityVariables, stackEnv, stackVariables } from './stack-env';
 export { waitFor } from './wait-for';

@@ -25,12 +25,18 @@ export function stackEnv() {
   };
 }
 
-// Where the apps the tests start send their spans and log lines (the test stack's Zipkin and
-// VictoriaLogs, when it runs them).
-const OBSERVABILITY_VARIABLES = ['OTEL_EXPORTER_ZIPKIN_ENDPOINT', 'LOG_SHIP_URL'];
-
 /** The raw variables, to hand to app processes the tests start. */
 export function stackVariables(): Record<string, string> {
-  const names = [...Object.keys(schema.shape), ...OBSERVABILITY_VARIABLES];
+  const names = [...Object.keys(schema.shape)];
+  return Object.fromEntries(names.flatMap((n) => (process.env[n] ? [[n, process.env[n]]] : [])));
+}
+
+/**
+ * Where an app sends its spans and log lines on the test stack (its Zipkin and VictoriaLogs): only for
+ * the tests that read them. Every other test app exports nothing, which keeps the suite's load (a
+ * Zipkin ingesting every span of every app) off the tests that measure timing.
+ */
+export function observabilityVariables(): Record<string, string> {
+  const names = ['OTEL_EXPORTER_ZIPKIN_ENDPOINT', 'LOG_SHIP_URL'];
   return Object.fromEntries(names.flatMap((n) => (process.env[n] ? [[n, process.env[n]]] : [])));
 }
