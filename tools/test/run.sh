@@ -36,7 +36,9 @@ status=0
 say "test: unit"
 (cd "$ROOT" && jest --selectProjects unit --json --outputFile="$results/unit.json") || status=1
 say "test: integration (real stack)"
-(cd "$ROOT" && jest --selectProjects integration --runInBand --json --outputFile="$results/integration.json") || status=1
+# --forceExit: on 2026-12-02 a full run left one open handle in the Jest process after every test
+# had finished (not yet found: --detectOpenHandles names it), and Jest waited on it for good.
+(cd "$ROOT" && jest --selectProjects integration --runInBand --forceExit --json --outputFile="$results/integration.json") || status=1
 
 node -e '
   const files = process.argv.slice(1);
