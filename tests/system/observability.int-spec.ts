@@ -218,26 +218,24 @@ describe('observability: traces, logs, metrics, alerts', () => {
       expect((await call(alice, 'POST', '/v1/messages', { message_id: randomUUID(), conversation_id: conversationId, payload: { type: 'text', text: `panel ${i}` } })).status).toBe(202);
     }
     await call(alice, 'GET', `/v1/conversations/${conversationId}/messages`);
-    const failing = await waitFor(
-      async () => {
-        const failures: string[] = [];
-        for (const q of queries) {
-          const answer = await promQuery(withRateInterval(q.expr, '1m'));
-          if (answer.status !== 'success') failures.push(`${q.dashboard} / ${q.panel}: ${answer.error}`);
-          else if (q.mustHaveData && (answer.data?.result.length ?? 0) === 0) failures.push(`${q.dashboard} / ${q.panel}: no data for ${q.expr}`);
-        }
-        return failures.length === 0 ? failures : undefined;
-      },
-      { timeoutMs: 90_000, intervalMs: 2_000, description: 'every panel query with data' },
-    ).catch(async (error: unknown) => {
+    const failuresNow = async () => {
       const failures: string[] = [];
       for (const q of queries) {
         const answer = await promQuery(withRateInterval(q.expr, '1m'));
-        if (answer.status !== 'success' || (q.mustHaveData && (answer.data?.result.length ?? 0) === 0)) failures.push(`${q.dashboard} / ${q.panel}: ${answer.error ?? 'no data'} (${q.expr})`);
+        if (answer.status !== 'success') failures.push(`${q.dashboard} / ${q.panel}: ${answer.error} (${q.expr})`);
+        else if (q.mustHaveData && (answer.data?.result.length ?? 0) === 0) failures.push(`${q.dashboard} / ${q.panel}: no data (${q.expr})`);
       }
+      return failures;
+    };
+    let failures: string[] = [];
+    await waitFor(async () => (failures = await failuresNow()).length === 0 || undefined, {
+      timeoutMs: 90_000,
+      intervalMs: 2_000,
+      description: 'every panel query with data',
+    }).catch((error: unknown) => {
       throw new Error(`${String(error)}\n${failures.join('\n')}`);
     });
-    expect(failing).toEqual([]);
+    expect(failures).toEqual([]);
   }, 150_000);
 
   it('a poisoned event in the DLQ fires DeadLetterQueueNotEmpty at the webhook within 60 s; the replay resolves it', async () => {
@@ -249,10 +247,15 @@ describe('observability: traces, logs, metrics, alerts', () => {
       const named = (status: 'firing' | 'resolved') => () =>
         receiver.notifications.some((n) => n.alerts.some((a) => a.labels.alertname === 'DeadLetterQueueNotEmpty' && a.status === status)) || undefined;
       // Quiet first: a resolved notification later must come from this dead letter's replay.
-      await waitFor(async () => ((await promQuery('message_worker_dead_letters_pending')).data?.result as { value: [number, string] }[] | undefined)?.every((r) => r.value[1] === '0') || undefined, {
-        timeoutMs: 30_000,
-        description: 'no dead letter pending',
-      });
+      // This file's worker scraped with nothing pending, and no DeadLetterQueueNotEmpty left active.
+      await waitFor(
+        async () => {
+          const pending = ((await promQuery('message_worker_dead_letters_pending')).data?.result ?? []) as { value: [number, string] }[];
+          const active = ((await promQuery('ALERTS{alertname="DeadLetterQueueNotEmpty"}')).data?.result ?? []).length;
+          return (pending.length > 0 && pending.every((r) => r.value[1] === '0') && active === 0) || undefined;
+        },
+        { timeoutMs: 60_000, description: 'no dead letter pending, alert inactive' },
+      );
       receiver.notifications.length = 0;
 
       const conversationId = await whatsappConversation();

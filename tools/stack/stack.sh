@@ -87,6 +87,7 @@ die() { printf '%s: %s\n' "$PREFIX" "$*" >&2; exit 1; }
 data_dir() { echo "$STACK/data/$1"; }
 log_file() { echo "$STACK/logs/$1.log"; }
 pid_file() { echo "$STACK/run/$1.pid"; }
+pid_of() { local f; f="$(pid_file "$1")"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 url_var() {
@@ -246,7 +247,7 @@ CONF
 KAFKA_JAVA_OPTS=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
   "-Dlog4j.configuration=file:$ROOT/tools/stack/kafka/log4j.properties")
 kafka_java() { java "${KAFKA_JAVA_OPTS[@]}" -cp "$(kafka_libs)/*" "$@"; }
-kafka_pid() { local f; f="$(pid_file kafka)"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
+kafka_pid() { pid_of kafka; }
 kafka_healthy() {
   port_open "$KAFKA_PORT" && [ -n "$(kafka_pid)" ] || return 1
   # grep -c reads to the end: with -q, tail would die of SIGPIPE and pipefail would report failure.
@@ -279,7 +280,7 @@ stop_pid_file() { # name, grace seconds
 }
 stop_kafka() { stop_pid_file kafka 30; }
 
-minio_pid() { local f; f="$(pid_file minio)"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
+minio_pid() { pid_of minio; }
 minio_healthy() { [ -n "$(minio_pid)" ] && curl -sf -o /dev/null "http://127.0.0.1:$MINIO_PORT/minio/health/ready"; }
 start_minio() {
   mkdir -p "$(data_dir minio)"
@@ -316,7 +317,6 @@ install_victorialogs() {
   GOBIN="$CACHE/bin" go install "github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$VICTORIALOGS_VERSION"
 }
 
-pid_of() { local f; f="$(pid_file "$1")"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
 http_ok() { curl -sf -o /dev/null --max-time 2 "$1"; }
 
 write_prometheus_conf() {

@@ -57,11 +57,7 @@ export class LogShipper extends Writable {
     const line = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
     this.lines.push(line);
     this.bytes += line.length;
-    const overflow = this.lines.length - this.options.maxBufferedLines;
-    if (overflow > 0) {
-      for (const old of this.lines.splice(0, overflow)) this.bytes -= old.length;
-      this.dropped.inc(overflow);
-    }
+    this.trimToBound();
     if (this.bytes >= (this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES)) void this.flush();
     done();
   }
@@ -110,12 +106,16 @@ export class LogShipper extends Writable {
       this.failures.inc();
       this.lines.unshift(...batch);
       for (const line of batch) this.bytes += line.length;
-      const overflow = this.lines.length - this.options.maxBufferedLines;
-      if (overflow > 0) {
-        for (const old of this.lines.splice(0, overflow)) this.bytes -= old.length;
-        this.dropped.inc(overflow);
-      }
+      this.trimToBound();
     }
+  }
+
+  /** Drops the oldest lines beyond maxBufferedLines, and counts them. */
+  private trimToBound(): void {
+    const overflow = this.lines.length - this.options.maxBufferedLines;
+    if (overflow <= 0) return;
+    for (const old of this.lines.splice(0, overflow)) this.bytes -= old.length;
+    this.dropped.inc(overflow);
   }
 }
 

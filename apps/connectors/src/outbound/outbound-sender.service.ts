@@ -119,7 +119,8 @@ export class OutboundSender implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async store(message: OutboundMessage, outcome: NewSendOutcome): Promise<void> {
-    const traced = { ...outcome, traceparent: outcome.traceparent ?? traceparentOf() };
+    // The send's trace (this consumer span), for the receipts that follow.
+    const traced = { ...outcome, traceparent: traceparentOf() };
     await this.storeRetry.execute(() => this.sent.record(message, traced), {
       signal: this.stopping.signal,
       onRetry: ({ attempt, error }) => this.logger.error({ err: error, attempt, message: 'could not store a send outcome; retrying' }),
