@@ -87,3 +87,18 @@ export type {
 } from './realtime-protocol';
 export { DEAD_LETTER_HEADER_PREFIX, DeadLetterHeaders, deadLetterHeaders, MAX_DEAD_LETTER_REASON_CHARS, readDeadLetterHeaders, REPLAY_OF_HEADER, withoutDeadLetterHeaders } from './dead-letter';
 export type { DeadLetterOrigin } from './dead-letter';
+export {
+  AuthProblems,
+  ConversationProblems,
+  defineProblemTypes,
+  DeliveryProblems,
+  FileProblems,
+  GatewayFileProblems,
+  IdempotencyProblems,
+  MessageProblems,
+  PlatformProblems,
+  problemTypeUri,
+  RateLimitProblems,
+  WebhookProblems,
+} from './api/problems';
+export type { ProblemType } from './api/problems';

@@ -18,5 +18,6 @@ export type { RunServiceOptions } from './run-service';
 export { PermanentStartupError, startup, StartupProgress, StartupTimeoutError } from './startup';
 export type { StartupStepOptions, StartupWait } from './startup';
 export { SERVICE_STARTING_TYPE } from './startup-server';
-export { defineProblemTypes, PlatformProblems, problemTypeUri } from './problem-types';
-export type { ProblemType } from './problem-types';
+export { defineProblemTypes, PlatformProblems, problemTypeUri } from '@chat4all/contracts';
+export type { ProblemType } from '@chat4all/contracts';
+export { problemTypeForStatus } from './problem-types';

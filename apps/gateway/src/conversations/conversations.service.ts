@@ -1,4 +1,4 @@
-import { isUuid, ServerFrames } from '@chat4all/contracts';
+import { ConversationProblems, isUuid, ServerFrames } from '@chat4all/contracts';
 import { PlatformProblems, ProblemException } from '@chat4all/platform';
 import { RealtimeFanout, REDIS } from '@chat4all/redis';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -6,7 +6,6 @@ import type { Redis } from 'ioredis';
 import { DataSource, type EntityManager } from 'typeorm';
 import { UserDirectory } from '../auth/user-directory.client';
 import { conversationNotFound } from './conversation-errors';
-import { ConversationProblems } from './conversation.problems';
 import { GROUP_MAX_MEMBERS, GROUP_MIN_MEMBERS, type CreateConversationRequest, type ListConversationsQuery } from './conversation.dto';
 import { ConversationsRepository, type ListPosition, type NewConversation, type SeqClaim } from './conversations.repository';
 

@@ -1,4 +1,4 @@
-import { isUuid } from '@chat4all/contracts';
+import { isUuid, MessageProblems } from '@chat4all/contracts';
 import { ProblemException } from '@chat4all/platform';
 import type { deliveryV1 } from '@chat4all/proto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -10,7 +10,6 @@ import { FileAccess } from '../files/file-access.service';
 import { MessageAcceptService } from './message-accept.service';
 import { requestHash, type SendMessageRequest } from './message.dto';
 import { MessagesRepository, type MessageRow } from './messages.repository';
-import { MessageProblems } from './message.problems';
 
 export interface MessageView {
   message_id: string;
