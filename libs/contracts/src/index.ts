@@ -102,3 +102,11 @@ export {
   WebhookProblems,
 } from './api/problems';
 export type { ProblemType } from './api/problems';
+export * from './api/admin';
+export * from './api/auth';
+export * from './api/common';
+export * from './api/conversations';
+export * from './api/files';
+export * from './api/messages';
+export { API_VERSION, openApiDocument } from './api/openapi';
+export { asyncApiDocument } from './api/asyncapi';

@@ -21,3 +21,4 @@ export { SERVICE_STARTING_TYPE } from './startup-server';
 export { defineProblemTypes, PlatformProblems, problemTypeUri } from '@chat4all/contracts';
 export type { ProblemType } from '@chat4all/contracts';
 export { problemTypeForStatus } from './problem-types';
+export { DOCS_PAGE_CSP } from './security-headers';
