@@ -2,7 +2,7 @@
    response bodies are read as loose JSON here; the assertions check their shape. */
 import { RealtimeClient } from '@chat4all/sdk';
 import { ObjectStorage } from '@chat4all/storage';
-import { newCaller, REPO_ROOT, stackEnv, startApp, waitFor, type Caller, type RunningApp } from '@chat4all/testing';
+import { type Caller, gatewayEnv, newCaller, REPO_ROOT, type RunningApp, stackEnv, startApp, waitFor } from '@chat4all/testing';
 import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,10 +75,7 @@ describe('files: resumable uploads into MinIO, merge, checks, dedup, GC', () => 
     worker = await startApp('message-worker');
     gateway = await startApp('gateway', {
       env: {
-        AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
-        DELIVERY_GRPC_URL: `127.0.0.1:${worker.grpcPort}`,
-        FILE_GRPC_URL: `127.0.0.1:${files.grpcPort}`,
-        FILE_SERVICE_URL: files.url,
+        ...gatewayEnv({ auth, worker, files }),
         RATE_LIMIT_WRITE_PER_MINUTE: '100000',
       },
     });

@@ -1,6 +1,6 @@
 import { openApiDocument } from '@chat4all/contracts';
 import { Chat4AllClient } from '@chat4all/sdk';
-import { newCaller, REPO_ROOT, startApp, type Caller, type RunningApp } from '@chat4all/testing';
+import { type Caller, gatewayEnv, newCaller, REPO_ROOT, type RunningApp, startApp } from '@chat4all/testing';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,10 +90,7 @@ describe('the OpenAPI document', () => {
     ]);
     gateway = await startApp('gateway', {
       env: {
-        AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
-        DELIVERY_GRPC_URL: `127.0.0.1:${worker.grpcPort}`,
-        FILE_GRPC_URL: `127.0.0.1:${files.grpcPort}`,
-        FILE_SERVICE_URL: files.url,
+        ...gatewayEnv({ auth, worker, files }),
         // The fuzzer sends thousands of writes a minute: the limit itself is tested in rate-limit.int-spec.
         RATE_LIMIT_WRITE_PER_MINUTE: '100000',
         RATE_LIMIT_TOKEN_PER_CLIENT_PER_MINUTE: '100000',

@@ -1,4 +1,4 @@
-import { newCaller, REPO_ROOT, startApp, waitFor, type Caller, type RunningApp } from '@chat4all/testing';
+import { type Caller, gatewayEnv, newCaller, REPO_ROOT, type RunningApp, startApp, waitFor } from '@chat4all/testing';
 import { transformSync } from '@swc/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,12 +24,14 @@ function readmeExamples(): { title: string; run: () => Promise<void> }[] {
           if (id === '@chat4all/sdk') return sdk;
           throw new Error(`a README example imports ${id}: only @chat4all/sdk is available to them`);
         };
-        const wrapped = new Script(`(function (require, module, exports) {\n${js}\n})`, { filename: `README: ${title}` }).runInThisContext() as (
+        // The script runs outside Jest's sandbox: it gets this test's process (and its env) explicitly.
+        const wrapped = new Script(`(function (require, module, exports, process) {\n${js}\n})`, { filename: `README: ${title}` }).runInThisContext() as (
           req: typeof requireSdk,
           mod: typeof module,
           exp: typeof module.exports,
+          proc: NodeJS.Process,
         ) => void;
-        wrapped(requireSdk, module, module.exports);
+        wrapped(requireSdk, module, module.exports, process);
         await module.exports.default!();
       },
     };
@@ -73,10 +75,7 @@ describe('@chat4all/sdk against the platform', () => {
     ]);
     gateway = await startApp('gateway', {
       env: {
-        AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
-        DELIVERY_GRPC_URL: `127.0.0.1:${worker.grpcPort}`,
-        FILE_GRPC_URL: `127.0.0.1:${files.grpcPort}`,
-        FILE_SERVICE_URL: files.url,
+        ...gatewayEnv({ auth, worker, files }),
         RATE_LIMIT_WRITE_PER_MINUTE: '6',
         RATE_LIMIT_WINDOW_SECONDS: '2',
       },

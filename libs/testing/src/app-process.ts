@@ -115,3 +115,12 @@ function announceToPrometheus(name: AppName, internalPort: number, pid: number |
   writeFileSync(file, JSON.stringify([{ targets: [`127.0.0.1:${internalPort}`], labels: { service: name } }]));
   return file;
 }
+
+/** The gateway's addresses of the apps it calls (auth, and message-worker and file-service when started). */
+export function gatewayEnv(apps: { auth: RunningApp; worker?: RunningApp; files?: RunningApp }): Record<string, string> {
+  return {
+    AUTH_GRPC_URL: `127.0.0.1:${apps.auth.grpcPort}`,
+    ...(apps.worker ? { DELIVERY_GRPC_URL: `127.0.0.1:${apps.worker.grpcPort}` } : {}),
+    ...(apps.files ? { FILE_GRPC_URL: `127.0.0.1:${apps.files.grpcPort}`, FILE_SERVICE_URL: apps.files.url } : {}),
+  };
+}

@@ -2,7 +2,7 @@ export { adminCli } from './admin-cli';
 export { clientToken, newCaller } from './callers';
 export type { Caller, ClientCredentials } from './callers';
 export { undocumentedProblemTypes } from './documented-problems';
-export { REPO_ROOT, startApp } from './app-process';
+export { gatewayEnv, REPO_ROOT, startApp } from './app-process';
 export type { AppExit, AppName, RunningApp } from './app-process';
 export { freePort } from './ports';
 export { instanceKafkaBrokers, stackService } from './stack-control';

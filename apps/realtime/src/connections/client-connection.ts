@@ -53,7 +53,9 @@ export class ClientConnection {
   }
 
   private write(type: string, bytes: string | Buffer): void {
-    this.socket.send(bytes);
+    // Always a text frame (the protocol's JSON frames): ws would send a Buffer as a binary one, which
+    // a browser hands over as a Blob.
+    this.socket.send(bytes, { binary: false });
     countFrameSent(type);
   }
 }

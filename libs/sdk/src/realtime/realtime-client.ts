@@ -23,13 +23,18 @@ import { Emitter } from './emitter';
  * The part of the WHATWG WebSocket the client uses: the browser's, Node's global one (Node 22+), or
  * the `ws` package's (which adds terminate(), used by drop()).
  */
+/** What the socket's events carry, as far as the client reads them. */
+export interface WebSocketEvents {
+  message: { data: unknown };
+  close: { code: number; reason: string };
+  error: unknown;
+}
+
 export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
-  addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
-  addEventListener(type: 'error', listener: (event: unknown) => void): void;
+  addEventListener<K extends keyof WebSocketEvents>(type: K, listener: (event: WebSocketEvents[K]) => void): void;
   terminate?(): void;
 }
 
@@ -145,7 +150,13 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     clearTimeout(this.ackTimer);
     for (const t of this.retryTimers) clearTimeout(t);
     this.retryTimers.clear();
-    this.socket?.close(1000, 'client closing');
+    // Forgotten at once: its close event comes later and must not touch a socket start() opens meanwhile.
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) {
+      socket.close(1000, 'client closing');
+      this.emit('disconnected', { code: 1000, reason: 'client closing' });
+    }
   }
 
   /** Forgets the connection without a close handshake (tests: a network drop). */
@@ -179,7 +190,14 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     }
     const url = new URL(this.options.url);
     url.searchParams.set('token', token);
-    const open = this.options.webSocket ?? ((u: string) => new (globalThis.WebSocket as unknown as new (u: string) => WebSocketLike)(u));
+    const open: (url: string) => WebSocketLike =
+      this.options.webSocket ??
+      ((u: string) => {
+        const ws = new globalThis.WebSocket(u);
+        // Frames are JSON text; should one come as binary, as bytes rather than a Blob (toText reads them).
+        ws.binaryType = 'arraybuffer';
+        return ws;
+      });
     const socket = open(url.toString());
     this.socket = socket;
     socket.addEventListener('message', (event) => this.receive(event.data));
