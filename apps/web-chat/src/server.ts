@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import type { ClientOptions } from 'ws';
 import type { WebChatConfig } from './config';
 import { pageSecurityHeaders } from './security-headers';
 
@@ -61,6 +62,11 @@ export async function buildServer(config: WebChatConfig, publicDir: string): Pro
       replyOptions: { rewriteRequestHeaders: (request, headers) => ({ ...headers, ...forwardedFor(request as FastifyRequest) }) },
     });
   }
+  // rewriteRequestHeaders is honoured for WebSocket upgrades too, though the plugin's types omit it.
+  const wsClientOptions: ClientOptions & { rewriteRequestHeaders: (headers: Record<string, string>, request: FastifyRequest) => Record<string, string> } = {
+    ...(ca ? { ca } : {}),
+    rewriteRequestHeaders: (headers, request) => ({ ...headers, ...forwardedFor(request) }),
+  };
   await app.register(fastifyHttpProxy, {
     upstream: config.realtimeUrl.replace(/^ws/, 'http'),
     wsUpstream: config.realtimeUrl,
@@ -68,10 +74,7 @@ export async function buildServer(config: WebChatConfig, publicDir: string): Pro
     rewritePrefix: REALTIME_PREFIX,
     websocket: true,
     undici: ca ? { connect: { ca } } : {},
-    wsClientOptions: {
-      ...(ca ? { ca } : {}),
-      rewriteRequestHeaders: (headers, request) => ({ ...headers, ...forwardedFor(request) }),
-    },
+    wsClientOptions,
   });
 
   await app.register(fastifyStatic, {
@@ -79,7 +82,7 @@ export async function buildServer(config: WebChatConfig, publicDir: string): Pro
     wildcard: false,
     index: false,
     // Hashed asset names (Vite) never change content; the page itself is revalidated every time.
-    setHeaders: (res, path) => res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    setHeaders: (reply, path) => void reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
   });
   app.get('/', (_request, reply) => reply.sendFile('index.html'));
   // SPA fallback: a page route the browser navigates to gets the app; a missing asset or API path a 404.

@@ -136,7 +136,7 @@ export class ChatStore {
   }
 
   /** Sends a text message: shown at once as SENDING, then with the server's statuses. */
-  async send(conversationId: string, text: string, messageId = crypto.randomUUID()): Promise<void> {
+  async send(conversationId: string, text: string, messageId: string = crypto.randomUUID()): Promise<void> {
     const t = this.timeline(conversationId);
     const existing = t.pending.get(messageId);
     const message: UiMessage = existing ?? { message_id: messageId, sender_id: this.me, payload: { type: 'text', text }, status: 'SENDING', created_at: new Date().toISOString() };
