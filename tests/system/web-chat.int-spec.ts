@@ -1,0 +1,178 @@
+import { freePort, newCaller, REPO_ROOT, startApp, stackVariables, waitFor, type Caller, type RunningApp } from '@chat4all/testing';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+// The web chat in a real browser (Debian's chromium, driven by playwright-core): two users, each in
+// their own browser context, sign in through the page, talk in one private conversation and see
+// each other's messages, receipts and an offline spell, all through the web-chat server's one origin
+// (HTTPS, /auth and /v1 proxied to the gateway, /ws to realtime).
+describe('web chat: two browsers, one conversation', () => {
+  let auth: RunningApp, gateway: RunningApp, relay: RunningApp, worker: RunningApp, realtime: RunningApp;
+  let webChat: { url: string; process: ChildProcess; output: () => string };
+  let browser: Browser;
+  let alice: Caller, bob: Caller;
+  let desktop: BrowserContext, phone: BrowserContext;
+  let a: Page, b: Page;
+  const UI_TIMEOUT_MS = 15_000;
+
+  beforeAll(async () => {
+    auth = await startApp('auth');
+    worker = await startApp('message-worker');
+    relay = await startApp('outbox-relay', { env: { OUTBOX_POLL_INTERVAL_MS: '20' } });
+    gateway = await startApp('gateway', {
+      env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, DELIVERY_GRPC_URL: `127.0.0.1:${worker.grpcPort}`, RATE_LIMIT_WRITE_PER_MINUTE: '100000' },
+    });
+    realtime = await startApp('realtime', { env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, MESSAGING_GRPC_URL: `127.0.0.1:${gateway.grpcPort}` } });
+    webChat = await startWebChat(gateway.url, realtime.url);
+    [alice, bob] = await Promise.all([newCaller(gateway.url, 'web-alice'), newCaller(gateway.url, 'web-bob')]);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--ignore-certificate-errors'],
+    });
+    desktop = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1200, height: 760 } });
+    phone = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    a = await desktop.newPage();
+    b = await phone.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    mkdirSync(join(REPO_ROOT, '.stack/logs/tests'), { recursive: true });
+    if (webChat) writeFileSync(join(REPO_ROOT, '.stack/logs/tests/web-chat.log'), webChat.output());
+    webChat?.process.kill('SIGTERM');
+    await Promise.all([auth, gateway, relay, worker, realtime].map((app) => app?.stop('SIGTERM')));
+  }, 60_000);
+
+  const connection = (page: Page) => page.locator('.connection');
+  const messages = (page: Page) => page.getByRole('log', { name: 'Messages' }).getByRole('listitem');
+  const message = (page: Page, text: string) => messages(page).filter({ hasText: text });
+  const hasStatus = (item: Locator, status: string) => item.and(item.page().locator(`[data-status="${status}"]`));
+
+  async function signIn(page: Page, who: Caller): Promise<void> {
+    await page.goto(webChat.url);
+    await page.getByLabel('Client ID').fill(who.clientId);
+    await page.getByLabel('Client secret').fill(who.clientSecret);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.connection[data-state="connected"]').waitFor({ timeout: UI_TIMEOUT_MS });
+  }
+
+  async function send(page: Page, text: string): Promise<number> {
+    const box = page.getByLabel('Message', { exact: true });
+    await box.fill(text);
+    const sentAt = Date.now();
+    await box.press('Enter');
+    return sentAt;
+  }
+
+  it('serves the page with a same-origin CSP, and its health', async () => {
+    const page = await fetchTls(`${webChat.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['content-security-policy']).toMatch(/connect-src 'self' wss:\/\/127\.0\.0\.1:\d+/);
+    expect((await fetchTls(`${webChat.url}/health/live`)).status).toBe(200);
+    // An unknown page route gets the app (SPA fallback); an unknown API path stays a 404.
+    expect((await fetchTls(`${webChat.url}/conversations/anything`, { accept: 'text/html' })).status).toBe(200);
+    expect((await fetchTls(`${webChat.url}/v1/nowhere`)).status).toBe(404);
+  });
+
+  it('two users sign in, talk live, see receipts, and one catches up after being offline', async () => {
+    await Promise.all([signIn(a, alice), signIn(b, bob)]);
+
+    // Alice starts the conversation from the page; Bob's list picks it up live (conversation.joined).
+    await a.getByRole('button', { name: 'New conversation' }).click();
+    await a.getByLabel('Member user ids').fill(bob.userId);
+    await a.getByRole('button', { name: 'Create' }).click();
+    const opened = a.locator('nav[aria-label="Conversations"] button[aria-current="true"]');
+    await opened.waitFor({ timeout: UI_TIMEOUT_MS });
+    const conversationId = await opened.getAttribute('data-conversation-id');
+    expect(conversationId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const atBob = b.locator(`nav[aria-label="Conversations"] button[data-conversation-id="${conversationId}"]`);
+    await atBob.waitFor({ timeout: UI_TIMEOUT_MS });
+
+    // A message while Bob looks at his list: an unread badge and its preview.
+    await send(a, 'Hi Bob, are you there?');
+    await atBob.getByLabel('1 unread').waitFor({ timeout: UI_TIMEOUT_MS });
+    await atBob.filter({ hasText: 'Hi Bob, are you there?' }).waitFor({ timeout: UI_TIMEOUT_MS });
+
+    // Bob opens it (on the phone the list gives way to the timeline): it is read, Alice sees READ.
+    await atBob.click();
+    await message(b, 'Hi Bob, are you there?').waitFor({ timeout: UI_TIMEOUT_MS });
+    await hasStatus(message(a, 'Hi Bob, are you there?'), 'READ').waitFor({ timeout: UI_TIMEOUT_MS });
+    await atBob.getByLabel('1 unread').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+
+    // Live: from Alice pressing Enter to the message on Bob's screen.
+    const sentAt = await send(a, 'How fast is this?');
+    await message(b, 'How fast is this?').waitFor({ timeout: UI_TIMEOUT_MS });
+    const latencyMs = Date.now() - sentAt;
+    process.stdout.write(`web-chat: A→B latency ${latencyMs} ms\n`);
+    expect(latencyMs).toBeLessThan(1000);
+    await hasStatus(message(a, 'How fast is this?'), 'READ').waitFor({ timeout: UI_TIMEOUT_MS });
+
+    // Bob's phone goes offline: the page says so and stops its socket; Alice sends five.
+    await phone.setOffline(true);
+    await b.locator('.connection[data-state="offline"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    const batch = Array.from({ length: 5 }, (_, i) => `While you were away ${i + 1}`);
+    for (const text of batch) await send(a, text);
+    for (const text of batch) await hasStatus(message(a, text), 'SENT').waitFor({ timeout: UI_TIMEOUT_MS });
+    // Processed (SENT) but not received by Bob's client: nothing of it on his screen.
+    expect(await messages(b).filter({ hasText: 'While you were away' }).count()).toBe(0);
+    expect(await hasStatus(message(a, batch[4]), 'DELIVERED').count()).toBe(0);
+
+    // Back online, without a reload: the client reconnects and resumes; all five, once, in order.
+    await phone.setOffline(false);
+    await b.locator('.connection[data-state="connected"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    await waitFor(async () => (await messages(b).filter({ hasText: 'While you were away' }).count()) === batch.length, {
+      timeoutMs: UI_TIMEOUT_MS,
+      description: 'the five messages on Bob’s page',
+    });
+    const shown = (await messages(b).locator('.body').allTextContents()).filter((t) => t.startsWith('While you were away'));
+    expect(shown).toEqual(batch);
+    await hasStatus(message(a, batch[4]), 'READ').waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await connection(a).getAttribute('data-state')).toBe('connected');
+
+    mkdirSync(join(REPO_ROOT, 'docs/images'), { recursive: true });
+    await a.screenshot({ path: join(REPO_ROOT, 'docs/images/web-chat-desktop.png') });
+    await b.screenshot({ path: join(REPO_ROOT, 'docs/images/web-chat-phone.png') });
+  }, 120_000);
+
+  /** The web-chat server (built: dist/apps/web-chat) over HTTPS with a throw-away certificate. */
+  async function startWebChat(gatewayUrl: string, realtimeUrl: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'chat4all-web-chat-'));
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
+      '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert,
+    ], { stdio: 'ignore' });
+    ca = readFileSync(cert);
+    const port = await freePort();
+    const env = { PATH: process.env.PATH ?? '', TZ: 'UTC', NODE_ENV: 'test', ...stackVariables(), WEB_CHAT_PORT: String(port), TLS_CERT_FILE: cert, TLS_KEY_FILE: key, GATEWAY_URL: gatewayUrl, REALTIME_URL: realtimeUrl };
+    const child = spawn(process.execPath, ['--enable-source-maps', join(REPO_ROOT, 'dist/apps/web-chat/src/main.js')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const url = `https://127.0.0.1:${port}`;
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`web-chat exited with ${child.exitCode}: ${output.slice(-2000)}`);
+      return (await fetchTls(`${url}/health/ready`).catch(() => undefined))?.status === 200;
+    }, { timeoutMs: 30_000, description: 'web-chat /health/ready' });
+    return { url, process: child, output: () => output };
+  }
+});
+
+let ca: Buffer | undefined;
+
+/** A GET that trusts the web chat's throw-away certificate. */
+function fetchTls(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    get(url, { ca, headers }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+    }).on('error', reject);
+  });
+}
