@@ -1,5 +1,6 @@
-import { freePort, newCaller, REPO_ROOT, startApp, stackVariables, waitFor, type Caller, type RunningApp } from '@chat4all/testing';
+import { adminCli, freePort, REPO_ROOT, startApp, stackVariables, waitFor, type RunningApp } from '@chat4all/testing';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -9,26 +10,35 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 // The web chat in a real browser (Debian's chromium, driven by playwright-core): two users, each in
 // their own browser context, sign in through the page, talk in one private conversation and see
 // each other's messages, receipts and an offline spell, all through the web-chat server's one origin
-// (HTTPS, /auth and /v1 proxied to the gateway, /ws to realtime).
+// (HTTPS, /auth and /v1 proxied to the gateway, /ws to realtime). As under npm start, gateway and
+// realtime serve HTTPS/WSS with a self-signed certificate, which the web chat trusts (TLS_CA_FILE).
+interface User {
+  userId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
 describe('web chat: two browsers, one conversation', () => {
   let auth: RunningApp, gateway: RunningApp, relay: RunningApp, worker: RunningApp, realtime: RunningApp;
   let webChat: { url: string; process: ChildProcess; output: () => string };
   let browser: Browser;
-  let alice: Caller, bob: Caller;
+  let alice: User, bob: User;
   let desktop: BrowserContext, phone: BrowserContext;
   let a: Page, b: Page;
   const UI_TIMEOUT_MS = 15_000;
 
   beforeAll(async () => {
+    const tls = throwAwayCertificate();
+    ca = readFileSync(tls.TLS_CERT_FILE);
     auth = await startApp('auth');
     worker = await startApp('message-worker');
     relay = await startApp('outbox-relay', { env: { OUTBOX_POLL_INTERVAL_MS: '20' } });
     gateway = await startApp('gateway', {
-      env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, DELIVERY_GRPC_URL: `127.0.0.1:${worker.grpcPort}`, RATE_LIMIT_WRITE_PER_MINUTE: '100000' },
+      env: { ...tls, AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, DELIVERY_GRPC_URL: `127.0.0.1:${worker.grpcPort}`, RATE_LIMIT_WRITE_PER_MINUTE: '100000' },
     });
-    realtime = await startApp('realtime', { env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, MESSAGING_GRPC_URL: `127.0.0.1:${gateway.grpcPort}` } });
-    webChat = await startWebChat(gateway.url, realtime.url);
-    [alice, bob] = await Promise.all([newCaller(gateway.url, 'web-alice'), newCaller(gateway.url, 'web-bob')]);
+    realtime = await startApp('realtime', { env: { ...tls, AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, MESSAGING_GRPC_URL: `127.0.0.1:${gateway.grpcPort}` } });
+    webChat = await startWebChat(tls, `https://127.0.0.1:${gateway.httpPort}`, `https://127.0.0.1:${realtime.httpPort}`);
+    [alice, bob] = [newUser('web-alice'), newUser('web-bob')];
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--ignore-certificate-errors'],
@@ -52,7 +62,7 @@ describe('web chat: two browsers, one conversation', () => {
   const message = (page: Page, text: string) => messages(page).filter({ hasText: text });
   const hasStatus = (item: Locator, status: string) => item.and(item.page().locator(`[data-status="${status}"]`));
 
-  async function signIn(page: Page, who: Caller): Promise<void> {
+  async function signIn(page: Page, who: User): Promise<void> {
     await page.goto(webChat.url);
     await page.getByLabel('Client ID').fill(who.clientId);
     await page.getByLabel('Client secret').fill(who.clientSecret);
@@ -76,6 +86,10 @@ describe('web chat: two browsers, one conversation', () => {
     expect((await fetchTls(`${webChat.url}/health/live`)).status).toBe(200);
     // An unknown page route gets the app (SPA fallback); an unknown API path stays a 404.
     expect((await fetchTls(`${webChat.url}/conversations/anything`, { accept: 'text/html' })).status).toBe(200);
+    // Proxied to the gateway over HTTPS (its 401 without a token, problem+json).
+    const api = await fetchTls(`${webChat.url}/v1/me`);
+    expect(api.status).toBe(401);
+    expect(api.headers['content-type']).toContain('application/problem+json');
     expect((await fetchTls(`${webChat.url}/v1/nowhere`)).status).toBe(404);
   });
 
@@ -138,20 +152,22 @@ describe('web chat: two browsers, one conversation', () => {
     mkdirSync(join(REPO_ROOT, 'docs/images'), { recursive: true });
     await a.screenshot({ path: join(REPO_ROOT, 'docs/images/web-chat-desktop.png') });
     await b.screenshot({ path: join(REPO_ROOT, 'docs/images/web-chat-phone.png') });
+    // The socket's URL carries the access token: the web chat logs paths, never the query.
+    expect(webChat.output()).toContain('"path":"/ws"');
+    expect(webChat.output()).not.toMatch(/token=ey/);
   }, 120_000);
 
-  /** The web-chat server (built: dist/apps/web-chat) over HTTPS with a throw-away certificate. */
-  async function startWebChat(gatewayUrl: string, realtimeUrl: string) {
-    const dir = mkdtempSync(join(tmpdir(), 'chat4all-web-chat-'));
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-      '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert,
-    ], { stdio: 'ignore' });
-    ca = readFileSync(cert);
+  /** A user with an API client (admin CLI): what a person signs in with. */
+  function newUser(prefix: string): User {
+    const user = adminCli('create-user', `${prefix}-${randomUUID()}`);
+    const client = adminCli('create-client', user.name, '--scopes', 'read,write');
+    return { userId: user.user_id, clientId: client.client_id, clientSecret: client.client_secret };
+  }
+
+  /** The web-chat server (built: dist/apps/web-chat) over HTTPS; it trusts its own certificate for the upstreams. */
+  async function startWebChat(tls: { TLS_CERT_FILE: string; TLS_KEY_FILE: string }, gatewayUrl: string, realtimeUrl: string) {
     const port = await freePort();
-    const env = { PATH: process.env.PATH ?? '', TZ: 'UTC', NODE_ENV: 'test', ...stackVariables(), WEB_CHAT_PORT: String(port), TLS_CERT_FILE: cert, TLS_KEY_FILE: key, GATEWAY_URL: gatewayUrl, REALTIME_URL: realtimeUrl };
+    const env = { PATH: process.env.PATH ?? '', TZ: 'UTC', NODE_ENV: 'test', ...stackVariables(), ...tls, WEB_CHAT_PORT: String(port), GATEWAY_URL: gatewayUrl, REALTIME_URL: realtimeUrl };
     const child = spawn(process.execPath, ['--enable-source-maps', join(REPO_ROOT, 'dist/apps/web-chat/src/main.js')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -166,6 +182,18 @@ describe('web chat: two browsers, one conversation', () => {
 });
 
 let ca: Buffer | undefined;
+
+/** One self-signed certificate for 127.0.0.1, for gateway, realtime and the web chat (like .stack/tls). */
+function throwAwayCertificate(): { TLS_CERT_FILE: string; TLS_KEY_FILE: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'chat4all-web-chat-'));
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert,
+  ], { stdio: 'ignore' });
+  return { TLS_CERT_FILE: cert, TLS_KEY_FILE: key };
+}
 
 /** A GET that trusts the web chat's throw-away certificate. */
 function fetchTls(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {

@@ -1,5 +1,5 @@
 import { isForwardTransition } from '@chat4all/contracts';
-import type { ChatApi, ConversationSummary, Message, MessagePayload, MessageStatus, RealtimeClient } from './api';
+import type { ChatApi, ConversationDetail, ConversationSummary, Message, MessagePayload, MessageStatus, RealtimeClient } from './api';
 
 /** A message as the UI shows it: SENDING until the server accepted it (then it has a seq). */
 export interface UiMessage {
@@ -21,10 +21,13 @@ export interface TimelineView {
   error?: string;
 }
 
+/** A conversation in the list; `others`: the other members' ids, once known (they name a private chat). */
+export type ConversationItem = ConversationSummary & { others?: string[] };
+
 export interface ChatView {
   me: string;
   connection: ConnectionState;
-  conversations: ConversationSummary[];
+  conversations: ConversationItem[];
   timelines: Record<string, TimelineView>;
 }
 
@@ -48,6 +51,7 @@ type Frame = { type: string; conversation_id?: string; seq?: number; [key: strin
  */
 export class ChatStore {
   private readonly conversations = new Map<string, ConversationSummary>();
+  private readonly others = new Map<string, string[]>();
   private readonly timelines = new Map<string, Timeline>();
   /** Statuses that arrived before their message (keyed by message_id). */
   private readonly earlyStatuses = new Map<string, MessageStatus>();
@@ -197,8 +201,25 @@ export class ChatStore {
 
   async createConversation(input: { type: 'private' | 'group'; member_ids: string[]; title?: string }): Promise<string> {
     const created = await this.api.createConversation(input);
+    this.setMembers(created);
     this.addConversation({ ...created, unread_count: 0, last_activity_at: new Date().toISOString(), last_message: null });
     return created.id;
+  }
+
+  /** Who else is in the conversation (its name, when it has no title): asked once. */
+  async loadMembers(conversationId: string): Promise<void> {
+    if (this.others.has(conversationId)) return;
+    this.others.set(conversationId, []);
+    const detail = await this.api.getConversation(conversationId).catch(() => undefined);
+    if (detail) this.setMembers(detail);
+  }
+
+  private setMembers(detail: ConversationDetail): void {
+    this.others.set(
+      detail.id,
+      detail.members.map((m) => m.user_id).filter((id) => id !== this.me),
+    );
+    this.changed();
   }
 
   fileLink(fileId: string): Promise<string> {
@@ -280,9 +301,10 @@ export class ChatStore {
         return;
       case 'conversation.joined':
         if (c && !this.conversations.has(c)) {
-          void this.api.getConversation(c).then((d) =>
-            this.addConversation({ ...d, unread_count: d.last_seq - d.read_seq, last_activity_at: new Date().toISOString(), last_message: null }),
-          );
+          void this.api.getConversation(c).then((d) => {
+            this.setMembers(d);
+            this.addConversation({ ...d, unread_count: d.last_seq - d.read_seq, last_activity_at: new Date().toISOString(), last_message: null });
+          });
         }
         return;
       default:
@@ -387,7 +409,9 @@ export class ChatStore {
   }
 
   private buildView(): ChatView {
-    const conversations = [...this.conversations.values()].sort((a, b) => b.last_activity_at.localeCompare(a.last_activity_at));
+    const conversations = [...this.conversations.values()]
+      .sort((a, b) => b.last_activity_at.localeCompare(a.last_activity_at))
+      .map((c) => ({ ...c, others: this.others.get(c.id) }));
     const timelines: Record<string, TimelineView> = {};
     for (const [id, t] of this.timelines) {
       const messages = [...t.bySeq.entries()].sort(([a], [b]) => a - b).map(([, m]) => m);

@@ -1,12 +1,16 @@
-import { useState, type FormEvent } from 'react';
-import type { ConversationSummary } from './api';
-import { errorText, type ChatStore, type ChatView } from './chat-store';
+import { useEffect, useState, type FormEvent } from 'react';
+import { errorText, type ChatStore, type ChatView, type ConversationItem } from './chat-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function conversationName(c: Pick<ConversationSummary, 'id' | 'type' | 'title'>): string {
-  return c.title ?? `${c.type === 'private' ? 'Private chat' : 'Group'} ${c.id.slice(0, 8)}`;
+/** Its title; else, for a private chat, the other member (ids are all the API knows of people). */
+export function conversationName(c: Pick<ConversationItem, 'id' | 'type' | 'title' | 'others'>): string {
+  if (c.title) return c.title;
+  if (c.others?.length) return c.type === 'private' ? `Chat with ${shortId(c.others[0])}` : `Group with ${c.others.map(shortId).join(', ')}`;
+  return `${c.type === 'private' ? 'Private chat' : 'Group'} ${shortId(c.id)}`;
 }
+
+export const shortId = (id: string) => id.slice(0, 8);
 
 const time = (iso: string) => {
   const d = new Date(iso);
@@ -15,6 +19,15 @@ const time = (iso: string) => {
 
 export function ConversationList(props: { store: ChatStore; view: ChatView; activeId?: string; onOpen: (id: string) => void }) {
   const { store, view, activeId, onOpen } = props;
+  // Names of untitled conversations: their members, for the first screenful.
+  const untitled = view.conversations
+    .filter((c) => !c.title && !c.others)
+    .slice(0, 30)
+    .map((c) => c.id)
+    .join(' ');
+  useEffect(() => {
+    for (const id of untitled.split(' ').filter(Boolean)) void store.loadMembers(id);
+  }, [store, untitled]);
   return (
     <aside className="sidebar">
       <p className="me">

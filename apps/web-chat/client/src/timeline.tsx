@@ -1,10 +1,9 @@
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { ConversationSummary } from './api';
-import { errorText, type ChatStore, type TimelineView, type UiMessage } from './chat-store';
-import { conversationName } from './conversation-list';
+import { errorText, type ChatStore, type ConversationItem, type TimelineView, type UiMessage } from './chat-store';
+import { conversationName, shortId } from './conversation-list';
 
 const STATUS: Record<UiMessage['status'], { ticks: string; label: string }> = {
-  SENDING: { ticks: '◷', label: 'Sending' },
+  SENDING: { ticks: '…', label: 'Sending' },
   ACCEPTED: { ticks: '✓', label: 'Accepted' },
   SENT: { ticks: '✓', label: 'Sent' },
   DELIVERED: { ticks: '✓✓', label: 'Delivered' },
@@ -14,7 +13,7 @@ const STATUS: Record<UiMessage['status'], { ticks: string; label: string }> = {
 
 const visible = () => document.visibilityState === 'visible';
 
-export function Timeline(props: { store: ChatStore; conversation: ConversationSummary; timeline?: TimelineView; me: string; onBack: () => void }) {
+export function Timeline(props: { store: ChatStore; conversation: ConversationItem; timeline?: TimelineView; me: string; onBack: () => void }) {
   const { store, conversation, timeline, me, onBack } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
@@ -102,7 +101,7 @@ function MessageItem({ m, mine, store, conversationId }: { m: UiMessage; mine: b
   const status = STATUS[m.status];
   return (
     <li className={mine ? 'message mine' : 'message'} data-seq={m.seq} data-status={m.status} data-message-id={m.message_id}>
-      {!mine && <span className="sender">{m.sender_id.slice(0, 8)}</span>}
+      {!mine && <span className="sender">{shortId(m.sender_id)}</span>}
       <div className="body">{m.payload.type === 'text' ? m.payload.text : <FileLink store={store} fileId={m.payload.file_id} name={m.payload.filename ?? 'file'} />}</div>
       <div className="meta">
         <time dateTime={m.created_at}>{new Date(m.created_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
@@ -125,7 +124,7 @@ function FileLink({ store, fileId, name }: { store: ChatStore; fileId: string; n
   const [error, setError] = useState<string>();
   return (
     <span>
-      📎{' '}
+      <PaperClip />{' '}
       <button
         type="button"
         className="link"
@@ -192,10 +191,20 @@ function Composer({ store, conversationId }: { store: ChatStore; conversationId:
       </label>
       <textarea id="message-text" rows={1} maxLength={4096} placeholder="Write a message" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKeyDown} />
       <label className="attach" title="Attach a file">
-        <span className="visually-hidden">Attach a file</span>📎
+        <span className="visually-hidden">Attach a file</span>
+        <PaperClip />
         <input ref={fileInput} type="file" className="visually-hidden" onChange={(e) => onFile(e.target.files?.[0])} />
       </label>
       <button type="submit">Send</button>
     </form>
+  );
+}
+
+/** Drawn, not an emoji: not every system has an emoji font. */
+function PaperClip() {
+  return (
+    <svg aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48" />
+    </svg>
   );
 }
