@@ -1,6 +1,6 @@
 import { PlatformProblems } from '@chat4all/platform';
 import { undocumentedProblemTypes } from '@chat4all/testing';
-import { WebhookProblems } from './webhooks/webhook.problems';
+import { WebhookProblems } from '@chat4all/contracts';
 
 // Every problem type connectors can answer is listed in docs/api.md.
 describe('connectors problem catalogue', () => {

@@ -8,6 +8,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { gatewayDataSourceSpec } from './database/data-source-spec';
+import { OpenApiController } from './openapi/openapi.controller';
 import { MeController } from './me/me.controller';
 import { AdminModule } from './admin/admin.module';
 import { DeliveryModule } from './delivery/delivery.module';
@@ -45,7 +46,7 @@ export class AppModule {
         MessagesModule,
         AdminModule,
       ],
-      controllers: [MeController],
+      controllers: [MeController, OpenApiController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, AuditLog],
       exports: [GATEWAY_CONFIG, AuditLog],
     };

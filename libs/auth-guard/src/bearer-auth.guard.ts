@@ -3,7 +3,7 @@ import { Inject, Injectable, Optional, SetMetadata, createParamDecorator, type C
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { InvalidTokenError, KeysUnavailableError, TokenVerifier, type Principal } from './token-verifier';
-import { AuthProblems } from './auth.problems';
+import { AuthProblems } from '@chat4all/contracts';
 
 const REALM = 'chat4all';
 

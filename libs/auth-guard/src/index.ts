@@ -6,7 +6,7 @@ export type { AuthFailureListener } from './bearer-auth.guard';
 export { AuthGuardModule } from './auth-guard.module';
 export { authenticateUpgrade, refuseUpgrade } from './upgrade-auth';
 export type { AuthGuardOptions } from './auth-guard.module';
-export { AuthProblems } from './auth.problems';
+export { AuthProblems } from '@chat4all/contracts';
 export { RevocationList } from './revocation-list';
 export type { Revocation, RevocationKind, RevocationSource } from './revocation-list';
 export { GrpcRevocationSource } from './grpc-revocation-source';

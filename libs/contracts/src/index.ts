@@ -87,3 +87,26 @@ export type {
 } from './realtime-protocol';
 export { DEAD_LETTER_HEADER_PREFIX, DeadLetterHeaders, deadLetterHeaders, MAX_DEAD_LETTER_REASON_CHARS, readDeadLetterHeaders, REPLAY_OF_HEADER, withoutDeadLetterHeaders } from './dead-letter';
 export type { DeadLetterOrigin } from './dead-letter';
+export {
+  AuthProblems,
+  ConversationProblems,
+  defineProblemTypes,
+  DeliveryProblems,
+  FileProblems,
+  GatewayFileProblems,
+  IdempotencyProblems,
+  MessageProblems,
+  PlatformProblems,
+  problemTypeUri,
+  RateLimitProblems,
+  WebhookProblems,
+} from './api/problems';
+export type { ProblemType } from './api/problems';
+export * from './api/admin';
+export * from './api/auth';
+export * from './api/common';
+export * from './api/conversations';
+export * from './api/files';
+export * from './api/messages';
+export { API_VERSION, openApiDocument } from './api/openapi';
+export { asyncApiDocument } from './api/asyncapi';

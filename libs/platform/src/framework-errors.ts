@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { PlatformProblems, problemTypeUri, type ProblemType } from './problem-types';
+import { PlatformProblems, problemTypeUri, type ProblemType } from '@chat4all/contracts';
 import type { ApplySecurityHeaders } from './security-headers';
 import { recordRouteMethods } from './route-methods';
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ProblemException } from './problem.filter';
-import { PlatformProblems } from './problem-types';
+import { PlatformProblems } from '@chat4all/contracts';
 
 // Request bodies and queries are validated by a schema; every violation is listed in the 400 problem
 // (`errors: [{field, message}]`) so a client can fix them all at once.

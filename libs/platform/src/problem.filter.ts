@@ -1,4 +1,4 @@
-import type { ProblemDetails } from '@chat4all/contracts';
+import { PlatformProblems, type ProblemDetails, type ProblemType, problemTypeUri } from '@chat4all/contracts';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Catch, HttpException, Logger, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { BaseRpcExceptionFilter, RpcException } from '@nestjs/microservices';
 import type { Observable } from 'rxjs';
 import { unavailableDependency } from './dependency-errors';
-import { PlatformProblems, problemTypeForStatus, problemTypeUri, type ProblemType } from './problem-types';
+import { problemTypeForStatus } from './problem-types';
 import { allowedMethods } from './route-methods';
 
 // Domain errors carry their own stable problem type (declared once in a catalogue, see

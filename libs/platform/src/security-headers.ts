@@ -18,6 +18,12 @@ export const securityHeaderOptions = (tls: boolean): HelmetOptions => ({
   xFrameOptions: { action: 'deny' },
 });
 
+/**
+ * The one page the platform serves (the gateway's /docs, Swagger UI): its own scripts and styles only
+ * (Swagger UI sets inline styles), and calls to its own origin (/openapi.json, "Try it out").
+ */
+export const DOCS_PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 export type ApplySecurityHeaders = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Sets the policy's headers on a raw Node response (one written outside Fastify's request lifecycle). */

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { INTERNAL_ROUTES } from './internal-listener';
 import { closeNow, listenOn, type Server } from './node-server';
-import { PlatformProblems, problemTypeUri } from './problem-types';
+import { PlatformProblems, problemTypeUri } from '@chat4all/contracts';
 import { rawSecurityHeaders } from './security-headers';
 import type { StartupProgress } from './startup';
 

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Channels } from '../channel-runtime';
 import { CONNECTORS_CONFIG, type ConnectorSettings } from '../config';
 import { webhooks } from '../connector-metrics';
-import { WebhookProblems } from './webhook.problems';
+import { WebhookProblems } from '@chat4all/contracts';
 
 const WARNING_INTERVAL_MS = 10_000;
 

@@ -1,5 +1,5 @@
 import { AuditLog } from '@chat4all/audit';
-import type { ExternalChannel } from '@chat4all/contracts';
+import { type ExternalChannel, WebhookProblems } from '@chat4all/contracts';
 import { PlatformProblems, ProblemException, RawBody } from '@chat4all/platform';
 import { Controller, Get, Header, HttpCode, Logger, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
@@ -9,7 +9,6 @@ import { webhooks } from '../connector-metrics';
 import { sameSecret } from '../channels/webhook-signature';
 import { WebhookIntake, WebhookNotRecordedError } from './webhook-intake.service';
 import { WebhookRateLimitGuard } from './webhook-rate-limit.guard';
-import { WebhookProblems } from './webhook.problems';
 
 const JSON_MEDIA_TYPE = /^application\/json[ \t]*(;|$)/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true });

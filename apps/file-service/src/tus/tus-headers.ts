@@ -1,6 +1,6 @@
 import { PlatformProblems, ProblemException } from '@chat4all/platform';
 import { createHash, type Hash } from 'node:crypto';
-import { FileProblems } from '../uploads/file.problems';
+import { FileProblems } from '@chat4all/contracts';
 
 // The header grammar of tus 1.0.0 (https://tus.io/protocols/resumable-upload), parsed and written in one place.
 

@@ -1,7 +1,7 @@
 import { ProblemException } from '@chat4all/platform';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { FileProblems } from '../uploads/file.problems';
+import { FileProblems } from '@chat4all/contracts';
 import { TUS_VERSION } from './tus-headers';
 
 // tus 1.0.0 §Tus-Resumable: every response carries it (errors too: the header is set before any other

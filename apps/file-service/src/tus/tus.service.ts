@@ -4,7 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { ChunkShortError, ChunkWriter, type WrittenChunk } from '../uploads/chunk-writer';
-import { FileProblems } from '../uploads/file.problems';
+import { FileProblems } from '@chat4all/contracts';
 import { RunningSha256 } from '../uploads/running-sha256';
 import { UploadsRepository, type Upload } from '../uploads/uploads.repository';
 import { UploadsService } from '../uploads/uploads.service';

@@ -1,25 +1,5 @@
-import { UPLOAD_STATUSES } from '@chat4all/contracts';
+// The request schemas are the public contract's (@chat4all/contracts, api/files.ts); here: cursors and digests.
 import { z } from 'zod';
-
-export const initiateUploadSchema = z
-  .object({
-    filename: z.string().min(1).max(4096),
-    size_bytes: z.number().int().min(1),
-    mime_type: z.string().min(3).max(255),
-    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits').optional(),
-    conversation_id: z.uuid().optional(),
-  })
-  .strict();
-
-export const completeUploadSchema = z.object({ upload_id: z.uuid() }).strict();
-
-export const listUploadsQuerySchema = z
-  .object({
-    status: z.enum(UPLOAD_STATUSES).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(50),
-    cursor: z.string().max(200).optional(),
-  })
-  .strict();
 
 /** The cursor of the next page: the last item's created_at and id. */
 export const encodeCursor = (u: { createdAt: Date; id: string }) => Buffer.from(`${u.createdAt.toISOString()}|${u.id}`).toString('base64url');

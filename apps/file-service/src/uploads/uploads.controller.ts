@@ -1,8 +1,9 @@
 import { BearerAuthGuard, CurrentPrincipal, RequireScopes, type Principal } from '@chat4all/auth-guard';
+import { completeUploadSchema, initiateUploadSchema, listUploadsQuerySchema } from '@chat4all/contracts';
 import { parseRequest, PlatformProblems, ProblemException } from '@chat4all/platform';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { completeUploadSchema, decodeCursor, encodeCursor, initiateUploadSchema, listUploadsQuerySchema, sha256FromContentDigest } from './upload.dto';
+import { decodeCursor, encodeCursor, sha256FromContentDigest } from './upload.dto';
 import { listItemView, sessionView, statusView } from './upload-views';
 import { UploadsService } from './uploads.service';
 

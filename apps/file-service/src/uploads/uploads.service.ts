@@ -1,4 +1,4 @@
-import { createEnvelope, EventTypes, isUuid, Topics, type UploadStatus } from '@chat4all/contracts';
+import { createEnvelope, EventTypes, FileProblems, isUuid, Topics, type UploadStatus } from '@chat4all/contracts';
 import { OutboxWriter } from '@chat4all/outbox';
 import { PlatformProblems, ProblemException } from '@chat4all/platform';
 import { ObjectStorage } from '@chat4all/storage';
@@ -9,7 +9,6 @@ import type { Readable } from 'node:stream';
 import { Counter } from 'prom-client';
 import { FILE_SETTINGS, type FileSettings } from '../config';
 import { ChunkOverflowError, ChunkShortError, ChunkWriter } from './chunk-writer';
-import { FileProblems } from './file.problems';
 import { ObjectKeys } from './object-keys';
 import { RunningSha256 } from './running-sha256';
 import { bareMimeType, cleanFilename, expectedChunkBytes, isAllowedMimeType, missingChunks, totalChunksOf } from './upload-rules';

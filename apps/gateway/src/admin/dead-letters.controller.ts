@@ -1,20 +1,10 @@
 import { BearerAuthGuard, CurrentPrincipal, RequireScopes, type Principal } from '@chat4all/auth-guard';
 import { AuditLog } from '@chat4all/audit';
+import { listDeadLettersQuerySchema } from '@chat4all/contracts';
 import { parseRequest } from '@chat4all/platform';
 import type { deliveryV1 } from '@chat4all/proto';
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { z } from 'zod';
 import { DeliveryClient } from '../delivery/delivery.client';
-
-export const DEAD_LETTERS_PAGE_MAX = 100;
-
-const listQuerySchema = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(DEAD_LETTERS_PAGE_MAX).default(50),
-    before_id: z.string().regex(/^\d{1,18}$/, 'must be an id from a previous page').optional(),
-    include_replayed: z.enum(['true', 'false']).default('false'),
-  })
-  .strict();
 
 const view = (d: deliveryV1.DeadLetter) => {
   let value: unknown = d.valueJson;
@@ -48,7 +38,7 @@ export class DeadLettersController {
 
   @Get()
   async list(@Query() query: unknown) {
-    const q = parseRequest(listQuerySchema, query, 'query');
+    const q = parseRequest(listDeadLettersQuerySchema, query, 'query');
     const page = await this.delivery.listDeadLetters({ limit: q.limit, beforeId: q.before_id ?? '', includeReplayed: q.include_replayed === 'true' });
     return { dead_letters: (page.deadLetters ?? []).map(view), next_before_id: page.nextBeforeId || null };
   }

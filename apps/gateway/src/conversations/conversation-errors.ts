@@ -1,5 +1,5 @@
 import { ProblemException } from '@chat4all/platform';
-import { ConversationProblems } from './conversation.problems';
+import { ConversationProblems } from '@chat4all/contracts';
 
 
 // Non-members get exactly the answer for a conversation that does not exist: no existence leak.

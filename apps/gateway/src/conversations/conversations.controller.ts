@@ -1,7 +1,7 @@
 import { BearerAuthGuard, CurrentPrincipal, RequireScopes, type Principal } from '@chat4all/auth-guard';
+import { createConversationSchema, listConversationsQuerySchema, markReadSchema } from '@chat4all/contracts';
 import { parseRequest } from '@chat4all/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { createConversationSchema, listConversationsQuerySchema, markReadSchema } from './conversation.dto';
 import { ConversationsService } from './conversations.service';
 import { ReadHorizonService } from './read-horizon.service';
 

@@ -1,12 +1,12 @@
-import type { MessageCreated } from '@chat4all/contracts';
+import type { ExternalChannel, MessageCreated } from '@chat4all/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ConversationType } from './conversation.entity';
 
 export interface ConversationRow {
   id: string;
-  type: string;
-  channel: string;
+  type: ConversationType;
+  channel: 'internal' | ExternalChannel;
   external_contact: string | null;
   title: string | null;
   created_by: string;
@@ -18,8 +18,8 @@ export interface ConversationRow {
 
 export interface ConversationSummaryRow {
   id: string;
-  type: string;
-  channel: string;
+  type: ConversationType;
+  channel: 'internal' | ExternalChannel;
   external_contact: string | null;
   title: string | null;
   last_seq: string;

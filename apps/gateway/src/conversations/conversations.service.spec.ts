@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { UserDirectory } from '../auth/user-directory.client';
-import type { CreateConversationRequest } from './conversation.dto';
+import type { CreateConversationRequest } from '@chat4all/contracts';
 import type { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
 

@@ -1,4 +1,4 @@
-import { isUuid, ServerFrames } from '@chat4all/contracts';
+import { ConversationProblems, GROUP_MAX_MEMBERS, GROUP_MIN_MEMBERS, isUuid, ServerFrames, type ConversationPage, type ConversationView, type CreateConversationRequest, type ListConversationsQuery } from '@chat4all/contracts';
 import { PlatformProblems, ProblemException } from '@chat4all/platform';
 import { RealtimeFanout, REDIS } from '@chat4all/redis';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -6,41 +6,13 @@ import type { Redis } from 'ioredis';
 import { DataSource, type EntityManager } from 'typeorm';
 import { UserDirectory } from '../auth/user-directory.client';
 import { conversationNotFound } from './conversation-errors';
-import { ConversationProblems } from './conversation.problems';
-import { GROUP_MAX_MEMBERS, GROUP_MIN_MEMBERS, type CreateConversationRequest, type ListConversationsQuery } from './conversation.dto';
 import { ConversationsRepository, type ListPosition, type NewConversation, type SeqClaim } from './conversations.repository';
-
-export interface ConversationView {
-  id: string;
-  type: string;
-  channel: string;
-  external_contact: string | null;
-  title: string | null;
-  created_by: string;
-  created_at: string;
-  last_seq: number;
-  members: { user_id: string; read_seq: number; delivered_seq: number }[];
-  read_seq: number;
-}
 
 /** Where a member stands in a conversation: read up to readSeq, received up to deliveredSeq. */
 export interface MemberHorizon {
   userId: string;
   readSeq: number;
   deliveredSeq: number;
-}
-
-export interface ConversationSummary {
-  id: string;
-  type: string;
-  channel: string;
-  external_contact: string | null;
-  title: string | null;
-  last_seq: number;
-  read_seq: number;
-  unread_count: number;
-  last_activity_at: string;
-  last_message: { message_id: string; seq: number; sender_id: string; type: string; preview: string; created_at: string } | null;
 }
 
 export const PREVIEW_MAX_CHARS = 100;
@@ -125,7 +97,7 @@ export class ConversationsService {
   }
 
   /** The caller's conversations, most recent activity first (FR-API-01..04). */
-  async list(callerId: string, q: ListConversationsQuery): Promise<{ conversations: ConversationSummary[]; next_cursor: string | null; limit: number; offset: number }> {
+  async list(callerId: string, q: ListConversationsQuery): Promise<ConversationPage> {
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     const rows = await this.conversations.listForMember(callerId, after, q.limit + 1, q.offset);
     const page = rows.slice(0, q.limit);

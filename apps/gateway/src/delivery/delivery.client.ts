@@ -4,7 +4,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { firstValueFrom, timeout, type Observable } from 'rxjs';
-import { DeliveryProblems } from './delivery.problems';
+import { DeliveryProblems } from '@chat4all/contracts';
 
 export const DELIVERY_GRPC = Symbol('DELIVERY_GRPC');
 const DEADLINE_MS = 3000;

@@ -1,10 +1,9 @@
-import { isUuid, type FileAttachment } from '@chat4all/contracts';
+import { type FileAttachment, GatewayFileProblems, isUuid } from '@chat4all/contracts';
 import { ProblemException } from '@chat4all/platform';
 import type { fileV1 } from '@chat4all/proto';
 import { Injectable } from '@nestjs/common';
 import { MessagesRepository } from '../messages/messages.repository';
 import { FileClient } from './file.client';
-import { GatewayFileProblems } from './file.problems';
 
 const notFound = (id: string) => new ProblemException(GatewayFileProblems.fileNotFound, `No file ${id} you may see.`);
 

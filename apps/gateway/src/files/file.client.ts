@@ -4,7 +4,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
-import { GatewayFileProblems } from './file.problems';
+import { GatewayFileProblems } from '@chat4all/contracts';
 
 export const FILE_GRPC = Symbol('FILE_GRPC');
 const DEADLINE_MS = 3000;

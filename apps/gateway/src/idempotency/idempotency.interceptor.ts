@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { catchError, concatMap, from, of, switchMap, type Observable } from 'rxjs';
 import { IdempotencyStore } from './idempotency-store';
-import { IdempotencyProblems } from './idempotency.problems';
+import { IdempotencyProblems } from '@chat4all/contracts';
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 const KEY_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${IDEMPOTENCY_KEY_MAX_LENGTH}}$`);

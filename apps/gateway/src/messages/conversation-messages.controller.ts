@@ -1,7 +1,7 @@
 import { BearerAuthGuard, CurrentPrincipal, RequireScopes, type Principal } from '@chat4all/auth-guard';
+import { timelineQuerySchema } from '@chat4all/contracts';
 import { parseRequest } from '@chat4all/platform';
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { timelineQuerySchema } from './message.dto';
 import { MessagesService } from './messages.service';
 
 // A conversation's timeline: under /v1/conversations, but about messages, so it lives here (messages/

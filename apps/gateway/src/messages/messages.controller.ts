@@ -1,8 +1,8 @@
 import { BearerAuthGuard, CurrentPrincipal, RequireScopes, type Principal } from '@chat4all/auth-guard';
+import { sendMessageSchema } from '@chat4all/contracts';
 import { parseRequest } from '@chat4all/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { sendMessageSchema } from './message.dto';
 import { MessagesService } from './messages.service';
 
 @Controller('v1/messages')

@@ -1,4 +1,4 @@
-import type { MessageCreated } from '@chat4all/contracts';
+import type { MessageContent, MessageCreated } from '@chat4all/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -8,7 +8,7 @@ export interface MessageRow {
   seq: string;
   sender_id: string;
   origin: 'member' | 'contact';
-  payload: Record<string, unknown>;
+  payload: MessageContent;
   created_at: Date;
 }
 

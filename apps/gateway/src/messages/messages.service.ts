@@ -1,4 +1,4 @@
-import { isUuid } from '@chat4all/contracts';
+import { isUuid, MessageProblems, type MessageStatus, type MessageView, type MessageWithHistory, type SendMessageAccepted, type SendMessageRequest } from '@chat4all/contracts';
 import { ProblemException } from '@chat4all/platform';
 import type { deliveryV1 } from '@chat4all/proto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -8,24 +8,8 @@ import { ConversationsService, type MemberHorizon } from '../conversations/conve
 import { DeliveryClient } from '../delivery/delivery.client';
 import { FileAccess } from '../files/file-access.service';
 import { MessageAcceptService } from './message-accept.service';
-import { requestHash, type SendMessageRequest } from './message.dto';
+import { requestHash } from './message.dto';
 import { MessagesRepository, type MessageRow } from './messages.repository';
-import { MessageProblems } from './message.problems';
-
-export interface MessageView {
-  message_id: string;
-  conversation_id: string;
-  seq: number;
-  sender_id: string;
-  /** `contact`: written by the external contact (sender_id then stands for that contact). */
-  origin: 'member' | 'contact';
-  payload: Record<string, unknown>;
-  /** Absent only when the timeline was served while the message worker was unreachable. */
-  status?: string;
-  failure_reason?: string;
-  created_at: string;
-  status_history?: { status: string; at: string }[];
-}
 
 const messageNotFound = (id: string) => new ProblemException(MessageProblems.messageNotFound, `No message ${id} for this user.`);
 
@@ -46,7 +30,7 @@ function withDelivery(r: MessageRow, d: deliveryV1.Delivery | undefined): Messag
     sender_id: r.sender_id,
     origin: r.origin,
     payload: r.payload,
-    status: d?.status ?? 'ACCEPTED',
+    status: (d?.status ?? 'ACCEPTED') as MessageStatus,
     created_at: r.created_at.toISOString(),
   };
   if (d?.failureReason) view.failure_reason = d.failureReason;
@@ -67,7 +51,7 @@ export class MessagesService {
   ) {}
 
   /** 202 once durable: the message row and its outbox event committed together (NFR-001). */
-  async send(callerId: string, request: SendMessageRequest): Promise<{ body: { message_id: string; seq: number; status: string }; replayed: boolean }> {
+  async send(callerId: string, request: SendMessageRequest): Promise<{ body: SendMessageAccepted; replayed: boolean }> {
     // A file message carries the file's metadata, copied from file-service: only a COMPLETED file the
     // sender may see (their own, or one sent in a conversation of theirs).
     const payload = request.payload.type === 'file' ? { type: 'file' as const, ...(await this.files.attachment(callerId, request.payload.file_id)) } : request.payload;
@@ -91,13 +75,13 @@ export class MessagesService {
   }
 
   /** One message with its status history; read from the primary, so visible as soon as the 202 was sent. */
-  async get(callerId: string, id: string): Promise<MessageView> {
+  async get(callerId: string, id: string): Promise<MessageWithHistory> {
     if (!isUuid(id)) throw messageNotFound(id);
     const row = await this.messages.findById(id);
     if (!row || !(await this.conversations.isMember(callerId, row.conversation_id))) throw messageNotFound(id);
     const d = (await this.delivery.deliveries([id])).get(id);
     const history = d?.history?.length ? d.history : [{ status: 'ACCEPTED', at: row.created_at.toISOString() }];
-    return { ...withDelivery(row, d), status_history: history.map((h) => ({ status: h.status, at: h.at })) };
+    return { ...withDelivery(row, d), status_history: history.map((h) => ({ status: h.status as MessageStatus, at: h.at })) };
   }
 
   async timeline(callerId: string, conversationId: string, q: { after_seq?: number; before_seq?: number; limit: number }): Promise<{ messages: MessageView[] }> {

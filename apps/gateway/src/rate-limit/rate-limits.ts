@@ -6,7 +6,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { RateLimitProblems } from './rate-limit.problems';
+import { RateLimitProblems } from '@chat4all/contracts';
 
 export interface RateLimitSubject {
   key: string;
