@@ -26,6 +26,7 @@ describe('web chat: two browsers, one conversation', () => {
   let desktop: BrowserContext, phone: BrowserContext;
   let a: Page, b: Page;
   const UI_TIMEOUT_MS = 15_000;
+  const pageProblems: string[] = [];
 
   beforeAll(async () => {
     const tls = throwAwayCertificate();
@@ -47,6 +48,11 @@ describe('web chat: two browsers, one conversation', () => {
     phone = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     a = await desktop.newPage();
     b = await phone.newPage();
+    // What the page itself reports: a script error, or anything the CSP blocked.
+    for (const page of [a, b]) {
+      page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
+      page.on('console', (msg) => msg.type() === 'error' && /Content.Security.Policy|Refused to/i.test(msg.text()) && pageProblems.push(msg.text()));
+    }
   }, 120_000);
 
   afterAll(async () => {
@@ -152,6 +158,7 @@ describe('web chat: two browsers, one conversation', () => {
     mkdirSync(join(REPO_ROOT, 'docs/images'), { recursive: true });
     await a.screenshot({ path: join(REPO_ROOT, 'docs/images/web-chat-desktop.png') });
     await b.screenshot({ path: join(REPO_ROOT, 'docs/images/web-chat-phone.png') });
+    expect(pageProblems).toEqual([]);
     // The socket's URL carries the access token: the web chat logs paths, never the query.
     expect(webChat.output()).toContain('"path":"/ws"');
     expect(webChat.output()).not.toMatch(/token=ey/);
