@@ -2,7 +2,15 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyHttpProxy from '@fastify/http-proxy';
 import fastifyStatic from '@fastify/static';
 import { pinoOptions } from '@chat4all/telemetry';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerBase,
+  type RouteGenericInterface,
+} from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -59,7 +67,10 @@ export async function buildServer(config: WebChatConfig, publicDir: string): Pro
       prefix,
       rewritePrefix: prefix,
       undici: ca ? { connect: { ca } } : {},
-      replyOptions: { rewriteRequestHeaders: (request, headers) => ({ ...headers, ...forwardedFor(request as FastifyRequest) }) },
+      replyOptions: {
+        rewriteRequestHeaders: (request, headers) => ({ ...headers, ...forwardedFor(request as FastifyRequest) }),
+        onError: (reply, { error }) => upstreamUnavailable(reply, error),
+      },
     });
   }
   // rewriteRequestHeaders is honoured for WebSocket upgrades too, though the plugin's types omit it.
@@ -90,12 +101,24 @@ export async function buildServer(config: WebChatConfig, publicDir: string): Pro
     const path = pathOf(request.url);
     const isPage = (request.method === 'GET' || request.method === 'HEAD') && !PROXIED.some((p) => path === p || path.startsWith(`${p}/`)) && !path.startsWith('/assets/');
     if (isPage && (request.headers.accept ?? '').includes('text/html')) return reply.sendFile('index.html');
-    return reply.code(404).send({ status: 404, title: 'Not Found' });
+    return reply.code(404).type('application/problem+json').send({ type: 'about:blank', title: 'Not Found', status: 404 });
   });
   return app;
 }
 
 const pathOf = (url: string) => url.split('?', 1)[0];
+
+/** The gateway did not answer: a problem+json 502 the page can show, the cause in the log only. */
+type ProxiedReply = FastifyReply<RouteGenericInterface, RawServerBase, RawRequestDefaultExpression<RawServerBase>, RawReplyDefaultExpression<RawServerBase>>;
+
+function upstreamUnavailable(reply: ProxiedReply, error: Error): void {
+  reply.log.warn({ err: error, message: 'gateway unreachable' });
+  void reply
+    .code(502)
+    .header('retry-after', '2')
+    .type('application/problem+json')
+    .send({ type: 'about:blank', title: 'Bad Gateway', status: 502, detail: 'the Chat4All API is unreachable; try again shortly' });
+}
 
 /** Whether an upstream answers HTTP at all (any status): the proxy has somewhere to send requests. */
 function answers(url: string, ca: Buffer | undefined, timeoutMs: number): Promise<boolean> {
