@@ -19,7 +19,7 @@ interface User {
 }
 
 describe('web chat: two browsers, one conversation', () => {
-  let auth: RunningApp, gateway: RunningApp, relay: RunningApp, worker: RunningApp, realtime: RunningApp;
+  let auth: RunningApp, gateway: RunningApp, relay: RunningApp, worker: RunningApp, realtime: RunningApp, files: RunningApp;
   let webChat: { url: string; process: ChildProcess; output: () => string };
   let browser: Browser;
   let alice: User, bob: User;
@@ -34,8 +34,16 @@ describe('web chat: two browsers, one conversation', () => {
     auth = await startApp('auth');
     worker = await startApp('message-worker');
     relay = await startApp('outbox-relay', { env: { OUTBOX_POLL_INTERVAL_MS: '20' } });
+    files = await startApp('file-service', { env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, FILE_CHUNK_SIZE_BYTES: String(5 * 1024 * 1024) } });
     gateway = await startApp('gateway', {
-      env: { ...tls, AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, DELIVERY_GRPC_URL: `127.0.0.1:${worker.grpcPort}`, RATE_LIMIT_WRITE_PER_MINUTE: '100000' },
+      env: {
+        ...tls,
+        AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
+        DELIVERY_GRPC_URL: `127.0.0.1:${worker.grpcPort}`,
+        FILE_GRPC_URL: `127.0.0.1:${files.grpcPort}`,
+        FILE_SERVICE_URL: files.url,
+        RATE_LIMIT_WRITE_PER_MINUTE: '100000',
+      },
     });
     realtime = await startApp('realtime', { env: { ...tls, AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, MESSAGING_GRPC_URL: `127.0.0.1:${gateway.grpcPort}` } });
     webChat = await startWebChat(tls, `https://127.0.0.1:${gateway.httpPort}`, `https://127.0.0.1:${realtime.httpPort}`);
@@ -60,7 +68,7 @@ describe('web chat: two browsers, one conversation', () => {
     mkdirSync(join(REPO_ROOT, '.stack/logs/tests'), { recursive: true });
     if (webChat) writeFileSync(join(REPO_ROOT, '.stack/logs/tests/web-chat.log'), webChat.output());
     webChat?.process.kill('SIGTERM');
-    await Promise.all([auth, gateway, relay, worker, realtime].map((app) => app?.stop('SIGTERM')));
+    await Promise.all([auth, gateway, relay, worker, realtime, files].map((app) => app?.stop('SIGTERM')));
   }, 60_000);
 
   const connection = (page: Page) => page.locator('.connection');
@@ -163,6 +171,18 @@ describe('web chat: two browsers, one conversation', () => {
     expect(webChat.output()).toContain('"path":"/ws"');
     expect(webChat.output()).not.toMatch(/token=ey/);
   }, 120_000);
+
+  // Last: it needs the conversation of the test above. Two chunks of 5 MiB through the web chat's proxy.
+  it('uploads a file with a progress bar and sends it; the other member gets the file message', async () => {
+    const line = 'a line of the notes the web chat uploads in two chunks\n';
+    const notes = Buffer.from(line.repeat(Math.ceil((6 * 1024 * 1024) / line.length)));
+    await a.getByLabel('Attach a file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: notes });
+    await a.getByRole('progressbar').waitFor({ timeout: UI_TIMEOUT_MS });
+    await message(b, 'notes.txt').waitFor({ timeout: 30_000 });
+    await a.getByRole('progressbar').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    await hasStatus(message(a, 'notes.txt'), 'READ').waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(pageProblems).toEqual([]);
+  }, 60_000);
 
   /** A user with an API client (admin CLI): what a person signs in with. */
   function newUser(prefix: string): User {
