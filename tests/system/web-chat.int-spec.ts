@@ -2,7 +2,7 @@ import { adminCli, freePort, REPO_ROOT, startApp, stackVariables, waitFor, type 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { get } from 'node:https';
+import { get, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -183,6 +183,49 @@ describe('web chat: two browsers, one conversation', () => {
     await hasStatus(message(a, 'notes.txt'), 'READ').waitFor({ timeout: UI_TIMEOUT_MS });
     expect(pageProblems).toEqual([]);
   }, 60_000);
+
+  it('loads older messages when the timeline is scrolled to the top', async () => {
+    // 120 messages from Bob over the API; then Alice opens the page afresh (a page that was open
+    // would have them all from the WebSocket already), which signs her in again.
+    const token = (await apiCall<{ access_token: string }>('POST', '/auth/token', { grant_type: 'client_credentials', client_id: bob.clientId, client_secret: bob.clientSecret })).access_token;
+    const { id } = await apiCall<{ id: string }>('POST', '/v1/conversations', { type: 'private', member_ids: [alice.userId], title: 'History' }, token);
+    for (let i = 1; i <= 120; i++) await apiCall('POST', '/v1/messages', { message_id: randomUUID(), conversation_id: id, payload: { type: 'text', text: `history ${i}` } }, token);
+    await signIn(a, alice);
+
+    const item = a.locator(`nav[aria-label="Conversations"] button[data-conversation-id="${id}"]`);
+    await item.getByLabel('120 unread').waitFor({ timeout: UI_TIMEOUT_MS });
+    await item.click();
+    const shown = () => messages(a).count();
+    await waitFor(async () => (await shown()) === 50, { timeoutMs: UI_TIMEOUT_MS, description: 'the latest page' });
+    expect(await messages(a).first().textContent()).toContain('history 71');
+    // Home in the focused timeline scrolls to the top: the page before comes in above, twice.
+    const timeline = a.locator('.messages');
+    await timeline.focus();
+    await timeline.press('Home');
+    await waitFor(async () => (await shown()) === 100, { timeoutMs: UI_TIMEOUT_MS, description: 'one older page' });
+    await timeline.press('Home');
+    await waitFor(async () => (await shown()) === 120, { timeoutMs: UI_TIMEOUT_MS, description: 'the whole history' });
+    await a.getByText('Beginning of the conversation').waitFor({ timeout: UI_TIMEOUT_MS });
+    const texts = await messages(a).locator('.body').allTextContents();
+    expect(texts).toEqual(Array.from({ length: 120 }, (_, i) => `history ${i + 1}`));
+    await item.getByLabel('120 unread').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+  }, 60_000);
+
+  /** A call to the gateway through the web chat (HTTPS, its certificate trusted): JSON, or a form for /auth/token. */
+  function apiCall<T = unknown>(method: string, path: string, body: Record<string, unknown>, token?: string): Promise<T> {
+    const form = path.startsWith('/auth/');
+    const payload = form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body);
+    const headers = { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    return new Promise((resolve, reject) => {
+      const req = request(`${webChat.url}${path}`, { method, ca, headers }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => ((res.statusCode ?? 0) < 300 ? resolve(JSON.parse(text) as T) : reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`))));
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
 
   /** A user with an API client (admin CLI): what a person signs in with. */
   function newUser(prefix: string): User {
