@@ -132,3 +132,16 @@ describe('ChatStore', () => {
     expect(store.getSnapshot().conversations[0]).toMatchObject({ read_seq: 3, unread_count: 0 });
   });
 });
+
+describe('ChatStore mark read', () => {
+  it('does not retry a failed mark-read in a loop', async () => {
+    const { store, api, frame } = setup();
+    await store.start();
+    await store.open(C);
+    frame({ type: 'message.created', conversation_id: C, seq: 3, message: message(3) });
+    api.markRead.mockRejectedValue(new Error('offline'));
+    store.markRead(C);
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(api.markRead).toHaveBeenCalledTimes(1);
+  });
+});

@@ -187,15 +187,16 @@ export class ChatStore {
     if (!c || !t) return;
     const newest = Math.max(0, ...t.bySeq.keys());
     if (newest <= c.read_seq || this.reading.has(conversationId)) return;
-    const run = this.api
-      .markRead(conversationId, newest)
-      .then((r) => this.setReadSeq(conversationId, r.read_seq))
-      .catch(() => undefined)
-      .finally(() => {
+    const run = this.api.markRead(conversationId, newest).then(
+      (r) => {
         this.reading.delete(conversationId);
+        this.setReadSeq(conversationId, r.read_seq);
         // More arrived meanwhile.
         this.markRead(conversationId);
-      });
+      },
+      // Tried again with the next message or when the page is shown again, not in a loop.
+      () => void this.reading.delete(conversationId),
+    );
     this.reading.set(conversationId, run);
   }
 
