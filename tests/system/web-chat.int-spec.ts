@@ -209,6 +209,9 @@ describe('web chat: two browsers, one conversation', () => {
     const texts = await messages(a).locator('.body').allTextContents();
     expect(texts).toEqual(Array.from({ length: 120 }, (_, i) => `history ${i + 1}`));
     await item.getByLabel('120 unread').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+
+    await a.getByRole('button', { name: 'Sign out' }).click();
+    await a.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: UI_TIMEOUT_MS });
   }, 60_000);
 
   /** A call to the gateway through the web chat (HTTPS, its certificate trusted): JSON, or a form for /auth/token. */

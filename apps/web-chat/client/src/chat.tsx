@@ -36,6 +36,7 @@ export function Chat({ api, userId, onSignOut }: { api: ChatApi; userId: string;
           className="link"
           onClick={() => {
             store.stop();
+            void api.signOut();
             onSignOut();
           }}
         >
