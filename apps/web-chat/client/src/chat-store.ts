@@ -42,6 +42,9 @@ interface Timeline {
   error?: string;
 }
 
+/** Conversations beyond 10 pages of 100 join the list when a message of theirs arrives. */
+const MAX_LIST_PAGES = 10;
+
 type Frame = { type: string; conversation_id?: string; seq?: number; [key: string]: unknown };
 
 /**
@@ -249,9 +252,15 @@ export class ChatStore {
     });
   };
 
+  /** Every conversation, page by page (cursor: stable while new messages reorder the list). */
   private async reloadConversations(): Promise<void> {
-    const page = await this.api.listConversations();
-    for (const c of page.conversations) this.addConversation(c);
+    let cursor: string | undefined;
+    for (let pages = 0; pages < MAX_LIST_PAGES; pages++) {
+      const page = await this.api.listConversations(cursor);
+      for (const c of page.conversations) this.addConversation(c);
+      if (!page.next_cursor || page.conversations.length === 0) return;
+      cursor = page.next_cursor;
+    }
   }
 
   private addConversation(c: ConversationSummary): void {
@@ -301,21 +310,29 @@ export class ChatStore {
         if (c && frame.seq !== undefined && frame.user_id !== this.me) this.onHorizons(c, { [frame.user_id as string]: frame.seq }, 'DELIVERED');
         return;
       case 'conversation.joined':
-        if (c && !this.conversations.has(c)) {
-          void this.api.getConversation(c).then((d) => {
-            this.setMembers(d);
-            this.addConversation({ ...d, unread_count: d.last_seq - d.read_seq, last_activity_at: new Date().toISOString(), last_message: null });
-          });
-        }
+        if (c) this.learnConversation(c);
         return;
       default:
         return;
     }
   }
 
+  /** A conversation this page did not list (joined now, or beyond the pages it loaded). */
+  private learnConversation(conversationId: string): void {
+    if (this.conversations.has(conversationId) || this.others.has(conversationId)) return;
+    this.others.set(conversationId, []);
+    void this.api.getConversation(conversationId).then(
+      (d) => {
+        this.setMembers(d);
+        this.addConversation({ ...d, unread_count: d.last_seq - d.read_seq, last_activity_at: new Date().toISOString(), last_message: null });
+      },
+      () => void this.others.delete(conversationId),
+    );
+  }
+
   private onNewMessage(conversationId: string, seq: number, m: { message_id: string; sender_id: string; payload: MessagePayload; created_at: string }): void {
     const c = this.conversations.get(conversationId);
-    if (!c) return;
+    if (!c) return this.learnConversation(conversationId);
     const preview = m.payload.type === 'text' ? m.payload.text.slice(0, 100) : '[file]';
     const last_seq = Math.max(c.last_seq, seq);
     // The sender's own horizon moves with their message.
