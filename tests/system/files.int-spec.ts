@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
    response bodies are read as loose JSON here; the assertions check their shape. */
-import { RealtimeClient } from '@chat4all/realtime-client';
+import { RealtimeClient } from '@chat4all/sdk';
 import { ObjectStorage } from '@chat4all/storage';
 import { newCaller, REPO_ROOT, stackEnv, startApp, waitFor, type Caller, type RunningApp } from '@chat4all/testing';
 import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';

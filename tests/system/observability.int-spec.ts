@@ -1,7 +1,7 @@
 import { createEnvelope, Topics } from '@chat4all/contracts';
 import { createDataSource } from '@chat4all/database';
 import { createKafka } from '@chat4all/kafka';
-import { RealtimeClient, type ConversationEvent } from '@chat4all/realtime-client';
+import { RealtimeClient, type RealtimeEvent } from '@chat4all/sdk';
 import { newCaller, observabilityVariables, REPO_ROOT, stackEnv, startApp as startPlainApp, waitFor, type Caller, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -73,7 +73,7 @@ describe('observability: traces, logs, metrics, alerts', () => {
   let gateway: RunningApp;
   let alice: Caller, bob: Caller, operator: Caller;
   let bobClient: RealtimeClient;
-  const bobEvents: ConversationEvent[] = [];
+  const bobEvents: RealtimeEvent[] = [];
   let producer: Producer;
   let db: DataSource;
 
@@ -113,7 +113,7 @@ describe('observability: traces, logs, metrics, alerts', () => {
     apps.push(auth, relay, worker, connectors, gateway, realtime);
     [alice, bob, operator] = await Promise.all([newCaller(gateway.url, 'obs-alice'), newCaller(gateway.url, 'obs-bob'), newCaller(gateway.url, 'obs-operator', 'read,write,admin')]);
     bobClient = new RealtimeClient({ url: `ws://127.0.0.1:${realtime.httpPort}/ws`, token: () => bob.token, backoff: { baseMs: 50, maxMs: 500 } });
-    bobClient.on('event', (e: ConversationEvent) => bobEvents.push(e));
+    bobClient.on('event', (e: RealtimeEvent) => bobEvents.push(e));
     bobClient.on('error', () => undefined);
     const ready = new Promise<void>((resolve) => bobClient.once('ready', () => resolve()));
     bobClient.start();

@@ -1,4 +1,4 @@
-import { RealtimeClient, type ConversationEvent } from '@chat4all/realtime-client';
+import { RealtimeClient, type RealtimeEvent } from '@chat4all/sdk';
 import { newCaller, REPO_ROOT, stackService, startApp, waitFor, type Caller, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,17 +34,17 @@ describe('realtime: fan-out across instances, resume, heartbeats and limits', ()
 
   /** A client on the given realtime instance, collecting its events; resolves once ready. */
   async function connect(who: Caller, instance: RealtimeApp, positions?: Record<string, number>) {
-    const events: ConversationEvent[] = [];
+    const events: RealtimeEvent[] = [];
     const resumed: { conversation_id: string; read_seqs: Record<string, number> }[] = [];
     const client = new RealtimeClient({ url: `ws://127.0.0.1:${instance.httpPort}/ws`, token: () => who.token, positions, backoff: { baseMs: 50, maxMs: 500 } });
-    client.on('event', (e: ConversationEvent) => events.push(e));
+    client.on('event', (e: RealtimeEvent) => events.push(e));
     client.on('resumed', (r: { conversation_id: string; read_seqs: Record<string, number> }) => resumed.push(r));
     client.on('error', () => undefined);
     clients.push(client);
     const ready = new Promise<void>((resolve) => client.once('ready', () => resolve()));
     client.start();
     await ready;
-    return { client, events, resumed, messages: (c: string) => events.filter((e) => e.type === 'message.created' && e.conversation_id === c).map((e) => e.seq) };
+    return { client, events, resumed, messages: (c: string) => events.flatMap((e) => (e.type === 'message.created' && e.conversation_id === c ? [e.seq] : [])) };
   }
   type RealtimeApp = RunningApp;
 

@@ -1,5 +1,5 @@
 import { CloseCodes, type ServerFrame } from '@chat4all/contracts';
-import { RealtimeClient } from '@chat4all/realtime-client';
+import { RealtimeClient } from '@chat4all/sdk';
 import { adminCli, clientToken, newCaller, startApp, waitFor, type RunningApp } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';

@@ -47,6 +47,8 @@ const schema = z.object({
   INBOUND_MEMBER_IDS: csvList().pipe(z.array(z.uuid({ error: 'must be user ids (UUIDs)' })).max(CONVERSATION_MAX_MEMBERS)).optional(),
   // FR-API-07: state-changing requests per user (or per IP before authentication) per minute.
   RATE_LIMIT_WRITE_PER_MINUTE: intInRange(1, 1_000_000).default(60),
+  // The window both limits count in (fixed windows): the limits are per this many seconds.
+  RATE_LIMIT_WINDOW_SECONDS: intInRange(1, 3600).default(60),
   // Against secret guessing on /auth/token, on top of the per-IP limit above.
   RATE_LIMIT_TOKEN_PER_CLIENT_PER_MINUTE: intInRange(1, 100_000).default(20),
   // Redis unreachable: 'allow' keeps the API available (limits lapse, a metric and a log line say
@@ -69,6 +71,7 @@ export function loadGatewayConfig(source?: EnvSource) {
     idempotency: { ttlSeconds: env.IDEMPOTENCY_KEY_TTL_SECONDS, abandonAfterSeconds: env.IDEMPOTENCY_KEY_ABANDON_AFTER_SECONDS },
     rateLimits: {
       writePerMinute: env.RATE_LIMIT_WRITE_PER_MINUTE,
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
       tokenPerClientPerMinute: env.RATE_LIMIT_TOKEN_PER_CLIENT_PER_MINUTE,
       onRedisError: env.RATE_LIMIT_ON_REDIS_ERROR,
     },

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
+// (The global crypto, not node:crypto: contracts are also used by the browser, through the SDK.)
 // Every Kafka record carries this envelope as its JSON value (ARCHITECTURE §3); the W3C trace
 // context travels in the record headers, not here.
 export const eventEnvelopeSchema = z.object({
@@ -20,7 +20,7 @@ export function createEnvelope<P>(
   options: { eventId?: string; occurredAt?: Date } = {},
 ): EventEnvelope<P> {
   return {
-    event_id: options.eventId ?? randomUUID(),
+    event_id: options.eventId ?? crypto.randomUUID(),
     type,
     occurred_at: (options.occurredAt ?? new Date()).toISOString(),
     aggregate_id: aggregateId,

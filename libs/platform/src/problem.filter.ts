@@ -1,6 +1,6 @@
 import { PlatformProblems, type ProblemDetails, type ProblemType, problemTypeUri } from '@chat4all/contracts';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { Catch, HttpException, Logger, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { BaseRpcExceptionFilter, RpcException } from '@nestjs/microservices';
@@ -62,8 +62,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (host.getType() !== 'http') return this.rpc.catch(this.toRpc(exception), host);
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    // The router's 404 for a path that has routes, only not for this method, is a 405 with Allow.
-    const allow = exception instanceof NotFoundException && request.is404 ? allowedMethods(request) : [];
+    // A request the router found no route for (its 404, or an error Fastify raised before it, such as
+    // a QUERY without Content-Type) on a path that has routes, only not for this method: 405 with Allow.
+    const allow = request.is404 ? allowedMethods(request) : [];
     const problem = allow.length > 0 ? methodNotAllowed(request, allow) : this.toProblem(exception, request.url);
     if (allow.length > 0) void reply.header('allow', allow.join(', '));
     if (exception instanceof ProblemException) void reply.headers(exception.headers);

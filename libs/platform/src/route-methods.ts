@@ -15,9 +15,13 @@ const ROUTES = new WeakMap<object, RecordedRoute[]>();
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-// `:id` matches one segment, `*` the rest of the path; everything else literally.
-const toPattern = (url: string): RegExp =>
-  new RegExp(`^${url.split('/').map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : escapeRegExp(segment))).join('/')}$`);
+// `:id` matches one segment, `:id(regex)` what the regex does, `*` the rest of the path; everything else literally.
+const toSegment = (segment: string): string => {
+  const constrained = /^:\w+\((.+)\)$/.exec(segment);
+  if (constrained) return `(?:${constrained[1]})`;
+  return segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : escapeRegExp(segment);
+};
+const toPattern = (url: string): RegExp => new RegExp(`^${url.split('/').map(toSegment).join('/')}$`);
 
 /** Records every route's methods from now on (call before the routes are registered). */
 export function recordRouteMethods(fastify: FastifyInstance): void {

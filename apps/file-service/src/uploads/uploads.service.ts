@@ -35,6 +35,7 @@ export interface ChunkInput {
 }
 
 const uploadNotFound = (id: string) => new ProblemException(FileProblems.uploadNotFound, `No upload ${id} of yours.`);
+const fileNotFound = (id: string) => new ProblemException(FileProblems.fileNotFound, `No file ${id} of yours.`);
 
 // The /v1/files upload API (FR-FU-01..04, 08, 09) on top of the chunk store; tus uses the same parts.
 @Injectable()
@@ -91,9 +92,10 @@ export class UploadsService {
   }
 
   /** The caller's upload; 404 for an unknown id and for someone else's alike. */
-  async own(ownerId: string, uploadId: string): Promise<Upload> {
+  /** The caller's upload (or file: same id), or the not-found problem of the route that asked. */
+  async own(ownerId: string, uploadId: string, notFound: (id: string) => ProblemException = uploadNotFound): Promise<Upload> {
     const upload = isUuid(uploadId) ? await this.uploads.find(uploadId) : undefined;
-    if (!upload || upload.ownerId !== ownerId) throw uploadNotFound(uploadId);
+    if (!upload || upload.ownerId !== ownerId) throw notFound(uploadId);
     return upload;
   }
 
@@ -206,8 +208,9 @@ export class UploadsService {
    * Removes an upload and its objects: an unfinished one (abandoned), or a file of the caller's. The
    * content of a file stays while another file has the same bytes (dedup).
    */
+  /** onlyUnfinished: DELETE /v1/files/upload/{id} (an upload); otherwise DELETE /v1/files/{id} (a file, or any upload). */
   async remove(ownerId: string, uploadId: string, options: { onlyUnfinished: boolean }): Promise<void> {
-    const upload = await this.own(ownerId, uploadId);
+    const upload = await this.own(ownerId, uploadId, options.onlyUnfinished ? uploadNotFound : fileNotFound);
     if (options.onlyUnfinished && upload.status !== 'UPLOADING' && upload.status !== 'FAILED') {
       throw new ProblemException(FileProblems.uploadNotOpen, `Upload ${upload.id} is ${upload.status}; only an unfinished upload can be abandoned here (a file is deleted with DELETE /v1/files/{file_id}).`, {
         upload_status: upload.status,

@@ -1,6 +1,7 @@
 import { BearerAuthGuard, CurrentPrincipal, RequireScopes, type Principal } from '@chat4all/auth-guard';
 import { Controller, Delete, Get, Head, Options, Param, Patch, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { StreamedAsIs } from '../idempotency/idempotency.interceptor';
 import { NotCountedAsWrite } from '../rate-limit/write-rate-limit.interceptor';
 import { FileAccess } from './file-access.service';
 import { FileProxy } from './file-proxy';
@@ -8,6 +9,12 @@ import { FileProxy } from './file-proxy';
 // /v1/files: downloads are answered here (who may see a file depends on conversations, which the
 // gateway owns); the upload API and tus are streamed to file-service as they are, after the token and
 // scope checks, so no chunk is ever held in the gateway's memory.
+// Route constraints, so that /v1/files/{file_id} does not also match /v1/files/complete (and the
+// chunk route /v1/files/upload/{id}/status): another path there is a 404, and Allow lists only what
+// the path really has.
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const CHUNK_NUMBER = '\\d{1,9}';
+
 @Controller('v1/files')
 export class FilesController {
   constructor(
@@ -18,11 +25,12 @@ export class FilesController {
   @Post('initiate')
   @UseGuards(BearerAuthGuard)
   @RequireScopes('write')
+  @StreamedAsIs()
   initiate(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.proxy.forward(req, reply);
   }
 
-  @Patch('upload/:upload_id/:chunk_number')
+  @Patch(`upload/:upload_id/:chunk_number(${CHUNK_NUMBER})`)
   @UseGuards(BearerAuthGuard)
   @RequireScopes('write')
   @NotCountedAsWrite()
@@ -47,6 +55,7 @@ export class FilesController {
   @Post('complete')
   @UseGuards(BearerAuthGuard)
   @RequireScopes('write')
+  @StreamedAsIs()
   complete(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.proxy.forward(req, reply);
   }
@@ -67,6 +76,7 @@ export class FilesController {
   @Post('tus')
   @UseGuards(BearerAuthGuard)
   @RequireScopes('write')
+  @StreamedAsIs()
   tusCreate(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.proxy.forward(req, reply);
   }
@@ -99,7 +109,7 @@ export class FilesController {
   }
 
   /** A file's metadata and a short-lived download URL, for its uploader and members of a conversation it was sent in. */
-  @Get(':file_id')
+  @Get(`:file_id(${UUID})`)
   @UseGuards(BearerAuthGuard)
   @RequireScopes('read')
   async get(@CurrentPrincipal() caller: Principal, @Param('file_id') fileId: string) {
@@ -119,7 +129,7 @@ export class FilesController {
   }
 
   /** Deleting a file is its owner's, in file-service. */
-  @Delete(':file_id')
+  @Delete(`:file_id(${UUID})`)
   @UseGuards(BearerAuthGuard)
   @RequireScopes('write')
   delete(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {

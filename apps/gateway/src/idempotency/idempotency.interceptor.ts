@@ -1,6 +1,6 @@
 import type { Principal } from '@chat4all/auth-guard';
 import { ProblemException } from '@chat4all/platform';
-import { HttpStatus, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { HttpStatus, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -11,6 +11,14 @@ import { IdempotencyProblems } from '@chat4all/contracts';
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 const KEY_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${IDEMPOTENCY_KEY_MAX_LENGTH}}$`);
+
+const STREAMED_AS_IS = Symbol('idempotency:streamed-as-is');
+/**
+ * A route whose request and answer the gateway streams through unchanged (file-service's upload API):
+ * it never holds the body or the answer, so it can neither hash the one nor keep the other, and
+ * Idempotency-Key does not apply (the OpenAPI document says so per operation).
+ */
+export const StreamedAsIs = (): MethodDecorator => SetMetadata(STREAMED_AS_IS, true);
 
 const invalidKey = () =>
   new ProblemException(IdempotencyProblems.invalidIdempotencyKey, `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters.`);
@@ -31,6 +39,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
     const header = request.headers['idempotency-key'];
     if (request.method !== 'POST' || header === undefined || !request.principal) return next.handle();
+    if (this.reflector.get<boolean>(STREAMED_AS_IS, context.getHandler())) return next.handle();
     if (typeof header !== 'string' || !KEY_PATTERN.test(header)) throw invalidKey();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const userId = request.principal.userId;

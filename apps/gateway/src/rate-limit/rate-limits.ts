@@ -29,9 +29,9 @@ export class RateLimits {
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly audit: AuditLog,
   ) {
-    const { writePerMinute, tokenPerClientPerMinute, onRedisError } = config.rateLimits;
-    this.writes = RateLimiter.redis(redis, { name: 'writes', limit: writePerMinute, windowSeconds: 60 }, onRedisError);
-    this.tokenPerClient = RateLimiter.redis(redis, { name: 'token-per-client', limit: tokenPerClientPerMinute, windowSeconds: 60 }, onRedisError);
+    const { writePerMinute, tokenPerClientPerMinute, windowSeconds, onRedisError } = config.rateLimits;
+    this.writes = RateLimiter.redis(redis, { name: 'writes', limit: writePerMinute, windowSeconds }, onRedisError);
+    this.tokenPerClient = RateLimiter.redis(redis, { name: 'token-per-client', limit: tokenPerClientPerMinute, windowSeconds }, onRedisError);
   }
 
   async enforce(limiter: RateLimiter, subject: RateLimitSubject, reply: FastifyReply): Promise<void> {

@@ -7,7 +7,8 @@ import { timestamp, uuid } from './common';
 // schemas describe it for clients.
 
 export const SCOPES = { read: 'Read conversations, messages and files.', write: 'Send messages, create conversations, upload files.', admin: 'Operate the platform (dead letters).' } as const;
-const param = z.string().max(OAUTH_PARAMETER_MAX_CHARS);
+// An empty parameter counts as absent (RFC 6749 §3.1): a given one has at least one character.
+const param = z.string().min(1).max(OAUTH_PARAMETER_MAX_CHARS);
 
 export const tokenRequestSchema = z
   .object({

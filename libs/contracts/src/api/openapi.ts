@@ -57,6 +57,8 @@ interface Operation {
   rateLimited?: boolean;
   /** Answers in the OAuth error format on 400/401 (the token endpoint), not problem+json. */
   oauthErrors?: boolean;
+  /** A POST the gateway streams to file-service as it is: Idempotency-Key does not apply. */
+  streamed?: boolean;
 }
 
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
@@ -103,21 +105,25 @@ function errorResponses(op: Operation, method: Method): Record<string, ZodOpenAp
   if (op.body?.contentType === undefined && op.body) problems.push(...JSON_BODY);
   if (op.query || op.path) problems.push(PlatformProblems.invalidRequest);
   if (op.rateLimited) problems.push(...RATE_LIMITED);
-  if (op.scope && method === 'post') problems.push(...IDEMPOTENT_POST);
+  if (op.scope && method === 'post' && !op.streamed) problems.push(...IDEMPOTENT_POST);
   const byStatus = new Map<number, Set<string>>();
   for (const p of problems) byStatus.set(p.status, (byStatus.get(p.status) ?? new Set()).add(p.slug));
+  // The token endpoint's own errors: 400 (invalid_request, unsupported_grant_type, invalid_grant...) and 401 (invalid_client).
+  if (op.oauthErrors) for (const status of [400, 401]) byStatus.set(status, byStatus.get(status) ?? new Set());
   const responses: Record<string, ZodOpenApiResponseObject> = {};
   for (const [status, slugs] of [...byStatus].sort(([a], [b]) => a - b)) {
     const sorted = [...slugs].sort();
+    const oauth = op.oauthErrors && (status === 400 || status === 401);
     const headers: Record<string, z.ZodType> = { ...commonHeaders };
     if (status === 429 || status === 503) headers['Retry-After'] = retryAfter;
     if (status === 401 && op.scope) headers['WWW-Authenticate'] = sharedHeader('WWW-Authenticate', 'Bearer realm="chat4all", with error="invalid_token" when a token was refused.');
     // The shared Problem schema, narrowed to this operation's types for this status.
-    const problem = z.intersection(problemSchema, z.looseObject({ type: z.enum(sorted.map(problemType) as [string, ...string[]]) }));
-    const content: Record<string, { schema: z.ZodType }> = method === 'head' ? {} : { [PROBLEM_MEDIA_TYPE]: { schema: problem } };
-    if (op.oauthErrors && (status === 400 || status === 401)) content['application/json'] = { schema: oauthErrorSchema };
+    const content: Record<string, { schema: z.ZodType }> = {};
+    if (sorted.length > 0) content[PROBLEM_MEDIA_TYPE] = { schema: z.intersection(problemSchema, z.looseObject({ type: z.enum(sorted.map(problemType) as [string, ...string[]]) })) };
+    if (oauth) content['application/json'] = { schema: oauthErrorSchema };
+    if (oauth && status === 401) headers['WWW-Authenticate'] = sharedHeader('WWW-Authenticate-OAuth', 'Basic realm="chat4all" when the client authenticated with Basic.', z.string(), true);
     responses[String(status)] = {
-      description: sorted.map((s) => `\`${s}\``).join(', '),
+      description: [oauth ? 'OAuth error (RFC 6749 §5.2)' : '', ...sorted.map((s) => `\`${s}\``)].filter(Boolean).join(', '),
       headers: z.object(headers),
       ...(method === 'head' ? {} : { content }),
     };
@@ -128,7 +134,7 @@ function errorResponses(op: Operation, method: Method): Record<string, ZodOpenAp
 function operation(op: Operation, method: Method): ZodOpenApiOperationObject {
   const okHeaders: Record<string, z.ZodType> = { ...commonHeaders, ...op.ok.headers };
   if (op.rateLimited) Object.assign(okHeaders, rateLimitHeaders);
-  const idempotent = Boolean(op.scope) && method === 'post';
+  const idempotent = Boolean(op.scope) && method === 'post' && !op.streamed;
   if (idempotent) okHeaders['Idempotent-Replayed'] = sharedHeader('Idempotent-Replayed', '"true" when this answer is the replay of an earlier identical request.', z.literal('true'), true);
   const requestHeaders = idempotent ? (op.headers ?? z.object({})).extend({ 'Idempotency-Key': idempotencyKey }) : op.headers;
   const description = [op.description, op.rateLimited && op.scope ? WRITE_LIMIT_DESCRIPTION : undefined].filter(Boolean).join('\n\n');
@@ -163,6 +169,11 @@ const conversationId = uuidParam('id', 'A conversation of yours.');
 const binary = z.string().meta({ format: 'binary' });
 const tusResumable = z.literal('1.0.0').meta({ description: 'The tus protocol version.' });
 const uploadIdParam = uuidParam('upload_id', 'An upload of yours.');
+const uploadChecksum = z
+  .string()
+  .regex(/^(sha1|sha256) [A-Za-z0-9+/]+={0,2}$/)
+  .optional()
+  .meta({ description: 'tus checksum extension: "<algorithm> <base64 digest>" of this request\'s bytes (460 when they differ).' });
 
 const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
   '/auth/token': {
@@ -310,6 +321,8 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       id: 'initiateUpload',
       tag: 'files',
       summary: 'Start a chunked, resumable upload',
+      description: 'Not idempotent (streamed to file-service; Idempotency-Key does not apply): after an unanswered request, GET /v1/files/uploads?status=UPLOADING finds the upload.',
+      streamed: true,
       scope: 'write',
       body: { schema: initiateUploadSchema },
       ok: { status: 201, description: 'The upload session: send chunks 1..total_chunks.', schema: uploadSessionSchema },
@@ -329,6 +342,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       body: { schema: binary, contentType: 'application/octet-stream' },
       ok: { status: 200, description: 'Stored.', schema: chunkReceiptSchema },
       problems: [
+        PlatformProblems.notFound,
         FileProblems.uploadNotFound,
         FileProblems.uploadExpired,
         FileProblems.uploadNotOpen,
@@ -372,7 +386,8 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       id: 'completeUpload',
       tag: 'files',
       summary: 'Finish an upload: checks and merges it',
-      description: 'The file is COMPLETED (file.completed frame) or FAILED (file.failed) shortly after.',
+      description: 'The file is COMPLETED (file.completed frame) or FAILED (file.failed) shortly after. Safe to repeat: a merging or completed upload answers the same.',
+      streamed: true,
       scope: 'write',
       body: { schema: completeUploadSchema },
       ok: { status: 202, description: 'Merging.', schema: uploadCompletingSchema },
@@ -396,12 +411,16 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       id: 'tusCreate',
       tag: 'files',
       summary: 'tus 1.0.0: create an upload (creation, creation-with-upload)',
+      streamed: true,
       scope: 'write',
       headers: z.object({
         'Tus-Resumable': tusResumable,
-        'Upload-Length': z.string().regex(/^\d{1,19}$/),
-        'Upload-Metadata': z.string().optional().meta({ description: 'filename and filetype (base64), conversation_id.' }),
-        'Upload-Checksum': z.string().optional(),
+        'Upload-Length': z.string().regex(/^[1-9]\d{0,18}$/).meta({ description: 'The whole upload\'s size in bytes (at least 1).' }),
+        'Upload-Metadata': z
+          .string()
+          .regex(/(^|,) *(filename|name) [A-Za-z0-9+/]+=*( *,|$)/)
+          .meta({ description: 'Comma-separated "key base64value" pairs: filename (or name, required), filetype, conversation_id.' }),
+        'Upload-Checksum': uploadChecksum,
       }),
       body: { schema: binary, contentType: 'application/offset+octet-stream', required: false },
       ok: { status: 201, description: 'Created; Location names it.', headers: { Location: header('/v1/files/tus/{upload_id}'), 'Upload-Offset': header('Bytes stored.').optional(), 'Upload-Expires': header('HTTP-date.') } },
@@ -437,7 +456,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       summary: 'tus 1.0.0: append bytes at Upload-Offset',
       scope: 'write',
       path: uploadIdParam,
-      headers: z.object({ 'Tus-Resumable': tusResumable, 'Upload-Offset': z.string().regex(/^\d{1,19}$/), 'Upload-Checksum': z.string().optional() }),
+      headers: z.object({ 'Tus-Resumable': tusResumable, 'Upload-Offset': z.string().regex(/^\d{1,19}$/), 'Upload-Checksum': uploadChecksum }),
       body: { schema: binary, contentType: 'application/offset+octet-stream' },
       ok: { status: 204, description: 'Appended.', headers: { 'Upload-Offset': header('The new offset.') } },
       problems: [
@@ -475,7 +494,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       scope: 'read',
       path: uuidParam('file_id', 'Your file, or one sent in a conversation of yours.'),
       ok: { status: 200, description: 'The file.', schema: fileSchema },
-      problems: [GatewayFileProblems.fileNotFound, GatewayFileProblems.fileServiceUnavailable],
+      problems: [PlatformProblems.notFound, GatewayFileProblems.fileNotFound, GatewayFileProblems.fileServiceUnavailable],
     },
     delete: {
       id: 'deleteFile',
@@ -484,7 +503,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       scope: 'write',
       path: uuidParam('file_id', 'A file you uploaded.'),
       ok: { status: 204, description: 'Deleted (the bytes stay while another file shares them).' },
-      problems: [FileProblems.fileNotFound, GatewayFileProblems.fileServiceUnavailable],
+      problems: [PlatformProblems.notFound, FileProblems.fileNotFound, GatewayFileProblems.fileServiceUnavailable],
       rateLimited: true,
     },
   },
@@ -521,7 +540,7 @@ const WEBHOOK_ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       tag: 'webhooks',
       summary: 'Meta\'s subscription handshake (WhatsApp, Instagram, Messenger)',
       path: z.object({ channel: z.enum(EXTERNAL_CHANNELS) }),
-      query: z.object({ 'hub.mode': z.literal('subscribe'), 'hub.verify_token': z.string(), 'hub.challenge': z.string().max(256) }),
+      query: z.object({ 'hub.mode': z.literal('subscribe'), 'hub.verify_token': z.string().min(1), 'hub.challenge': z.string().min(1).max(256) }),
       ok: { status: 200, description: 'hub.challenge, as text.', schema: z.string(), contentType: 'text/plain' },
       problems: [WebhookProblems.unknownChannel, WebhookProblems.invalidVerifyToken],
     },

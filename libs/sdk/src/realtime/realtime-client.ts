@@ -5,13 +5,36 @@ import {
   serializeFrame,
   type ConversationFrame,
   type ConversationJoinedFrame,
+  type AuthenticatedFrame,
+  type ErrorFrame,
+  type FileCompletedFrame,
+  type GoingAwayFrame,
+  type PongFrame,
+  type FileFailedFrame,
+  type ReadyFrame,
   type MessageCreatedFrame,
   type MessageStatus,
   type MessageStatusFrame,
   type ServerFrame,
 } from '@chat4all/contracts';
-import { EventEmitter } from 'node:events';
-import WebSocket from 'ws';
+import { Emitter } from './emitter';
+
+/**
+ * The part of the WHATWG WebSocket the client uses: the browser's, Node's global one (Node 22+), or
+ * the `ws` package's (which adds terminate(), used by drop()).
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
+  addEventListener(type: 'error', listener: (event: unknown) => void): void;
+  terminate?(): void;
+}
+
+const OPEN = 1;
+type Timer = ReturnType<typeof setTimeout>;
 
 export interface RealtimeClientOptions {
   /** wss://host/ws (or ws://); the token is added as ?token=. */
@@ -22,8 +45,11 @@ export interface RealtimeClientOptions {
   positions?: Record<string, number>;
   /** Reconnect backoff: full jitter between 0 and min(max, base * 2^attempt). */
   backoff?: { baseMs: number; maxMs: number };
-  /** Extra options for the ws client (e.g. a CA for a self-signed certificate). */
-  wsOptions?: WebSocket.ClientOptions;
+  /**
+   * Opens the socket (default: the global WebSocket). In Node, pass one built on the `ws` package to
+   * trust a self-signed certificate: `(url) => new WebSocket(url, { ca })`.
+   */
+  webSocket?: (url: string) => WebSocketLike;
   /**
    * How long before the socket's expires_at a fresh token is sent in band (an `auth` frame, from
    * `token()`, which is where the app refreshes): a fifth of what is left, at most this (60 s).
@@ -46,9 +72,22 @@ const ACK_RETRY_MS = 1_000;
 /** After a refused or unanswered in-band re-authentication, the next try comes this much later (or at half the time left). */
 const REAUTH_RETRY_MS = 5_000;
 
+/** The events a RealtimeClient emits, and what each carries. */
+export interface RealtimeEvents {
+  event: RealtimeEvent;
+  ready: ReadyFrame;
+  resumed: { conversation_id: string; seq: number; read_seqs: Record<string, number> };
+  reset: { conversation_id: string; seq: number };
+  file: FileCompletedFrame | FileFailedFrame;
+  disconnected: { code: number; reason: string };
+  error: unknown;
+}
+
 /** What 'event' carries for a conversation; the other frames without a handler of their own
  * (pong, going_away, error) are passed through on 'event' too. */
 export type ConversationEvent = ConversationFrame | ConversationJoinedFrame;
+/** Everything 'event' carries: a conversation's events, and the frames passed through as they are. */
+export type RealtimeEvent = ConversationEvent | PongFrame | GoingAwayFrame | ErrorFrame | AuthenticatedFrame;
 
 /**
  * Chat4All realtime client (ARCHITECTURE §3b): reconnects with jittered backoff, resumes every
@@ -65,20 +104,20 @@ export type ConversationEvent = ConversationFrame | ConversationJoinedFrame;
  * access ends (ready's expires_at) it sends a fresh token from `token()` in band, so a long-lived
  * socket is never cut by its token's expiry.
  */
-export class RealtimeClient extends EventEmitter {
-  private socket?: WebSocket;
+export class RealtimeClient extends Emitter<RealtimeEvents> {
+  private socket?: WebSocketLike;
   private readonly positions = new Map<string, number>();
   private readonly resuming = new Set<string>();
   private attempt = 0;
   private stopped = false;
-  private reconnectTimer?: NodeJS.Timeout;
-  private reauthTimer?: NodeJS.Timeout;
-  private ackTimer?: NodeJS.Timeout;
+  private reconnectTimer?: Timer;
+  private reauthTimer?: Timer;
+  private ackTimer?: Timer;
   private readonly unacked = new Set<string>();
   private readonly statuses = new Map<string, MessageStatus>();
   private readonly ackFailures = new Map<string, number>();
   private expiresAt = 0;
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly retryTimers = new Set<Timer>();
 
   constructor(private readonly options: RealtimeClientOptions) {
     super();
@@ -91,7 +130,7 @@ export class RealtimeClient extends EventEmitter {
   }
 
   get connected(): boolean {
-    return this.socket?.readyState === WebSocket.OPEN;
+    return this.socket?.readyState === OPEN;
   }
 
   start(): void {
@@ -111,7 +150,8 @@ export class RealtimeClient extends EventEmitter {
 
   /** Forgets the connection without a close handshake (tests: a network drop). */
   drop(): void {
-    this.socket?.terminate();
+    if (this.socket?.terminate) this.socket.terminate();
+    else this.socket?.close();
   }
 
   /** Asks for everything after the known positions (all conversations, or the given ones). */
@@ -139,22 +179,23 @@ export class RealtimeClient extends EventEmitter {
     }
     const url = new URL(this.options.url);
     url.searchParams.set('token', token);
-    const socket = new WebSocket(url, this.options.wsOptions);
+    const open = this.options.webSocket ?? ((u: string) => new (globalThis.WebSocket as unknown as new (u: string) => WebSocketLike)(u));
+    const socket = open(url.toString());
     this.socket = socket;
-    socket.on('message', (data: WebSocket.RawData) => this.receive(data));
-    socket.on('close', (code: number, reason: Buffer) => {
+    socket.addEventListener('message', (event) => this.receive(event.data));
+    socket.addEventListener('close', ({ code, reason }) => {
       if (this.socket !== socket) return;
       clearTimeout(this.reauthTimer);
       clearTimeout(this.ackTimer);
       this.ackTimer = undefined;
       this.resuming.clear();
-      this.emit('disconnected', { code, reason: reason.toString() });
+      this.emit('disconnected', { code, reason: String(reason) });
       // 4008: a limit (too many connections, too many frames); reconnecting would hit it again.
       // 4001 (token expired or revoked): reconnecting asks token() for a fresh one first.
       if (code === CloseCodes.policy) this.stopped = true;
       this.scheduleReconnect();
     });
-    socket.on('error', (error: Error) => this.emit('error', error));
+    socket.addEventListener('error', (event) => this.emit('error', (event as { error?: unknown }).error ?? new Error('WebSocket error')));
   }
 
   private scheduleReconnect(): void {
@@ -165,7 +206,7 @@ export class RealtimeClient extends EventEmitter {
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);
   }
 
-  private receive(data: WebSocket.RawData): void {
+  private receive(data: unknown): void {
     let frame: ServerFrame;
     try {
       // Not validated: a frame type newer than this client still reaches the app as an 'event'.
@@ -331,8 +372,12 @@ export class RealtimeClient extends EventEmitter {
   }
 }
 
-function toText(data: WebSocket.RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString();
-  if (Array.isArray(data)) return Buffer.concat(data).toString();
-  return Buffer.from(data).toString();
+const decoder = new TextDecoder();
+
+/** A text frame: a string in browsers and from ws' event API; bytes otherwise. */
+function toText(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return decoder.decode(data as ArrayBuffer);
+  if (Array.isArray(data)) return data.map((part) => toText(part)).join('');
+  return String(data);
 }

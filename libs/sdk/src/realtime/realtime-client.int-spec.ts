@@ -3,7 +3,7 @@ import { waitFor } from '@chat4all/testing';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { RealtimeClient, type ConversationEvent } from './realtime-client';
+import { RealtimeClient, type RealtimeEvent } from './realtime-client';
 
 // The client against a scripted server on loopback: what it sends, and what it does with replies.
 describe('RealtimeClient (scripted server)', () => {
@@ -48,9 +48,9 @@ describe('RealtimeClient (scripted server)', () => {
       ws.send(serializeFrame(ServerFrames.messageCreated(c, 1, { message_id: randomUUID(), sender_id: randomUUID(), payload: {}, created_at: new Date().toISOString() })));
       ws.send(serializeFrame(ServerFrames.resumeDone(c, 1, { readSeqs: {}, deliveredSeqs: {} })));
     };
-    const events: ConversationEvent[] = [];
+    const events: RealtimeEvent[] = [];
     client = new RealtimeClient({ url, token: () => 'token', positions: { [c]: 0 }, backoff: { baseMs: 20, maxMs: 100 } });
-    client.on('event', (e: ConversationEvent) => events.push(e));
+    client.on('event', (e: RealtimeEvent) => events.push(e));
     client.on('error', () => undefined);
     client.start();
 

@@ -1,2 +1,0 @@
-export { RealtimeClient } from './realtime-client';
-export type { ConversationEvent, RealtimeClientOptions } from './realtime-client';
