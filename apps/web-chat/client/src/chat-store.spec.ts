@@ -31,6 +31,8 @@ class FakeRealtime extends EventTarget {
 const summary = (over: Partial<ConversationSummary> = {}): ConversationSummary => ({
   id: C,
   type: 'private',
+  channel: 'internal',
+  external_contact: null,
   title: null,
   last_seq: 2,
   read_seq: 2,
@@ -45,6 +47,7 @@ const message = (seq: number, sender = OTHER, over: Partial<Message> = {}): Mess
   conversation_id: C,
   seq,
   sender_id: sender,
+  origin: 'member',
   payload: { type: 'text', text: `m${seq}` },
   status: 'SENT',
   created_at: '2026-01-01T00:00:00.000Z',

@@ -1,12 +1,18 @@
 import { isForwardTransition } from '@chat4all/contracts';
-import type { ChatApi, ConversationDetail, ConversationSummary, Message, MessagePayload, MessageStatus, RealtimeClient } from './api';
+import type { RealtimeEvent } from '@chat4all/sdk';
+import { errorText, type ChatApi, type Conversation, type ConversationSummary, type Message, type MessageStatus, type RealtimeClient } from './api';
+
+/** What a message carries; a file sent from this page shows before the server adds its checksum. */
+export type UiPayload =
+  | { type: 'text'; text: string }
+  | { type: 'file'; file_id: string; filename?: string; mime_type?: string; size_bytes?: number; sha256?: string };
 
 /** A message as the UI shows it: SENDING until the server accepted it (then it has a seq). */
 export interface UiMessage {
   message_id: string;
   seq?: number;
   sender_id: string;
-  payload: MessagePayload;
+  payload: UiPayload;
   status: MessageStatus | 'SENDING';
   created_at: string;
   error?: string;
@@ -44,8 +50,6 @@ interface Timeline {
 
 /** Conversations beyond 10 pages of 100 join the list when a message of theirs arrives. */
 const MAX_LIST_PAGES = 10;
-
-type Frame = { type: string; conversation_id?: string; seq?: number; [key: string]: unknown };
 
 /**
  * The web chat's state: conversations and timelines from REST, kept current by the realtime client's
@@ -93,9 +97,9 @@ export class ChatStore {
       this.everReady = true;
     });
     client.on('disconnected', () => this.setConnection(navigator.onLine ? 'reconnecting' : 'offline'));
-    client.on('event', (frame: Frame) => this.onFrame(frame));
-    client.on('resumed', (r: { conversation_id: string; read_seqs: Record<string, number> }) => this.onHorizons(r.conversation_id, r.read_seqs, 'READ'));
-    client.on('reset', (r: { conversation_id: string }) => void this.reloadTimeline(r.conversation_id));
+    client.on('event', (frame) => this.onFrame(frame));
+    client.on('resumed', (r) => this.onHorizons(r.conversation_id, r.read_seqs, 'READ'));
+    client.on('reset', (r) => void this.reloadTimeline(r.conversation_id));
     client.on('error', () => undefined);
     window.addEventListener('offline', this.goOffline);
     window.addEventListener('online', this.goOnline);
@@ -218,7 +222,7 @@ export class ChatStore {
     if (detail) this.setMembers(detail);
   }
 
-  private setMembers(detail: ConversationDetail): void {
+  private setMembers(detail: Conversation): void {
     this.others.set(
       detail.id,
       detail.members.map((m) => m.user_id).filter((id) => id !== this.me),
@@ -227,7 +231,7 @@ export class ChatStore {
   }
 
   fileLink(fileId: string): Promise<string> {
-    return this.api.fileInfo(fileId).then((f) => f.download_url);
+    return this.api.fileLink(fileId);
   }
 
   private goOffline = () => {
@@ -288,31 +292,31 @@ export class ChatStore {
     await this.open(conversationId);
   }
 
-  private onFrame(frame: Frame): void {
-    const c = frame.conversation_id;
+  private onFrame(frame: RealtimeEvent): void {
     switch (frame.type) {
       case 'message.created': {
-        const m = frame.message as { message_id: string; sender_id: string; payload: MessagePayload; created_at: string };
-        if (!c || frame.seq === undefined) return;
-        this.upsert(c, { ...m, seq: frame.seq, status: 'SENT' });
-        this.onNewMessage(c, frame.seq, m);
+        const m = { ...frame.message, payload: frame.message.payload as UiPayload };
+        this.upsert(frame.conversation_id, { ...m, seq: frame.seq, status: 'SENT' });
+        this.onNewMessage(frame.conversation_id, frame.seq, m);
         return;
       }
       case 'message.status':
-        if (c && frame.seq !== undefined) this.applyStatus(c, frame.seq, frame.message_id as string, frame.status as MessageStatus);
+        this.applyStatus(frame.conversation_id, frame.seq, frame.message_id, frame.status);
         return;
       case 'conversation.read':
-        if (!c || frame.seq === undefined) return;
-        if (frame.user_id === this.me) this.setReadSeq(c, frame.seq);
-        else this.onHorizons(c, { [frame.user_id as string]: frame.seq }, 'READ');
+        if (frame.user_id === this.me) this.setReadSeq(frame.conversation_id, frame.seq);
+        else this.onHorizons(frame.conversation_id, { [frame.user_id]: frame.seq }, 'READ');
         return;
       case 'conversation.delivered':
-        if (c && frame.seq !== undefined && frame.user_id !== this.me) this.onHorizons(c, { [frame.user_id as string]: frame.seq }, 'DELIVERED');
+        if (frame.user_id !== this.me) this.onHorizons(frame.conversation_id, { [frame.user_id]: frame.seq }, 'DELIVERED');
         return;
       case 'conversation.joined':
-        if (c) this.learnConversation(c);
+        this.learnConversation(frame.conversation_id);
         return;
-      default:
+      case 'pong':
+      case 'going_away':
+      case 'error':
+      case 'auth.ok':
         return;
     }
   }
@@ -330,7 +334,7 @@ export class ChatStore {
     );
   }
 
-  private onNewMessage(conversationId: string, seq: number, m: { message_id: string; sender_id: string; payload: MessagePayload; created_at: string }): void {
+  private onNewMessage(conversationId: string, seq: number, m: { message_id: string; sender_id: string; payload: UiPayload; created_at: string }): void {
     const c = this.conversations.get(conversationId);
     if (!c) return this.learnConversation(conversationId);
     const preview = m.payload.type === 'text' ? m.payload.text.slice(0, 100) : '[file]';
@@ -343,7 +347,7 @@ export class ChatStore {
       read_seq,
       unread_count: Math.max(0, last_seq - read_seq),
       last_activity_at: m.created_at,
-      last_message: seq >= c.last_seq ? { message_id: m.message_id, seq, sender_id: m.sender_id, preview, created_at: m.created_at } : c.last_message,
+      last_message: seq >= c.last_seq ? { message_id: m.message_id, seq, sender_id: m.sender_id, type: m.payload.type, preview, created_at: m.created_at } : c.last_message,
     });
     this.changed();
   }
@@ -444,6 +448,4 @@ function fromServer(m: Message): UiMessage & { seq: number } {
   return { message_id: m.message_id, seq: m.seq, sender_id: m.sender_id, payload: m.payload, status: m.status ?? 'SENT', created_at: m.created_at };
 }
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { errorText };

@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ChatApi } from './api';
-import { errorText } from './chat-store';
+import { ChatApi, errorText } from './api';
 
 /** Client credentials of an API client (npm run admin -- create-client <user>); nothing is stored. */
 export function SignIn({ onSignedIn }: { onSignedIn: (api: ChatApi, userId: string) => void }) {
@@ -14,8 +13,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (api: ChatApi, userId: stri
     setBusy(true);
     setError(undefined);
     try {
-      const api = await ChatApi.signIn(clientId.trim(), clientSecret.trim());
-      const me = await api.me();
+      const { api, me } = await ChatApi.signIn(clientId.trim(), clientSecret.trim());
       onSignedIn(api, me.user_id);
     } catch (e) {
       setError(errorText(e));
