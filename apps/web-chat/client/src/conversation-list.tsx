@@ -30,9 +30,7 @@ export function ConversationList(props: { store: ChatStore; view: ChatView; acti
   }, [store, untitled]);
   return (
     <aside className="sidebar">
-      <p className="me">
-        Your user id: <code>{view.me}</code>
-      </p>
+      <MyId id={view.me} />
       <NewConversation store={store} onCreated={onOpen} />
       <nav aria-label="Conversations">
         {view.conversations.length === 0 ? (
@@ -124,5 +122,27 @@ function NewConversation({ store, onCreated }: { store: ChatStore; onCreated: (i
         </p>
       )}
     </form>
+  );
+}
+
+/** The id others need to start a conversation with you: shown, and copied with one click. */
+function MyId({ id }: { id: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <p className="me">
+      Your user id: <code>{id}</code>{' '}
+      <button
+        type="button"
+        className="link"
+        onClick={() =>
+          void navigator.clipboard.writeText(id).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          )
+        }
+      >
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+    </p>
   );
 }

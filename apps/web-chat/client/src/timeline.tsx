@@ -88,7 +88,7 @@ export function Timeline(props: { store: ChatStore; conversation: ConversationIt
         )}
         <ol aria-label="Messages" role="log" aria-live="polite">
           {messages.map((m) => (
-            <MessageItem key={m.message_id} m={m} mine={m.sender_id === me} store={store} conversationId={conversation.id} />
+            <MessageItem key={m.message_id} m={m} mine={m.sender_id === me} showSender={conversation.type === 'group'} store={store} conversationId={conversation.id} />
           ))}
         </ol>
       </div>
@@ -97,11 +97,12 @@ export function Timeline(props: { store: ChatStore; conversation: ConversationIt
   );
 }
 
-function MessageItem({ m, mine, store, conversationId }: { m: UiMessage; mine: boolean; store: ChatStore; conversationId: string }) {
+function MessageItem(props: { m: UiMessage; mine: boolean; showSender: boolean; store: ChatStore; conversationId: string }) {
+  const { m, mine, showSender, store, conversationId } = props;
   const status = STATUS[m.status];
   return (
     <li className={mine ? 'message mine' : 'message'} data-seq={m.seq} data-status={m.status} data-message-id={m.message_id}>
-      {!mine && <span className="sender">{shortId(m.sender_id)}</span>}
+      {!mine && showSender && <span className="sender">{shortId(m.sender_id)}</span>}
       <div className="body">{m.payload.type === 'text' ? m.payload.text : <FileLink store={store} fileId={m.payload.file_id} name={m.payload.filename ?? 'file'} />}</div>
       <div className="meta">
         <time dateTime={m.created_at}>{new Date(m.created_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
