@@ -1,7 +1,8 @@
 import { openApiDocument } from '@chat4all/contracts';
+import { Chat4AllClient } from '@chat4all/sdk';
 import { newCaller, REPO_ROOT, startApp, type Caller, type RunningApp } from '@chat4all/testing';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +10,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 /** The fuzzer's configuration (per-operation expectations, each with its reason) and hooks. */
 const FUZZ_DIR = join(REPO_ROOT, 'tests', 'system', 'fuzz');
+const RESULTS_DIR = join(REPO_ROOT, '.stack', 'test-results');
 /** Test cases per operation: enough to cover every status an operation documents, within the suite's budget. */
 const MAX_EXAMPLES = Number(process.env.FUZZ_MAX_EXAMPLES ?? 40);
 
@@ -21,7 +23,7 @@ interface FuzzResult {
 }
 
 /** schemathesis against `baseUrl`, every check on, from the document the gateway serves. */
-async function schemathesis(schema: string, baseUrl: string, token: string, filter: string[]): Promise<FuzzResult> {
+async function schemathesis(schema: string, baseUrl: string, token: string, filter: string[], env: Record<string, string> = {}): Promise<FuzzResult> {
   const dir = mkdtempSync(join(tmpdir(), 'chat4all-fuzz-'));
   try {
     const args = [
@@ -38,7 +40,7 @@ async function schemathesis(schema: string, baseUrl: string, token: string, filt
       '--max-examples',
       String(MAX_EXAMPLES),
       '--seed',
-      '20261203',
+      process.env.FUZZ_SEED ?? '20261203',
       '--workers',
       '2',
       '--request-timeout',
@@ -53,11 +55,14 @@ async function schemathesis(schema: string, baseUrl: string, token: string, filt
     const result = await run(join(REPO_ROOT, 'tools', 'test', 'schemathesis.sh'), args, {
       maxBuffer: 64 * 1024 * 1024,
       timeout: 15 * 60_000,
-      env: { ...process.env, PYTHONPATH: FUZZ_DIR },
+      env: { ...process.env, ...env, PYTHONPATH: FUZZ_DIR },
     }).then(
       (r) => ({ exitCode: 0, output: r.stdout + r.stderr }),
       (e: { code?: number; stdout?: string; stderr?: string }) => ({ exitCode: typeof e.code === 'number' ? e.code : -1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
     );
+    // The whole report, for whoever reads a failure (the test prints only its end).
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(join(RESULTS_DIR, `schemathesis-${filter.join('').replace(/[^a-z]/g, '')}.txt`), result.output);
     const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
     const failures = [...junit.matchAll(/<testcase name="([^"]+)"[^>]*>\s*<(failure|error)[^>]*message="([^"]*)"/g)].map((m) => `${m[1]}: ${m[3]}`);
     const operations = [...junit.matchAll(/<testcase /g)].length;
@@ -73,12 +78,15 @@ describe('the OpenAPI document', () => {
   let gateway: RunningApp;
   let connectors: RunningApp;
   let admin: Caller;
+  let resources: Record<string, string>;
 
   beforeAll(async () => {
     const auth = await startApp('auth');
-    const [worker, files] = await Promise.all([
+    // The relay publishes file-service's merge requests: the fuzzing user's file gets COMPLETED.
+    const [worker, files, relay] = await Promise.all([
       startApp('message-worker'),
       startApp('file-service', { env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}` } }),
+      startApp('outbox-relay', { env: { OUTBOX_POLL_INTERVAL_MS: '20' } }),
     ]);
     gateway = await startApp('gateway', {
       env: {
@@ -92,8 +100,21 @@ describe('the OpenAPI document', () => {
       },
     });
     connectors = await startApp('connectors', { env: { CONNECTORS_SIMULATE: 'true' }, timeoutMs: 60_000 });
-    apps.push(auth, worker, files, gateway, connectors);
+    apps.push(auth, worker, files, relay, gateway, connectors);
     admin = await newCaller(gateway.url, 'fuzz', 'read,write,admin');
+    // Resources of the fuzzing user, so that positive cases reach real rows (schemathesis.toml).
+    const peer = await newCaller(gateway.url, 'fuzz-peer');
+    const sdk = new Chat4AllClient({ baseUrl: gateway.url, clientId: admin.clientId, clientSecret: admin.clientSecret });
+    const conversation = await sdk.conversations.create({ type: 'private', member_ids: [peer.userId] });
+    const message = await sdk.messages.send(conversation.id, 'fuzz me');
+    const file = await sdk.files.upload(new TextEncoder().encode('a file to fuzz\n'), { filename: 'fuzz.txt', mimeType: 'text/plain' });
+    const open = await fetch(`${gateway.url}/v1/files/initiate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ filename: 'open.txt', size_bytes: 100, mime_type: 'text/plain' }),
+    });
+    const { upload_id } = (await open.json()) as { upload_id: string };
+    resources = { FUZZ_CONVERSATION_ID: conversation.id, FUZZ_MESSAGE_ID: message.message_id, FUZZ_FILE_ID: file.fileId, FUZZ_UPLOAD_ID: upload_id };
   }, 120_000);
 
   afterAll(async () => {
@@ -114,7 +135,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('holds under schemathesis on the gateway: no server error, no response the document does not describe', async () => {
-    const result = await schemathesis(`${gateway.url}/openapi.json`, gateway.url, admin.token, ['--exclude-tag', 'webhooks']);
+    const result = await schemathesis(`${gateway.url}/openapi.json`, gateway.url, admin.token, ['--exclude-tag', 'webhooks'], resources);
     console.log(`schemathesis (gateway): ${result.operations} operations, ${result.testCases} test cases, exit ${result.exitCode}\n${result.output.slice(-6000)}`);
     expect(result.failures).toEqual([]);
     expect(result.exitCode).toBe(0);
@@ -122,7 +143,7 @@ describe('the OpenAPI document', () => {
   }, 20 * 60_000);
 
   it('holds under schemathesis on the connectors\' webhooks', async () => {
-    const result = await schemathesis(`${gateway.url}/openapi.json`, connectors.url, admin.token, ['--include-tag', 'webhooks']);
+    const result = await schemathesis(`${gateway.url}/openapi.json`, connectors.url, admin.token, ['--include-tag', 'webhooks'], resources);
     console.log(`schemathesis (webhooks): ${result.operations} operations, ${result.testCases} test cases, exit ${result.exitCode}\n${result.output.slice(-4000)}`);
     expect(result.failures).toEqual([]);
     expect(result.exitCode).toBe(0);

@@ -31,7 +31,7 @@ export class ConversationsController {
   @HttpCode(200)
   @RequireScopes('write')
   markRead(@CurrentPrincipal() caller: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return this.readHorizons.markRead(caller.userId, id, parseRequest(markReadSchema, body ?? {}).up_to_seq);
+    return this.readHorizons.markRead(caller.userId, id, parseRequest(markReadSchema, body).up_to_seq);
   }
 
   @Get(':id')

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { queryInt } from './common';
 
 export const DEAD_LETTERS_PAGE_DEFAULT = 50;
 export const DEAD_LETTERS_PAGE_MAX = 100;
 
 export const listDeadLettersQuerySchema = z
   .object({
-    limit: z.coerce.number().int().min(1).max(DEAD_LETTERS_PAGE_MAX).default(DEAD_LETTERS_PAGE_DEFAULT),
+    limit: queryInt(1, DEAD_LETTERS_PAGE_MAX).default(DEAD_LETTERS_PAGE_DEFAULT),
     before_id: z.string().regex(/^\d{1,18}$/, 'must be an id from a previous page').optional(),
     include_replayed: z.enum(['true', 'false']).default('false'),
   })

@@ -8,7 +8,9 @@ import { timestamp, uuid } from './common';
 
 export const SCOPES = { read: 'Read conversations, messages and files.', write: 'Send messages, create conversations, upload files.', admin: 'Operate the platform (dead letters).' } as const;
 // An empty parameter counts as absent (RFC 6749 §3.1): a given one has at least one character.
-const param = z.string().min(1).max(OAUTH_PARAMETER_MAX_CHARS);
+// No NUL: parameters are checked like any client text (storableText).
+// eslint-disable-next-line no-control-regex -- the NUL is what the pattern is about
+const param = z.string().min(1).max(OAUTH_PARAMETER_MAX_CHARS).regex(/^[^\x00]*$/);
 
 export const tokenRequestSchema = z
   .object({

@@ -22,3 +22,10 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
 export type ProblemBody = z.infer<typeof problemSchema>;
+
+/**
+ * An integer query parameter: digits only. `z.coerce.number()` alone would read `?limit=` as 0 and
+ * `?limit=0x10` as 16; those are refused (NaN fails the number check).
+ */
+export const queryInt = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess((v) => (typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : typeof v === 'number' ? v : Number.NaN), z.number().int().min(min).max(max));

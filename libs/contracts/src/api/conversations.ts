@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EXTERNAL_CHANNELS } from '../channels';
 import { CONVERSATION_MAX_MEMBERS } from '../limits';
 import { storableText } from '../text';
-import { timestamp, uuid } from './common';
+import { queryInt, timestamp, uuid } from './common';
 
 export const GROUP_MIN_MEMBERS = 3;
 export const GROUP_MAX_MEMBERS = CONVERSATION_MAX_MEMBERS;
@@ -42,8 +42,8 @@ export type CreateConversationRequest = z.infer<typeof createConversationSchema>
 // the list (use one or the other; with a cursor, offset counts from it).
 export const listConversationsQuerySchema = z
   .object({
-    limit: z.coerce.number().int().min(1).max(CONVERSATIONS_PAGE_MAX).default(CONVERSATIONS_PAGE_DEFAULT),
-    offset: z.coerce.number().int().min(0).max(CONVERSATIONS_OFFSET_MAX).default(0),
+    limit: queryInt(1, CONVERSATIONS_PAGE_MAX).default(CONVERSATIONS_PAGE_DEFAULT),
+    offset: queryInt(0, CONVERSATIONS_OFFSET_MAX).default(0),
     cursor: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,200}$/, 'not a cursor returned by this API')

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UPLOAD_STATUSES } from '../files';
-import { timestamp, uuid } from './common';
+import { queryInt, timestamp, uuid } from './common';
 
 // The upload API (/v1/files, served by file-service behind the gateway) and downloads (gateway).
 
@@ -27,7 +27,7 @@ export const completeUploadSchema = z.object({ upload_id: z.uuid() }).strict().m
 export const listUploadsQuerySchema = z
   .object({
     status: z.enum(UPLOAD_STATUSES).optional(),
-    limit: z.coerce.number().int().min(1).max(UPLOADS_PAGE_MAX).default(UPLOADS_PAGE_DEFAULT),
+    limit: queryInt(1, UPLOADS_PAGE_MAX).default(UPLOADS_PAGE_DEFAULT),
     cursor: z.string().max(200).optional().meta({ description: 'next_cursor of the previous page.' }),
   })
   .strict();
@@ -69,7 +69,7 @@ const uploadFields = {
 export const uploadStatusSchema = z
   .object({
     ...uploadFields,
-    received_ranges: z.array(z.tuple([z.number().int(), z.number().int()])).meta({ description: 'Chunks received, as [first, last] ranges.' }),
+    received_ranges: z.array(z.array(z.number().int().min(1)).length(2)).meta({ description: 'Chunks received, as [first, last] ranges.' }),
     missing_chunks: z.array(z.number().int()),
     percentage: z.number().min(0).max(100),
     file_id: uuid.optional(),

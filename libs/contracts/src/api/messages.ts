@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fileAttachmentSchema } from '../files';
 import { MESSAGE_STATUSES } from '../messaging-events';
 import { storableText } from '../text';
-import { timestamp, uuid } from './common';
+import { queryInt, timestamp, uuid } from './common';
 
 export const MESSAGE_TEXT_MAX_CHARS = 4096;
 export const TIMELINE_PAGE_DEFAULT = 50;
@@ -27,9 +27,9 @@ export type SendMessageRequest = z.infer<typeof sendMessageSchema>;
 
 export const timelineQuerySchema = z
   .object({
-    after_seq: z.coerce.number().int().min(0).optional().meta({ description: 'Messages after this seq, oldest first.' }),
-    before_seq: z.coerce.number().int().min(1).optional().meta({ description: 'Alone: the latest page before this seq (scrolling back), returned in seq order.' }),
-    limit: z.coerce.number().int().min(1).max(TIMELINE_PAGE_MAX).default(TIMELINE_PAGE_DEFAULT),
+    after_seq: queryInt(0).optional().meta({ description: 'Messages after this seq, oldest first.' }),
+    before_seq: queryInt(1).optional().meta({ description: 'Alone: the latest page before this seq (scrolling back), returned in seq order.' }),
+    limit: queryInt(1, TIMELINE_PAGE_MAX).default(TIMELINE_PAGE_DEFAULT),
   })
   .strict();
 export type TimelineQuery = z.infer<typeof timelineQuerySchema>;

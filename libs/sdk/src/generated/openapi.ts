@@ -801,10 +801,7 @@ export interface components {
              */
             created_at: string;
             /** @description Chunks received, as [first, last] ranges. */
-            received_ranges: [
-                number,
-                number
-            ][];
+            received_ranges: number[][];
             missing_chunks: number[];
             percentage: number;
             /** Format: uuid */
