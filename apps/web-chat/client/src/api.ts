@@ -1,9 +1,9 @@
 // Every call the web chat makes to Chat4All goes through this module, and this module goes through
 // @chat4all/sdk: REST (tokens fetched and refreshed, safe retries, Idempotency-Key) to this origin,
 // which the web-chat server proxies to the gateway, and the SDK's realtime client on this origin's /ws.
-import { Chat4AllClient, Chat4AllError, type Conversation, type ConversationSummary, type Message, type RealtimeClient, type WebSocketLike } from '@chat4all/sdk';
+import { Chat4AllClient, Chat4AllError, type Conversation, type ConversationSummary, type Message, type RealtimeClient, type RealtimeEvent, type WebSocketLike } from '@chat4all/sdk';
 
-export type { Conversation, ConversationSummary, Message, RealtimeClient };
+export type { Conversation, ConversationSummary, Message, RealtimeClient, RealtimeEvent };
 export type MessageStatus = NonNullable<Message['status']>;
 export type Me = Awaited<ReturnType<Chat4AllClient['me']>>;
 

@@ -1,6 +1,5 @@
 import { isForwardTransition } from '@chat4all/contracts';
-import type { RealtimeEvent } from '@chat4all/sdk';
-import { errorText, type ChatApi, type Conversation, type ConversationSummary, type Message, type MessageStatus, type RealtimeClient } from './api';
+import { errorText, type ChatApi, type Conversation, type ConversationSummary, type Message, type MessageStatus, type RealtimeClient, type RealtimeEvent } from './api';
 
 /** What a message carries; a file sent from this page shows before the server adds its checksum. */
 export type UiPayload =
