@@ -12,7 +12,7 @@ const depConstraints = [
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-  ...['auth', 'gateway', 'realtime', 'outbox-relay', 'message-worker', 'file-service', 'connectors'].map((app) => ({
+  ...['auth', 'gateway', 'realtime', 'outbox-relay', 'message-worker', 'file-service', 'connectors', 'web-chat'].map((app) => ({
     sourceTag: `scope:${app}`,
     onlyDependOnLibsWithTags: [`scope:${app}`, 'scope:shared'],
   })),
@@ -23,7 +23,8 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    files: ['**/*.ts'],
+    // .tsx and .mts: the web chat's browser code and its Vite config (apps/web-chat/client, own tsconfig).
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     plugins: { '@nx': nx },
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

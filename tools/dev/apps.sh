@@ -22,6 +22,12 @@ declare -A INTERNAL_PORTS=(
 )
 # Apps that serve gRPC.
 declare -A GRPC_PORTS=([auth]=$(( 50051 + shift_by )) [gateway]=$(( 50052 + shift_by )) [file-service]=$(( 50053 + shift_by )) [message-worker]=$(( 50054 + shift_by )))
+# The web chat (apps/web-chat): a page and a same-origin proxy to gateway and realtime. Not one of
+# APPS: it has one listener (its /health/* included), no internal port and no gRPC, and it starts
+# once gateway and realtime are ready.
+WEB_CHAT=web-chat
+WEB_CHAT_PORT=$(( 8088 + shift_by ))
+web_chat_url() { echo "https://127.0.0.1:$WEB_CHAT_PORT"; }
 # Public entry points serve HTTPS/WSS locally with the self-signed certificate (NFR-018).
 TLS_APPS=(gateway realtime)
 APP_RUN="$INSTANCE_DIR/run/apps"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a running platform: npm dependencies (Node 24 included), the
-# local stack (PostgreSQL, Redis, Kafka, MinIO), a build, migrations, then the seven apps.
+# local stack (PostgreSQL, Redis, Kafka, MinIO), a build, migrations, then the seven apps and the web chat.
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 # The platform's stack instance: dev unless STACK_INSTANCE (with STACK_PORT_OFFSET) names another,
@@ -75,6 +75,23 @@ for app in "${APPS[@]}"; do
   done
 done
 
+# The web chat, once what it proxies to answers: the browser's one origin (REST, OAuth and the WebSocket).
+if pid=$(app_pid "$WEB_CHAT"); then
+  say "apps: $WEB_CHAT already running (pid $pid)"
+else
+  WEB_CHAT_PORT="$WEB_CHAT_PORT" TLS_CERT_FILE="$TLS_DIR/cert.pem" TLS_KEY_FILE="$TLS_DIR/key.pem" TLS_CA_FILE="$TLS_DIR/cert.pem" \
+    GATEWAY_URL="$(app_url gateway)" REALTIME_URL="$(app_url realtime)" nohup node --enable-source-maps "$ROOT/dist/apps/$WEB_CHAT/src/main.js" \
+    >> "$APP_LOGS/$WEB_CHAT.log" 2>&1 &
+  echo $! > "$APP_RUN/$WEB_CHAT.pid"
+fi
+until curl -sf -o /dev/null --cacert "$TLS_DIR/cert.pem" "$(web_chat_url)/health/ready"; do
+  if ! app_pid "$WEB_CHAT" >/dev/null || [ "$(date +%s)" -gt "$deadline" ]; then
+    tail -n 30 "$APP_LOGS/$WEB_CHAT.log" >&2
+    die "apps: $WEB_CHAT did not become ready (log: ${APP_LOGS#"$ROOT/"}/$WEB_CHAT.log)"
+  fi
+  sleep 0.5
+done
+
 demo_id="$(node -p "require('$demo').client_id")"
 demo_secret="$(node -p "require('$demo').client_secret")"
 
@@ -89,7 +106,9 @@ for app in "${APPS[@]}"; do
   [ -n "${GRPC_PORTS[$app]:-}" ] && grpc="  grpc 127.0.0.1:${GRPC_PORTS[$app]}"
   printf '  %-15s %-24s  internal %s (/health/ready, /metrics)%s\n' "$app" "$public" "$(internal_url "$app")" "$grpc"
 done
+printf '  %-15s %-24s  (/health/ready on the same port)\n' "$WEB_CHAT" "$(web_chat_url)"
 say ""
+say "  web chat: $(web_chat_url)   (sign in with the demo client below; the certificate is self-signed)"
 say "  demo client:    $demo_id  secret: $demo_secret  (also in ${demo#"$ROOT/"})"
 say "  get a token:    curl -s --cacert .stack/tls/cert.pem -u '$demo_id:$demo_secret' -d grant_type=client_credentials $(app_url gateway)/auth/token"
 say "  logs:           ${APP_LOGS#"$ROOT/"}/<app>.log   stack: ${on_instance}npm run stack -- status"

@@ -9,7 +9,8 @@ source "$ROOT/tools/dev/apps.sh"
 # Stops the apps whose pid files are in one instance's run folder.
 stop_apps_in() {
   local run="$1" app pid
-  for app in "${APPS[@]}"; do
+  # The web chat first: it proxies to gateway and realtime.
+  for app in "$WEB_CHAT" "${APPS[@]}"; do
     if [ -f "$run/$app.pid" ] && pid="$(cat "$run/$app.pid")" && kill -0 "$pid" 2>/dev/null; then
       kill -TERM "$pid"
       for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done

@@ -24,11 +24,12 @@ export interface UploadResult {
 }
 
 const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const digest = async (bytes: Uint8Array) => `sha-256=:${base64(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))}:`;
+const digest = async (bytes: Uint8Array<ArrayBuffer>) => `sha-256=:${base64(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))}:`;
 
 /** The chunk API (/v1/files): initiate, PATCH each missing chunk with its Content-Digest, complete. */
 export async function uploadFile(fetchImpl: FetchLike, baseUrl: string, data: Blob | Uint8Array, options: UploadOptions): Promise<UploadResult> {
-  const blob = data instanceof Blob ? data : new Blob([data]);
+  // A view on the same bytes typed as ArrayBuffer-backed: DOM's typings (TS 5.9) take no other in a Blob.
+  const blob = data instanceof Blob ? data : new Blob([new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength)]);
   const url = (path: string) => new URL(path, baseUrl).toString();
   const json = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetchImpl(
