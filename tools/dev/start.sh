@@ -108,7 +108,8 @@ for app in "${APPS[@]}"; do
 done
 printf '  %-15s %-24s  (/health/ready on the same port)\n' "$WEB_CHAT" "$(web_chat_url)"
 say ""
-say "  web chat: $(web_chat_url)   (sign in with the demo client below; the certificate is self-signed)"
+say "  web chat:       $(web_chat_url)   (sign in with the demo client below; the certificate is self-signed)"
+say "  API reference:  $(app_url gateway)/docs   (OpenAPI 3.1: $(app_url gateway)/openapi.json; AsyncAPI: docs/asyncapi.json)"
 say "  demo client:    $demo_id  secret: $demo_secret  (also in ${demo#"$ROOT/"})"
 say "  get a token:    curl -s --cacert .stack/tls/cert.pem -u '$demo_id:$demo_secret' -d grant_type=client_credentials $(app_url gateway)/auth/token"
 say "  logs:           ${APP_LOGS#"$ROOT/"}/<app>.log   stack: ${on_instance}npm run stack -- status"
