@@ -1,7 +1,7 @@
 // Every call the web chat makes to Chat4All goes through this module, and this module goes through
 // @chat4all/sdk: REST (tokens fetched and refreshed, safe retries, Idempotency-Key) to this origin,
 // which the web-chat server proxies to the gateway, and the SDK's realtime client on this origin's /ws.
-import { Chat4AllClient, Chat4AllError, type Conversation, type ConversationSummary, type Message, type RealtimeClient, type RealtimeEvent, type WebSocketLike } from '@chat4all/sdk';
+import { Chat4AllClient, Chat4AllError, type Conversation, type ConversationSummary, type Message, type RealtimeClient, type RealtimeEvent } from '@chat4all/sdk';
 
 export type { Conversation, ConversationSummary, Message, RealtimeClient, RealtimeEvent };
 export type MessageStatus = NonNullable<Message['status']>;
@@ -76,18 +76,8 @@ export class ChatApi {
   realtime(): RealtimeClient {
     const url = new URL('/ws', window.location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    return this.client.realtime({ url: url.toString(), webSocket: openSocket });
+    return this.client.realtime({ url: url.toString() });
   }
-}
-
-/**
- * realtime writes live frames as they came from Redis, which arrive in a browser as binary frames:
- * as Blobs by default, which the client cannot read synchronously. ArrayBuffers it decodes.
- */
-function openSocket(url: string): WebSocketLike {
-  const socket = new WebSocket(url);
-  socket.binaryType = 'arraybuffer';
-  return socket;
 }
 
 /** What to show for a failed call: the problem's detail when the API gave one. */
