@@ -27,6 +27,14 @@ eval "$(bash "$ROOT/tools/stack/stack.sh" env)"
 # Apps of an earlier run that died with their test runner: not instances to scrape any more.
 [ -n "${PROMETHEUS_TARGETS_DIR:-}" ] && rm -f "$PROMETHEUS_TARGETS_DIR"/test-*.json
 say "test: stack instance '$STACK_INSTANCE' (PostgreSQL ${DATABASE_URL#*@}, Kafka $KAFKA_BROKERS, Redis ${REDIS_URL#*//}, S3 ${S3_ENDPOINT#*//})"
+# Tools the suite drives, installed once: Debian's Chromium for the web chat's browser test
+# (playwright-core never downloads a browser), and schemathesis from PyPI for the OpenAPI fuzz test.
+if ! command -v chromium >/dev/null 2>&1; then
+  say "test: apt-get install chromium (the web chat's browser test)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 ||
+    { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+fi
+say "test: schemathesis $(bash "$ROOT/tools/test/schemathesis.sh" --version | awk '{print $NF}') (the OpenAPI fuzz test)"
 build_all
 say "check: typecheck, lint and docs links"
 (cd "$ROOT" && npm run --silent typecheck && npm run --silent lint && node tools/docs/check-links.mjs)
