@@ -48,6 +48,9 @@ export class DeliveryClient implements OnModuleInit {
       if (grpcCode(error) === GrpcStatus.FAILED_PRECONDITION) {
         throw new ProblemException(DeliveryProblems.deadLetterAlreadyReplayed, (error as { details?: string }).details);
       }
+      if (grpcCode(error) === GrpcStatus.OUT_OF_RANGE) {
+        throw new ProblemException(DeliveryProblems.deadLetterSourceMissing, (error as { details?: string }).details);
+      }
       throw error;
     }
   }

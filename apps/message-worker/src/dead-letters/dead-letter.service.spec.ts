@@ -6,7 +6,7 @@ import { DeadLetterService } from './dead-letter.service';
 describe('DeadLetterService.record', () => {
   const inserted: NewDeadLetter[] = [];
   const repository = { insert: (d: NewDeadLetter) => Promise.resolve((inserted.push(d), String(inserted.length))) } as unknown as DeadLetterRepository;
-  const service = new DeadLetterService(repository, {} as EventPublisher);
+  const service = new DeadLetterService(repository, {} as EventPublisher, { listTopics: () => Promise.resolve([]) });
   beforeEach(() => (inserted.length = 0));
 
   it('keeps the source position, reason and attempts of the dlq-* headers, and the record\'s own headers', async () => {
@@ -36,5 +36,22 @@ describe('DeadLetterService.record', () => {
   it('keeps a value with NUL bytes (refused by PostgreSQL text and jsonb) as U+FFFD, so its row can be written', async () => {
     await service.record({ partition: 0, offset: '1', key: 'k\u0000', value: 'a\u0000b', headers: { h: 'x\u0000', ...deadLetterHeaders({ sourceTopic: 't', sourcePartition: 0, sourceOffset: '5', reason: 'r', attempts: 1 }) } });
     expect(inserted[0]).toMatchObject({ record_key: 'k\uFFFD', value: 'a\uFFFDb', headers: { h: 'x\uFFFD' } });
+  });
+});
+
+describe('DeadLetterService.replay', () => {
+  it('refuses, without publishing or marking it, a dead letter whose source topic no longer exists', async () => {
+    const row = { id: '7', source_topic: 't1.messages.created', replayed_at: null, record_key: 'k', value: '{}', headers: {} };
+    const published: string[] = [];
+    const marked: string[] = [];
+    const repository = {
+      transaction: <T>(work: (tx: unknown) => Promise<T>) => work({}),
+      lock: () => Promise.resolve(row),
+      markReplayed: (_tx: unknown, id: string) => Promise.resolve((marked.push(id), row)),
+    } as unknown as DeadLetterRepository;
+    const publisher = { publishRaw: (topic: string) => Promise.resolve((published.push(topic), [])) } as unknown as EventPublisher;
+    const service = new DeadLetterService(repository, publisher, { listTopics: () => Promise.resolve(['messages.created']) });
+    expect(await service.replay('7', 'operator')).toEqual({ kind: 'source-missing', topic: 't1.messages.created' });
+    expect({ published, marked }).toEqual({ published: [], marked: [] });
   });
 });

@@ -1,6 +1,7 @@
 import { decodeEnvelope, readDeadLetterHeaders, REPLAY_OF_HEADER, Topics, withoutDeadLetterHeaders } from '@chat4all/contracts';
-import { EventPublisher } from '@chat4all/kafka';
-import { Injectable, Logger } from '@nestjs/common';
+import { EventPublisher, KAFKA_ADMIN } from '@chat4all/kafka';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Admin } from 'kafkajs';
 import { DeadLetterRepository, type DeadLetterRow, type NewDeadLetter } from './dead-letter.repository';
 
 export interface DeadLetterView {
@@ -31,7 +32,11 @@ const toView = (r: DeadLetterRow): DeadLetterView => ({
   replayedAt: r.replayed_at,
 });
 
-export type ReplayOutcome = { kind: 'replayed'; deadLetter: DeadLetterView } | { kind: 'not-found' } | { kind: 'already-replayed'; deadLetter: DeadLetterView };
+export type ReplayOutcome =
+  | { kind: 'replayed'; deadLetter: DeadLetterView }
+  | { kind: 'not-found' }
+  | { kind: 'already-replayed'; deadLetter: DeadLetterView }
+  | { kind: 'source-missing'; topic: string };
 
 /** A record as read off message_processing_dlq: the failed record plus its dlq-* headers. */
 export interface DlqRecord {
@@ -68,6 +73,7 @@ export class DeadLetterService {
   constructor(
     private readonly deadLetters: DeadLetterRepository,
     private readonly publisher: EventPublisher,
+    @Inject(KAFKA_ADMIN) private readonly admin: Pick<Admin, 'listTopics'>,
   ) {}
 
   /** The DLQ record as a row, once: a record read again (redelivery, two workers) changes nothing. */
@@ -103,6 +109,8 @@ export class DeadLetterService {
       const row = await this.deadLetters.lock(tx, id);
       if (!row) return { kind: 'not-found' as const };
       if (row.replayed_at) return { kind: 'already-replayed' as const, deadLetter: toView(row) };
+      // The producer would retry an unknown topic until the caller's deadline: refuse at once instead.
+      if (!(await this.admin.listTopics()).includes(row.source_topic)) return { kind: 'source-missing' as const, topic: row.source_topic };
       // Published before the row is marked: a crash in between leaves it replayable, and a second
       // replay of the same event is absorbed by the inbox.
       await this.publisher.publishRaw(row.source_topic, [{ key: row.record_key, value: row.value, headers: { ...withoutDeadLetterHeaders(row.headers), [REPLAY_OF_HEADER]: row.id } }]);

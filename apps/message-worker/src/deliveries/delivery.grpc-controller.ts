@@ -65,6 +65,9 @@ export class DeliveryGrpcController {
         throw new RpcException({ code: status.NOT_FOUND, message: `no dead letter ${req.id}` });
       case 'already-replayed':
         throw new RpcException({ code: status.FAILED_PRECONDITION, message: `dead letter ${req.id} was already replayed at ${outcome.deadLetter.replayedAt?.toISOString()}` });
+      case 'source-missing':
+        // OUT_OF_RANGE: the request is fine, but what it points at (the dead letter's topic) is gone.
+        throw new RpcException({ code: status.OUT_OF_RANGE, message: `dead letter ${req.id} came from topic ${outcome.topic}, which no longer exists` });
       case 'replayed':
         return { deadLetter: toDeadLetter(outcome.deadLetter) };
     }

@@ -526,7 +526,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       scope: 'admin',
       path: z.object({ id: z.string().regex(/^\d{1,18}$/) }),
       ok: { status: 202, description: 'Replayed (audited).', schema: deadLetterReplaySchema },
-      problems: [DeliveryProblems.deadLetterNotFound, DeliveryProblems.deadLetterAlreadyReplayed, DeliveryProblems.deliveryStateUnavailable],
+      problems: [DeliveryProblems.deadLetterNotFound, DeliveryProblems.deadLetterAlreadyReplayed, DeliveryProblems.deadLetterSourceMissing, DeliveryProblems.deliveryStateUnavailable],
       rateLimited: true,
     },
   },

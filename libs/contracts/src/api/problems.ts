@@ -82,6 +82,8 @@ export const GatewayFileProblems = defineProblemTypes({
 export const DeliveryProblems = defineProblemTypes({
   deadLetterNotFound: { slug: 'dead-letter-not-found', status: 404, title: 'Dead letter not found' },
   deadLetterAlreadyReplayed: { slug: 'dead-letter-already-replayed', status: 409, title: 'Dead letter already replayed' },
+  // Its source topic was deleted (or renamed): there is nowhere to put it back.
+  deadLetterSourceMissing: { slug: 'dead-letter-source-missing', status: 409, title: 'Dead letter source topic missing' },
   deliveryStateUnavailable: { slug: 'delivery-state-unavailable', status: 503, title: 'Delivery state unavailable' },
 });
 

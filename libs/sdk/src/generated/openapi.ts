@@ -5637,7 +5637,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description `dead-letter-already-replayed`, `idempotency-key-in-flight` */
+            /** @description `dead-letter-already-replayed`, `dead-letter-source-missing`, `idempotency-key-in-flight` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5647,7 +5647,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        type: "https://chat4all.dev/problems/dead-letter-already-replayed" | "https://chat4all.dev/problems/idempotency-key-in-flight";
+                        type: "https://chat4all.dev/problems/dead-letter-already-replayed" | "https://chat4all.dev/problems/dead-letter-source-missing" | "https://chat4all.dev/problems/idempotency-key-in-flight";
                     } & {
                         [key: string]: unknown;
                     });
