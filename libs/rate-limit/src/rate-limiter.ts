@@ -32,6 +32,12 @@ const storeErrors = new Counter({
 
 // Fixed-window counters (rate-limiter-flexible), kept in Redis, so a limit holds across every
 // instance, or in this process, where each instance counts on its own and there is no store to lose.
+/**
+ * Counters are kept per policy and window: instances (or a restart) with another window do not read
+ * each other's counters, whose expiry follows the window that wrote them.
+ */
+const keyPrefix = (policy: RateLimitPolicy) => `rl:${policy.name}:${policy.windowSeconds}s`;
+
 export class RateLimiter {
   private constructor(
     private readonly limiter: RateLimiterAbstract,
@@ -43,7 +49,7 @@ export class RateLimiter {
   static redis(redis: Redis, policy: RateLimitPolicy, onStoreFailure: StoreFailureMode): RateLimiter {
     const limiter = new RateLimiterRedis({
       storeClient: redis,
-      keyPrefix: `rl:${policy.name}`,
+      keyPrefix: keyPrefix(policy),
       points: policy.limit,
       duration: policy.windowSeconds,
       rejectIfRedisNotReady: true,
@@ -53,7 +59,7 @@ export class RateLimiter {
 
   /** Counters in this process's memory: the limit holds per instance. Keys expire with their window. */
   static inMemory(policy: RateLimitPolicy): RateLimiter {
-    return new RateLimiter(new RateLimiterMemory({ keyPrefix: `rl:${policy.name}`, points: policy.limit, duration: policy.windowSeconds }), policy, 'allow');
+    return new RateLimiter(new RateLimiterMemory({ keyPrefix: keyPrefix(policy), points: policy.limit, duration: policy.windowSeconds }), policy, 'allow');
   }
 
   async consume(key: string): Promise<RateLimitDecision> {

@@ -6,15 +6,15 @@ import { NotCountedAsWrite } from '../rate-limit/write-rate-limit.interceptor';
 import { FileAccess } from './file-access.service';
 import { FileProxy } from './file-proxy';
 
-// /v1/files: downloads are answered here (who may see a file depends on conversations, which the
-// gateway owns); the upload API and tus are streamed to file-service as they are, after the token and
-// scope checks, so no chunk is ever held in the gateway's memory.
 // Route constraints, so that /v1/files/{file_id} does not also match /v1/files/complete (and the
 // chunk route /v1/files/upload/{id}/status): another path there is a 404, and Allow lists only what
 // the path really has.
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const CHUNK_NUMBER = '\\d{1,9}';
 
+// /v1/files: downloads are answered here (who may see a file depends on conversations, which the
+// gateway owns); the upload API and tus are streamed to file-service as they are, after the token and
+// scope checks, so no chunk is ever held in the gateway's memory.
 @Controller('v1/files')
 export class FilesController {
   constructor(
