@@ -48,12 +48,13 @@ export function retryingFetch(fetchImpl: FetchLike, options: RetryOptions = {}, 
     if (wait !== undefined && wait > maxDelayMs) throw new RetryAfterTooLong();
     return wait ?? fallback;
   });
+  // One policy for every request: it keeps no state between calls.
+  const policy = retry(handleWhenResult((r) => r instanceof Response && RETRIED_STATUSES.has(r.status)).orType(TypeError), {
+    maxAttempts: maxAttempts - 1,
+    backoff,
+  });
   return async (request) => {
     if ((!everyRequest && !repeatable(request)) || maxAttempts <= 1) return fetchImpl(request);
-    const policy = retry(
-      handleWhenResult((r) => r instanceof Response && RETRIED_STATUSES.has(r.status)).orType(TypeError),
-      { maxAttempts: maxAttempts - 1, backoff },
-    );
     let last: Response | undefined;
     try {
       return await policy.execute(async () => {

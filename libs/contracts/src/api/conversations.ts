@@ -60,13 +60,18 @@ export const markReadSchema = z
 
 export const memberHorizonSchema = z.object({ user_id: uuid, read_seq: z.number().int().min(0), delivered_seq: z.number().int().min(0) });
 
+/** What a conversation and its line in the list both show. */
+const conversationFields = {
+  id: uuid,
+  type: conversationType,
+  channel: conversationChannel,
+  external_contact: z.string().nullable(),
+  title: z.string().nullable(),
+};
+
 export const conversationSchema = z
   .object({
-    id: uuid,
-    type: conversationType,
-    channel: conversationChannel,
-    external_contact: z.string().nullable(),
-    title: z.string().nullable(),
+    ...conversationFields,
     created_by: uuid,
     created_at: timestamp,
     last_seq: z.number().int().min(0),
@@ -78,11 +83,7 @@ export type ConversationView = z.infer<typeof conversationSchema>;
 
 export const conversationSummarySchema = z
   .object({
-    id: uuid,
-    type: conversationType,
-    channel: conversationChannel,
-    external_contact: z.string().nullable(),
-    title: z.string().nullable(),
+    ...conversationFields,
     last_seq: z.number().int().min(0),
     read_seq: z.number().int().min(0),
     unread_count: z.number().int().min(0),
