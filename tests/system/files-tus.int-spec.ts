@@ -90,7 +90,7 @@ describe('files: tus 1.0.0 on the upload store', () => {
     await db.connect();
     auth = await startApp('auth');
     files = await startApp('file-service', { env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, FILE_CHUNK_SIZE_BYTES: String(CHUNK) } });
-    relay = await startApp('outbox-relay', { env: { OUTBOX_POLL_INTERVAL_MS: '20' } });
+    relay = await startApp('outbox-relay');
     gateway = await startApp('gateway', {
       env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, FILE_GRPC_URL: `127.0.0.1:${files.grpcPort}`, FILE_SERVICE_URL: files.url, RATE_LIMIT_WRITE_PER_MINUTE: '100000' },
     });

@@ -71,7 +71,7 @@ describe('files: resumable uploads into MinIO, merge, checks, dedup, GC', () => 
     await db.connect();
     auth = await startApp('auth');
     files = await startApp('file-service', { env: fileEnv(auth.grpcPort) });
-    relay = await startApp('outbox-relay', { env: { OUTBOX_POLL_INTERVAL_MS: '20' } });
+    relay = await startApp('outbox-relay');
     worker = await startApp('message-worker');
     gateway = await startApp('gateway', {
       env: {

@@ -101,7 +101,7 @@ describe('observability: traces, logs, metrics, alerts', () => {
     }
     const auth = await startApp('auth');
     const [relay, worker, connectors] = await Promise.all([
-      startApp('outbox-relay', { env: { OUTBOX_POLL_INTERVAL_MS: '20' } }),
+      startApp('outbox-relay'),
       // Short backoff: the poisoned event below reaches the DLQ within a second.
       startApp('message-worker', { env: { WORKER_RETRY_BACKOFF_MS: '100,100,100' } }),
       startApp('connectors', { env: { CONNECTORS_SIMULATE: 'true' }, timeoutMs: 60_000 }),

@@ -86,7 +86,7 @@ describe('the OpenAPI document', () => {
     const [worker, files, relay] = await Promise.all([
       startApp('message-worker'),
       startApp('file-service', { env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}` } }),
-      startApp('outbox-relay', { env: { OUTBOX_POLL_INTERVAL_MS: '20' } }),
+      startApp('outbox-relay'),
     ]);
     gateway = await startApp('gateway', {
       env: {

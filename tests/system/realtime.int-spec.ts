@@ -51,7 +51,7 @@ describe('realtime: fan-out across instances, resume, heartbeats and limits', ()
   beforeAll(async () => {
     auth = await startApp('auth');
     worker = await startApp('message-worker');
-    relay = await startApp('outbox-relay', { env: { OUTBOX_POLL_INTERVAL_MS: '20' } });
+    relay = await startApp('outbox-relay');
     gateway = await startApp('gateway', {
       env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, DELIVERY_GRPC_URL: `127.0.0.1:${worker.grpcPort}`, RATE_LIMIT_WRITE_PER_MINUTE: '100000' },
     });

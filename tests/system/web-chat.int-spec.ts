@@ -33,7 +33,7 @@ describe('web chat: two browsers, one conversation', () => {
     ca = readFileSync(tls.TLS_CERT_FILE);
     auth = await startApp('auth');
     worker = await startApp('message-worker');
-    relay = await startApp('outbox-relay', { env: { OUTBOX_POLL_INTERVAL_MS: '20' } });
+    relay = await startApp('outbox-relay');
     files = await startApp('file-service', { env: { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, FILE_CHUNK_SIZE_BYTES: String(5 * 1024 * 1024) } });
     gateway = await startApp('gateway', {
       env: {

@@ -64,7 +64,7 @@ PROMETHEUS_EVALUATION_INTERVAL="${PROMETHEUS_EVALUATION_INTERVAL:-$default_inter
 # How long the local stores keep what they get (Zipkin keeps spans in memory, bounded by count).
 PROMETHEUS_RETENTION="${PROMETHEUS_RETENTION:-7d}"
 VICTORIALOGS_RETENTION="${VICTORIALOGS_RETENTION:-7d}"
-ZIPKIN_MAX_SPANS="${ZIPKIN_MAX_SPANS:-500000}"
+ZIPKIN_MAX_SPANS="${ZIPKIN_MAX_SPANS:-200000}"
 HEALTH_TIMEOUT_S="${STACK_HEALTH_TIMEOUT_S:-60}"
 
 LOCAL_DATABASE_URL="postgres://chat4all:chat4all@127.0.0.1:$PG_PORT/chat4all"
@@ -385,7 +385,7 @@ zipkin_pid() { pid_of zipkin; }
 zipkin_healthy() { [ -n "$(zipkin_pid)" ] && http_ok "$LOCAL_ZIPKIN_URL/health"; }
 start_zipkin() {
   # In-memory storage bounded by span count: traces of a local stack, gone at restart.
-  STORAGE_TYPE=mem MEM_MAX_SPANS="$ZIPKIN_MAX_SPANS" nohup java -Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+  STORAGE_TYPE=mem MEM_MAX_SPANS="$ZIPKIN_MAX_SPANS" nohup java -Xms64m -Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -Djava.awt.headless=true -jar "$(zipkin_jar)" --armeria.ports[0].port="$ZIPKIN_PORT" \
     --armeria.ports[0].ip=127.0.0.1 --armeria.ports[0].protocols=http \
     >> "$(log_file zipkin)" 2>&1 < /dev/null &

@@ -2,6 +2,7 @@ import type { KafkaConfig } from '@chat4all/config';
 import { Kafka, logLevel as KafkaLogLevel, type AdminConfig, type ConsumerConfig, type KafkaConfig as KafkaJsConfig, type LogEntry, type logCreator, type ProducerConfig } from 'kafkajs';
 import type { Counter } from 'prom-client';
 import { countKafkaClientErrors, kafkaClientErrors } from './kafka-client-metrics';
+import './request-queue-fix';
 
 export interface KafkaLogSink {
   error(obj: object, msg: string): void;

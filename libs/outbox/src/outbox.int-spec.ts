@@ -6,6 +6,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { outboxBucket } from './outbox-buckets';
+import { OutboxListener } from './outbox-signal';
 import { OutboxWriter } from './outbox-writer';
 import { OutboxRepository, RELAY_LOCK_NAMESPACE, type PendingOutboxEvent } from './outbox.repository';
 
@@ -111,5 +112,52 @@ describe('outbox (real PostgreSQL)', () => {
     const stats = await outbox.pendingStats();
     expect(stats.pending).toBe(2);
     expect(stats.oldestAgeSeconds).toBeGreaterThanOrEqual(30);
+  });
+
+  it('lists only the buckets with events waiting', async () => {
+    const [inTwo] = keysInBucket(2, 1);
+    const [inEleven] = keysInBucket(11, 1);
+    expect(await outbox.pendingBuckets()).toEqual([]);
+    await write(inEleven, 2);
+    await write(inTwo, 1);
+    expect(await outbox.pendingBuckets()).toEqual([2, 11]);
+  });
+
+  it('wakes a listening relay when a transaction that wrote an event commits, not before, and never on rollback', async () => {
+    const signals: { table: string; at: number }[] = [];
+    const listener = new OutboxListener({ url: stackEnv().database.url, onSignal: (t) => signals.push({ table: t, at: Date.now() }) });
+    await listener.start();
+    try {
+      expect(listener.listening).toBe(true);
+      const ours = () => signals.filter((s) => s.table === table);
+      const until = async (done: () => boolean) => {
+        for (const deadline = Date.now() + 5_000; !done() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+      };
+      let committedAt = 0;
+      await ds.transaction(async (tx) => {
+        await writer.append(tx, 'messages.created', randomUUID(), createEnvelope('message.created', 'k', {}));
+        await writer.append(tx, 'messages.created', randomUUID(), createEnvelope('message.created', 'k', {}));
+        await new Promise((r) => setTimeout(r, 200));
+        expect(ours()).toEqual([]);
+        committedAt = Date.now();
+      });
+      await until(() => ours().length > 0);
+      expect(ours().length).toBe(1);
+      expect(ours()[0].at).toBeGreaterThanOrEqual(committedAt);
+
+      await expect(
+        ds.transaction(async (tx) => {
+          await writer.append(tx, 'messages.created', randomUUID(), createEnvelope('message.created', 'k', {}));
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      // A later commit's signal arrives after any the rolled-back one would have sent.
+      await ds.transaction((tx) => writer.append(tx, 'messages.created', randomUUID(), createEnvelope('message.created', 'k', {})));
+      await until(() => ours().length > 1);
+      expect(ours().length).toBe(2);
+      expect(await rows()).toBe(3);
+    } finally {
+      await listener.stop();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@chat4all/contracts';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { OUTBOX_BUCKETS } from './outbox-buckets';
 import { OUTBOX_TABLE, OUTBOX_TABLE_NAME } from './outbox-table';
 
 /** Nest token of the advisory-lock namespace (next to OUTBOX_TABLE_NAME). */
@@ -63,10 +64,16 @@ export class OutboxRepository {
     });
   }
 
-  /** Whether any event waits (rows are deleted once published): one cheap probe before visiting every bucket. */
-  async hasPending(): Promise<boolean> {
-    const [row] = await this.dataSource.query<{ pending: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM ${this.table}) AS pending`);
-    return row?.pending ?? false;
+  /**
+   * The buckets that have events waiting (rows are deleted once published), ascending: one index probe
+   * per bucket, however long the backlog, so a pass visits only buckets with work.
+   */
+  async pendingBuckets(): Promise<number[]> {
+    const rows = await this.dataSource.query<{ bucket: number }[]>(
+      `SELECT b AS bucket FROM generate_series(0, $1::int - 1) b WHERE EXISTS (SELECT 1 FROM ${this.table} WHERE bucket = b) ORDER BY b`,
+      [OUTBOX_BUCKETS],
+    );
+    return rows.map((r) => Number(r.bucket));
   }
 
   /** Events waiting, and the age in seconds of the oldest (0 when the outbox is empty): the relay's lag. */

@@ -1,11 +1,11 @@
 import { EventPublisher, RetryPolicy, RetryStoppedError } from '@chat4all/kafka';
-import { OUTBOX_BUCKETS, OutboxRepository, type PendingOutboxEvent } from '@chat4all/outbox';
+import { OutboxListener, OutboxRepository, type PendingOutboxEvent } from '@chat4all/outbox';
 import { MetricsRefresh } from '@chat4all/platform';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, register } from 'prom-client';
 import { RELAY_CONFIG, type OutboxRelayConfig } from '../config';
 
+const wakeups = new Counter({ name: 'outbox_relay_wakeups_total', help: 'Passes over the outboxes, by what started them (signal: a writer committed; poll: the safety-net timer)', labelNames: ['cause'], registers: [register] });
 const published = new Counter({ name: 'outbox_relay_events_published_total', help: 'Outbox events published to Kafka, by topic', labelNames: ['topic'], registers: [register] });
 const failures = new Counter({ name: 'outbox_relay_publish_failures_total', help: 'Outbox passes that failed to publish (retried)', registers: [register] });
 const pendingEvents = new Gauge({ name: 'outbox_relay_outbox_pending_events', help: 'Outbox rows not published yet, per outbox table', labelNames: ['table'], registers: [register] });
@@ -22,12 +22,18 @@ export const OUTBOX_REPOSITORIES = Symbol('OUTBOX_REPOSITORIES');
 // Publishes the outboxes (the gateway's, file-service's) to Kafka (FR-DP-03), at least once and in per-key order.
 // The claim/publish/delete transaction and its per-bucket lock live in @chat4all/outbox; this loop
 // visits the buckets and backs off on failure. Each table's depth and lag are refreshed apart from
-// the loop (METRICS_REFRESH_INTERVAL_MS), so they show even while the loop is stuck.
+// the loop (METRICS_REFRESH_INTERVAL_MS), so they show even while the loop is stuck. Writers wake the
+// loop when they commit (OutboxListener); the poll timer only covers signals lost while the listening
+// connection was down.
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly stopping = new AbortController();
   private loop?: Promise<void>;
+  private readonly listener: OutboxListener;
+  /** A signal came while a pass ran: run another at once. */
+  private signalled = false;
+  private wake?: () => void;
   // The consumers' retry policy: a failed pass over the buckets (Kafka or PostgreSQL away) is tried
   // again after 0.5 s doubling to 10 s, jittered, for as long as it takes; shutdown cuts the pause short.
   private readonly retry = new RetryPolicy({
@@ -45,21 +51,30 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(MetricsRefresh) refresh: MetricsRefresh,
   ) {
     refresh.add('outbox depth', () => this.measureOutboxes());
+    this.listener = new OutboxListener({ url: config.databaseUrl, onSignal: () => this.signal() });
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listener.start();
     this.loop = this.run();
   }
 
   /** Stop taking work, let the batch in flight commit or roll back, then let the app close. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
+    await this.listener.stop();
     await this.loop;
+  }
+
+  private signal(): void {
+    if (this.wake) this.wake();
+    else this.signalled = true;
   }
 
   private async run(): Promise<void> {
     const { signal } = this.stopping;
     while (!signal.aborted) {
+      this.signalled = false;
       let fullBatch: boolean;
       try {
         fullBatch = await this.retry.execute(() => this.relayAll(), { signal });
@@ -67,17 +82,34 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         if (error instanceof RetryStoppedError) break;
         throw error;
       }
-      if (!fullBatch) await sleep(this.config.pollIntervalMs, undefined, { signal }).catch(() => undefined);
+      if (!fullBatch && !this.signalled) wakeups.inc({ cause: await this.nextSignal() });
     }
   }
 
-  /** One pass over every table's buckets, in random order; true when some bucket had a full batch (more waiting). */
+  /** Resolves when a writer signals, the poll timer fires, or the relay stops. */
+  private nextSignal(): Promise<'signal' | 'poll'> {
+    const { signal } = this.stopping;
+    const pause = this.listener.listening ? this.config.pollIntervalMs : this.config.fallbackPollIntervalMs;
+    return new Promise((resolve) => {
+      const done = (cause: 'signal' | 'poll') => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.wake = undefined;
+        resolve(cause);
+      };
+      const onAbort = () => done('poll');
+      const timer = setTimeout(() => done('poll'), pause);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.wake = () => done('signal');
+    });
+  }
+
+  /** One pass over the buckets with events waiting, in random order; true when some bucket had a full batch (more waiting). */
   private async relayAll(): Promise<boolean> {
     let fullBatch = false;
     for (const outbox of this.outboxes) {
-      // An empty outbox (file-service's, most of the time) costs one query per pass, not one transaction per bucket.
-      if (!(await outbox.hasPending())) continue;
-      for (const bucket of shuffled(OUTBOX_BUCKETS)) {
+      // An empty outbox costs one query per pass, and only buckets with work get a transaction.
+      for (const bucket of shuffled(await outbox.pendingBuckets())) {
         if (this.stopping.signal.aborted) break;
         if ((await this.relayBucket(outbox, bucket)) === this.config.batchSize) fullBatch = true;
       }
@@ -105,9 +137,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
-function shuffled(n: number): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
+function shuffled<T>(items: T[]): T[] {
+  const order = [...items];
+  for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
