@@ -29,7 +29,7 @@ export interface ServiceConfig {
   telemetry: { otlpEndpoint?: string; zipkinEndpoint?: string; sampleRatio: number };
   logShipping?: { url: string; flushIntervalMs: number; maxBufferedLines: number };
   /** How often gauges that cost a query are refreshed (@chat4all/platform MetricsRefresh). */
-  metrics: { refreshIntervalMs: number };
+  metrics: { refreshIntervalMs: number; eventLoopResolutionMs: number };
 }
 
 const toPublicHttpConfig = (e: PublicHttpEnv): PublicHttpConfig => {
@@ -64,7 +64,7 @@ const toServiceConfigChecked = (name: string, e: ServiceEnv & Partial<PublicHttp
   logShipping: e.LOG_SHIP_URL
     ? { url: e.LOG_SHIP_URL, flushIntervalMs: e.LOG_SHIP_FLUSH_INTERVAL_MS, maxBufferedLines: e.LOG_SHIP_MAX_BUFFERED_LINES }
     : undefined,
-  metrics: { refreshIntervalMs: e.METRICS_REFRESH_INTERVAL_MS },
+  metrics: { refreshIntervalMs: e.METRICS_REFRESH_INTERVAL_MS, eventLoopResolutionMs: e.METRICS_EVENT_LOOP_RESOLUTION_MS },
 });
 
 export interface DatabaseConfig {

@@ -29,6 +29,9 @@ export const serviceEnv = (defaults: { internalPort: number }) => ({
   // Gauges that cost a query (Kafka consumer lag and replication, outbox depth, dead letters waiting)
   // are refreshed this often rather than at every scrape.
   METRICS_REFRESH_INTERVAL_MS: intInRange(1_000, 600_000).default(15_000),
+  // The event-loop delay histogram (nodejs_eventloop_lag_*) samples the loop this often: each sample
+  // is a wake-up of an idle process (prom-client's 10 ms is 100 a second, most of an idle app's CPU).
+  METRICS_EVENT_LOOP_RESOLUTION_MS: intInRange(1, 1_000).default(100),
 });
 // The public listener, only in apps with an HTTP API for outsiders (gateway, realtime, connectors).
 export const publicHttpEnv = (defaults: { httpPort: number }) => ({

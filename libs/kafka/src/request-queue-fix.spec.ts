@@ -1,8 +1,8 @@
-import { scheduleCheckPendingRequests } from './request-queue-fix';
+import { requestTimeoutCheckIntervalMs, scheduleCheckPendingRequests, scheduleRequestTimeoutCheck } from './request-queue-fix';
 import './kafka.client';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const RequestQueue = require('kafkajs/src/network/requestQueue') as { prototype: { scheduleCheckPendingRequests: unknown } };
+const RequestQueue = require('kafkajs/src/network/requestQueue') as { prototype: { scheduleCheckPendingRequests: unknown; scheduleRequestTimeoutCheck: unknown } };
 
 describe('kafkajs request queue fix', () => {
   beforeEach(() => jest.useFakeTimers());
@@ -12,6 +12,28 @@ describe('kafkajs request queue fix', () => {
 
   it('is what kafkajs runs, once a Kafka client module is loaded', () => {
     expect(RequestQueue.prototype.scheduleCheckPendingRequests).toBe(scheduleCheckPendingRequests);
+    expect(RequestQueue.prototype.scheduleRequestTimeoutCheck).toBe(scheduleRequestTimeoutCheck);
+  });
+
+  it('times out a request at most requestTimeout / 10 (100 ms to 1 s) late, waking once a second for a 30 s timeout', () => {
+    expect([requestTimeoutCheckIntervalMs(30_000), requestTimeoutCheckIntervalMs(5_000), requestTimeoutCheckIntervalMs(200)]).toEqual([1_000, 500, 100]);
+    const timedOut = jest.fn();
+    const q = {
+      enforceRequestTimeout: true,
+      requestTimeout: 30_000,
+      requestTimeoutIntervalId: undefined as NodeJS.Timeout | undefined,
+      inflight: new Map([[1, { sentAt: Date.now(), requestTimeout: 30_000, timeoutRequest: timedOut }]]),
+      isConnected: () => true,
+      destroy() {
+        clearInterval(this.requestTimeoutIntervalId);
+      },
+    };
+    scheduleRequestTimeoutCheck.call(q);
+    jest.advanceTimersByTime(30_000);
+    expect(timedOut).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1_000);
+    expect(timedOut).toHaveBeenCalledTimes(1);
+    q.destroy();
   });
 
   it('schedules nothing while no request is pending (no 1 ms timer loop on an idle connection)', () => {

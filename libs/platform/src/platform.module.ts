@@ -59,7 +59,7 @@ export class PlatformModule {
         PrometheusModule.register({
           path: '/metrics',
           defaultLabels: { service: service.name },
-          defaultMetrics: { enabled: true },
+          defaultMetrics: { enabled: true, config: { eventLoopMonitoringPrecision: service.metrics.eventLoopResolutionMs } },
         }),
         HealthModule.register(options.readiness),
       ],

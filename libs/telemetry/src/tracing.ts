@@ -47,7 +47,9 @@ export function startTracing(options: TracingOptions): Tracing {
     logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(metrics|health\/)/.test(req.url ?? '') }),
-      new GrpcInstrumentation(),
+      // The revocation list is polled every few seconds by every verifier: housekeeping, not a request
+      // of anyone's, and at idle most of the platform's spans.
+      new GrpcInstrumentation({ ignoreGrpcMethods: ['ListRevocations'] }),
       // fetch (undici): the providers' APIs and media downloads, with traceparent on the request.
       new UndiciInstrumentation({ requireParentforSpans: true }),
       new PgInstrumentation({ requireParentSpan: true }),
