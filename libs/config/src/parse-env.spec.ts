@@ -56,10 +56,18 @@ describe('toServiceConfig', () => {
   });
 
   it('refreshes the gauges that cost a query every 15 s unless told otherwise, never more than once a second', () => {
-    expect(toServiceConfig('gateway', base).metrics).toEqual({ refreshIntervalMs: 15_000 });
+    expect(toServiceConfig('gateway', base).metrics).toEqual({ refreshIntervalMs: 15_000, eventLoopResolutionMs: 100 });
     const schema = z.object(serviceEnv({ internalPort: 9080 }));
     expect(toServiceConfig('gateway', parseEnv(schema, { METRICS_REFRESH_INTERVAL_MS: '2000' })).metrics.refreshIntervalMs).toBe(2_000);
     expect(() => parseEnv(schema, { METRICS_REFRESH_INTERVAL_MS: '10' })).toThrow(/METRICS_REFRESH_INTERVAL_MS/);
+  });
+
+  it('samples the event loop every 100 ms unless told otherwise, from 1 ms to 1 s', () => {
+    const schema = z.object(serviceEnv({ internalPort: 9080 }));
+    expect(toServiceConfig('gateway', parseEnv(schema, { METRICS_EVENT_LOOP_RESOLUTION_MS: '1' })).metrics.eventLoopResolutionMs).toBe(1);
+    expect(toServiceConfig('gateway', parseEnv(schema, { METRICS_EVENT_LOOP_RESOLUTION_MS: '1000' })).metrics.eventLoopResolutionMs).toBe(1_000);
+    expect(() => parseEnv(schema, { METRICS_EVENT_LOOP_RESOLUTION_MS: '0' })).toThrow(/METRICS_EVENT_LOOP_RESOLUTION_MS/);
+    expect(() => parseEnv(schema, { METRICS_EVENT_LOOP_RESOLUTION_MS: '1001' })).toThrow(/METRICS_EVENT_LOOP_RESOLUTION_MS/);
   });
 
   it('refuses the internal listener on the public port', () => {
