@@ -29,6 +29,11 @@ function patchedLocal(patches: Array<{ kind: string; name: string; ops: unknown[
 }
 
 describe('Kubernetes manifests', () => {
+  // On a machine without the cache, the first run fetches kubeconform and the schemas (about 20 s).
+  beforeAll(() => {
+    const { status, output } = validate('--fetch');
+    if (status !== 0) throw new Error(`tools/k8s/validate.sh --fetch failed:\n${output}`);
+  }, 600_000);
   const temps: string[] = [];
   afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
   const overlay = (patches: Parameters<typeof patchedLocal>[0]) => {

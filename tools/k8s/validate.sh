@@ -52,9 +52,9 @@ scratch="$(mktemp -d)"
 cleanup() { chmod -R u+w "$scratch" 2>/dev/null || true; rm -rf "$scratch"; }
 trap cleanup EXIT
 
-# Go downloads go to a module cache of our own in the scratch folder (removed at the end): the
-# cache keeps only what validation reads. GOTOOLCHAIN=local: never fetch another Go.
-go_env() { env GOMODCACHE="$scratch/gomod" GOFLAGS="-modcacherw -buildvcs=false" GOTOOLCHAIN=local "$@"; }
+# Go downloads and builds go to a module and build cache of our own in the scratch folder (removed at
+# the end): the cache keeps only what validation reads. GOTOOLCHAIN=local: never fetch another Go.
+go_env() { env GOMODCACHE="$scratch/gomod" GOCACHE="$scratch/gocache" GOFLAGS="-modcacherw -buildvcs=false" GOTOOLCHAIN=local "$@"; }
 go_module_dir() { # module@version -> its extracted folder
   command -v go >/dev/null || { say "go is required to fetch $1 (the Go module proxy)"; exit 1; }
   go_env go mod download -json "$1" | "$node_bin" -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.parse(s);if(m.Error){console.error(m.Error);process.exit(1)}console.log(m.Dir)})'
