@@ -1,5 +1,6 @@
-// Two projects: fast unit specs beside the code, and integration specs that run against the real
-// stack started by tools/stack (PostgreSQL, Redis, Kafka, MinIO) and the built apps.
+// Three projects: fast unit specs beside the code, integration specs that run against the real
+// stack started by tools/stack (PostgreSQL, Redis, Kafka, MinIO) and the built apps, and the
+// Kubernetes manifests' offline validation (tests/k8s).
 const swc = [
   '@swc/jest',
   {
@@ -35,9 +36,13 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,tests}/**/*.int-spec.ts'],
+      // tests/k8s is its own project below: it needs no stack.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/k8s/'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       slowTestThreshold: 30,
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/integration.setup.ts'],
     },
+    // The Kubernetes manifests, validated offline (tools/k8s/validate.sh): no stack, no cluster.
+    { ...common, displayName: 'k8s', testMatch: ['<rootDir>/tests/k8s/**/*.int-spec.ts'], slowTestThreshold: 30 },
   ],
 };

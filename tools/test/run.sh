@@ -35,6 +35,10 @@ if ! command -v chromium >/dev/null 2>&1; then
     { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 fi
 say "test: schemathesis $(bash "$ROOT/tools/test/schemathesis.sh" --version | awk '{print $NF}') (the OpenAPI fuzz test)"
+# kubeconform and the Kubernetes, Strimzi, CloudNativePG and prometheus-operator schemas for the
+# manifests' offline validation (tests/k8s), pinned in tools/k8s/validate.sh and cached after the first run.
+say "test: Kubernetes schemas (tools/k8s/validate.sh --fetch)"
+bash "$ROOT/tools/k8s/validate.sh" --fetch
 build_all
 say "check: typecheck, lint and docs links"
 (cd "$ROOT" && npm run --silent typecheck && npm run --silent lint && node tools/docs/check-links.mjs)
@@ -43,6 +47,8 @@ migrate_all
 status=0
 say "test: unit"
 (cd "$ROOT" && jest --selectProjects unit --json --outputFile="$results/unit.json") || status=1
+say "test: k8s (the manifests, offline)"
+(cd "$ROOT" && jest --selectProjects k8s --runInBand --json --outputFile="$results/k8s.json") || status=1
 say "test: integration (real stack)"
 # --forceExit: on 2026-12-02 a full run left one open handle in the Jest process after every test
 # had finished (not yet found: --detectOpenHandles names it), and Jest waited on it for good.
@@ -59,6 +65,6 @@ node -e '
     } catch { failed += 1; }
   }
   console.log(`tests: ${passed} passed, ${failed} failed`);
-' "$results/unit.json" "$results/integration.json"
+' "$results/unit.json" "$results/k8s.json" "$results/integration.json"
 say "test: finished in $(( $(date +%s) - started )) s"
 exit $status
