@@ -5,7 +5,8 @@
 //  2. End to end, accept → processed by the worker: p50/p99 at a steady rate below saturation.
 //  3. GET /v1/conversations p50/p95 for a user with 1,000 and with 10,000 conversations.
 // Env: BENCH_SECONDS (15), BENCH_CONCURRENCY (16), BENCH_E2E_RATE (50/s), BENCH_E2E_SECONDS (10),
-// BENCH_LIST_REQUESTS (200).
+// BENCH_LIST_REQUESTS (200). BENCH_PROFILE_DIR: the gateway of phase 1 writes a CPU profile there
+// (node --cpu-prof; summarise it with tools/bench/cpu-profile.mjs).
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -151,7 +152,8 @@ async function setup(url) {
 
 // Phase 1, the write path alone: gateway (and auth) only, then pgbench, on the same machine and
 // database; what both wrote to the outbox is removed afterwards (bench data, not worth publishing).
-let platform = await startPipeline({ relays: 0, workers: 0 });
+const profileDir = process.env.BENCH_PROFILE_DIR;
+let platform = await startPipeline({ relays: 0, workers: 0, gatewayEnv: profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {} });
 let url = platform.gateway.url;
 let a, p;
 try {
@@ -165,6 +167,7 @@ try {
   await db.query(`DELETE FROM gateway.outbox_events WHERE partition_key = ANY($1::text[])`, [conversations]);
 } finally {
   platform.stopAll();
+  await platform.gateway.exited;
 }
 
 // Phase 2, the pipeline: relay and worker running; end-to-end latency, then the conversation list.
