@@ -231,6 +231,21 @@ describe('connectors: four simulated providers end to end', () => {
       }
     }, 90_000);
 
+    it('a message whose every receipt overtakes the send\'s answer still reaches its final status', async () => {
+      // The last message of a thread: no later receipt (a watermark) will cover it, so the ones
+      // that came before its send was recorded must be applied when it is.
+      const to = contact();
+      const conversationId = await externalConversation(channel, to);
+      simulator().setReceiptsBeforeAnswer(1, 10);
+      try {
+        const id = await send(conversationId, `${channel} ahead of its answer`);
+        const expected = finalStatus(channel);
+        await waitFor(async () => (await message(id)).status === expected, { timeoutMs: 30_000, description: `the ${channel} message ${expected}` });
+      } finally {
+        simulator().setReceiptsBeforeAnswer(0);
+      }
+    }, 60_000);
+
     it('one inbound webhook delivered three times makes one message; a bad signature is 401', async () => {
       const from = contact();
       await simulator().emitInboundMessage({ from, text: `hello from ${channel}` });

@@ -100,8 +100,8 @@ export interface ChannelSimulator {
   connectorConfig(overrides?: Partial<ChannelConnectorConfig>): ChannelConnectorConfig;
   /** While on, every request is answered 503. */
   setOutage(on: boolean): void;
-  /** Changes SimulatorWebhookOptions.receiptsBeforeAnswer. */
-  setReceiptsBeforeAnswer(probability: number): void;
+  /** Changes SimulatorWebhookOptions.receiptsBeforeAnswer; `count`: how many of a message's receipts overtake the answer (default 1). */
+  setReceiptsBeforeAnswer(probability: number, count?: number): void;
   /** Messages the platform accepted, in arrival order. */
   readonly accepted: readonly AcceptedMessage[];
   /** Every API request received, accepted or not. */

@@ -49,6 +49,7 @@ export abstract class ProviderSimulator implements ChannelSimulator {
   private address?: string;
   private outage = false;
   private receiptsBeforeAnswer: number;
+  private receiptsAhead = 1;
   private stopped = false;
   private requests = 0;
   /** Work the platform does after answering (WhatsApp fetching media), awaited by settle and stop. */
@@ -126,8 +127,9 @@ export abstract class ProviderSimulator implements ChannelSimulator {
     this.outage = on;
   }
 
-  setReceiptsBeforeAnswer(probability: number): void {
+  setReceiptsBeforeAnswer(probability: number, count = 1): void {
     this.receiptsBeforeAnswer = probability;
+    this.receiptsAhead = count;
   }
 
   async webhooksSettled(): Promise<void> {
@@ -176,11 +178,12 @@ export abstract class ProviderSimulator implements ChannelSimulator {
 
   /**
    * Schedules a message's receipts. A platform's webhook and its API answer race: with probability
-   * `receiptsBeforeAnswer` the first receipt is delivered before the send is answered.
+   * `receiptsBeforeAnswer` the first receipt (or the first `count` set by setReceiptsBeforeAnswer)
+   * is delivered before the send is answered.
    */
   protected async scheduleReceipts(payloads: unknown[]): Promise<void> {
-    const firstNow = this.receiptsBeforeAnswer > 0 && this.random() < this.receiptsBeforeAnswer;
-    await this.dispatcher?.scheduleReceipts(payloads, firstNow);
+    const ahead = this.receiptsBeforeAnswer > 0 && this.random() < this.receiptsBeforeAnswer;
+    await this.dispatcher?.scheduleReceipts(payloads, ahead ? this.receiptsAhead : 0);
   }
 
   protected async deliverNow(payload: unknown): Promise<void> {

@@ -26,18 +26,21 @@ export class WebhookDispatcher {
   ) {}
 
   /**
-   * One message's receipts, in the order the platform produces them, in the background. With
-   * `firstNow` the first one is posted at once, and the promise resolves once it was: the platform
-   * answers the send after that.
+   * One message's receipts, in the order the platform produces them, in the background. The first
+   * `ahead` are posted at once, one after the other, and the promise resolves once they were: the
+   * platform answers the send after that.
    */
-  scheduleReceipts(payloads: unknown[], firstNow = false): Promise<void> {
+  scheduleReceipts(payloads: unknown[], ahead = 0): Promise<void> {
     if (payloads.length === 0) return Promise.resolve();
-    const later = firstNow ? payloads.slice(1) : payloads;
+    const now = payloads.slice(0, ahead);
+    const later = payloads.slice(ahead);
     const reversed = this.random() < (this.target.reorderRate ?? 0);
     const inTurn = (): void => void this.track(this.postInTurn(reversed ? [...later].reverse() : later));
-    if (firstNow) return this.track(this.post(payloads[0])).then(inTurn);
-    inTurn();
-    return Promise.resolve();
+    if (now.length === 0) {
+      inTurn();
+      return Promise.resolve();
+    }
+    return this.track(now.reduce<Promise<unknown>>((posted, p) => posted.then(() => this.post(p)), Promise.resolve())).then(inTurn);
   }
 
   /** Posts one webhook now and resolves with the target's last answer. */

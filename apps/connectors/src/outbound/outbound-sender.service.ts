@@ -127,11 +127,13 @@ export class OutboundSender implements OnApplicationBootstrap, BeforeApplication
     });
   }
 
-  /** The outcome's status; after a SENT, the receipts that arrived before the send was recorded. */
+  /** The outcome's status; after a SENT, the receipts (of the message, and of its thread) that arrived before the send was recorded. */
   private async publishStatus(message: OutboundMessage, status: 'SENT' | 'FAILED', providerMessageId: string | null, reason: string | null): Promise<void> {
     await this.publisher.publish([statusRecord(message, status, new Date(), providerMessageId, reason)]);
     await this.sent.markStatusPublished(message.message_id);
-    if (providerMessageId) await this.receipts.release(message.channel, [providerMessageId]);
+    if (!providerMessageId) return;
+    await this.receipts.release(message.channel, [providerMessageId]);
+    await this.receipts.threadStatusesOfSend(message.channel, message.external_contact);
   }
 
   /** Forgets sends older than CONNECTOR_SENT_RETENTION_DAYS (Kafka keeps outbound records 7 days). */

@@ -6,6 +6,7 @@ import { receiptsExpired, receiptsParked, receiptsReleased } from '../connector-
 import { SentMessageRepository } from '../sent-messages/sent-message.repository';
 import { EarlyReceiptRepository } from './early-receipt.repository';
 import { statusRecord } from './status-record';
+import { ThreadReceiptRepository } from './thread-receipt.repository';
 
 export type Receipt = Omit<Extract<InboundEvent, { kind: 'status' }>, 'kind'>;
 export type ThreadReceipt = Omit<Extract<InboundEvent, { kind: 'thread-status' }>, 'kind'>;
@@ -29,6 +30,7 @@ export class Receipts implements OnApplicationBootstrap, BeforeApplicationShutdo
   constructor(
     private readonly sent: SentMessageRepository,
     private readonly early: EarlyReceiptRepository,
+    private readonly threads: ThreadReceiptRepository,
     private readonly publisher: EventPublisher,
     @Inject(CONNECTORS_CONFIG) private readonly settings: ConnectorSettings,
   ) {}
@@ -85,22 +87,39 @@ export class Receipts implements OnApplicationBootstrap, BeforeApplicationShutdo
    * instance expands any thread, also after a restart. Each message is marked with the furthest
    * status a thread receipt reported, in the transaction that publishes it: a repeated watermark
    * publishes nothing, and a failure to publish leaves the marks undone for the provider's redelivery.
-   * A message whose send is not recorded yet is left to the next receipt of the thread (they are cumulative).
+   * The receipt is also kept (the contact's latest per status) before it is matched: a send it covers
+   * whose answer is not recorded yet gets it when it is (threadStatusesOfSend), even if no later
+   * receipt of the thread ever comes. Whichever of the two commits last sees the other's row.
    */
   async publishThreadStatuses(channel: string, receipts: readonly ThreadReceipt[]): Promise<void> {
     for (const r of receipts) {
       const [sentBy, throughId] = 'sentBy' in r.through ? [r.through.sentBy.toISOString(), null] : [null, r.through.providerMessageId];
-      await this.sent.transaction(async (tx) => {
-        const covered = await this.sent.markThreadStatus(tx, { channel, contact: r.contact, status: r.status, sentBy, throughProviderMessageId: throughId });
-        if (covered.length > 0) await this.publisher.publish(covered.map((m) => statusRecord(m, r.status, r.at, m.provider_message_id)));
-      });
+      const point = { channel, contact: r.contact, status: r.status, sentBy, throughProviderMessageId: throughId };
+      await this.threads.keep({ ...point, at: r.at });
+      await this.applyThreadStatus(point, r.at);
     }
+  }
+
+  /** After a send is recorded: the contact's kept thread receipts that cover it (or any earlier send still unmarked). */
+  async threadStatusesOfSend(channel: string, contact: string): Promise<void> {
+    for (const k of await this.threads.of(channel, contact)) {
+      const point = { channel, contact, status: k.status, sentBy: k.sent_by === null ? null : new Date(k.sent_by).toISOString(), throughProviderMessageId: k.through_provider_message_id };
+      await this.applyThreadStatus(point, new Date(k.occurred_at));
+    }
+  }
+
+  private async applyThreadStatus(point: Parameters<SentMessageRepository['markThreadStatus']>[1], at: Date): Promise<void> {
+    await this.sent.transaction(async (tx) => {
+      const covered = await this.sent.markThreadStatus(tx, point);
+      if (covered.length > 0) await this.publisher.publish(covered.map((m) => statusRecord(m, point.status, at, m.provider_message_id)));
+    });
   }
 
   /** Releases what a crash left parked, and drops receipts that never found their send. */
   async sweep(): Promise<void> {
     try {
       while ((await this.release()) === SWEEP_BATCH);
+      await this.threads.expire(this.settings.earlyReceiptRetentionHours);
       for (const { channel, n } of await this.early.expire(this.settings.earlyReceiptRetentionHours)) {
         receiptsExpired.inc({ channel }, n);
         this.logger.warn({ channel, receipts: n, message: 'receipts for messages we have no record of sending: dropped' });
