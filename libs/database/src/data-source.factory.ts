@@ -35,6 +35,9 @@ export function createDataSource(config: DatabaseConfig, spec: DataSourceSpec): 
       max: config.poolMax,
       statement_timeout: config.statementTimeoutMs,
       idle_in_transaction_session_timeout: config.statementTimeoutMs * 2,
+      // Every transaction is READ COMMITTED whatever the server's default: the write paths rely on it
+      // (a queued seq UPDATE re-reads the row), and none has to spend a round trip on SET TRANSACTION.
+      options: '-c default_transaction_isolation=read\\ committed',
     },
   });
 }

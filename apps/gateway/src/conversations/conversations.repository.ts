@@ -1,4 +1,4 @@
-import type { ExternalChannel, MessageCreated } from '@chat4all/contracts';
+import type { ExternalChannel } from '@chat4all/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ConversationType } from './conversation.entity';
@@ -40,13 +40,6 @@ export interface NewConversation {
   createdBy: string;
 }
 
-export interface SeqClaim {
-  seq: number;
-  channel: MessageCreated['channel'];
-  externalContact: string | null;
-  /** The transaction's clock: the message's created_at. */
-  now: Date;
-}
 
 /** A position in the conversation list's sort order: (last activity in µs since the epoch, id). */
 export interface ListPosition {
@@ -131,21 +124,6 @@ export class ConversationsRepository {
       [channel, externalContact],
     );
     return row?.id;
-  }
-
-  /**
-   * Takes the conversation's next gapless seq (ARCHITECTURE §2): the UPDATE holds the conversation row
-   * until the transaction ends, so concurrent writers queue there and seq order is commit order.
-   */
-  async claimNextSeq(tx: EntityManager, conversationId: string): Promise<SeqClaim> {
-    // (Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE ... RETURNING.)
-    const [row] = await tx.query<{ last_seq: string; channel: MessageCreated['channel']; external_contact: string | null; now: Date }[]>(
-      `WITH next AS (UPDATE gateway.conversations SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $1
-                     RETURNING last_seq, channel, external_contact)
-       SELECT last_seq, channel, external_contact, now() AS now FROM next`,
-      [conversationId],
-    );
-    return { seq: Number(row.last_seq), channel: row.channel, externalContact: row.external_contact, now: row.now };
   }
 
   /**

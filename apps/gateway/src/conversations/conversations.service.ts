@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { DataSource, type EntityManager } from 'typeorm';
 import { UserDirectory } from '../auth/user-directory.client';
 import { conversationNotFound } from './conversation-errors';
-import { ConversationsRepository, type ListPosition, type NewConversation, type SeqClaim } from './conversations.repository';
+import { ConversationsRepository, type ListPosition, type NewConversation } from './conversations.repository';
 
 /** Where a member stands in a conversation: read up to readSeq, received up to deliveredSeq. */
 export interface MemberHorizon {
@@ -152,11 +152,6 @@ export class ConversationsService {
   async horizons(conversationId: string): Promise<MemberHorizon[]> {
     const rows = await this.conversations.horizons(conversationId);
     return rows.map((h) => ({ userId: h.user_id, readSeq: Number(h.read_seq), deliveredSeq: Number(h.delivered_seq) }));
-  }
-
-  /** Takes the conversation's next gapless seq inside `tx`, holding its row until `tx` ends. */
-  claimNextSeq(tx: EntityManager, conversationId: string): Promise<SeqClaim> {
-    return this.conversations.claimNextSeq(tx, conversationId);
   }
 
   /** The contact's most recently active conversation on a channel, inside `tx`. */

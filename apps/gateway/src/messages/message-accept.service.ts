@@ -53,10 +53,12 @@ interface Accepted {
 }
 
 // Accepting a message (ARCHITECTURE §2), for a member (POST /v1/messages) and for an external
-// contact (gRPC IngestInboundMessage) alike: one READ COMMITTED transaction takes the conversation's
-// next gapless seq, writes the message and its messages.created outbox event. The seq UPDATE is the
-// per-conversation lock: concurrent writers queue there, so seq order is commit order. No NOTIFY
-// here (it would serialise every commit); the relay polls.
+// contact (gRPC IngestInboundMessage) alike: one READ COMMITTED transaction (every connection's
+// default, set at connect: no SET TRANSACTION round trip) takes the conversation's next gapless seq,
+// writes the message and its messages.created outbox event. The seq UPDATE is the per-conversation
+// lock: concurrent writers queue there, so seq order is commit order. A member's message is 6 round
+// trips: BEGIN, membership and duplicate check, seq and message, read horizon, outbox, COMMIT (the
+// relay's NOTIFY follows the commit, see OutboxWriter).
 @Injectable()
 export class MessageAcceptService {
   constructor(
@@ -71,10 +73,10 @@ export class MessageAcceptService {
   /** A member's message: only into their own conversations; the same message_id again is a replay or a conflict. */
   async acceptFromMember(input: MemberMessageInput): Promise<AcceptOutcome> {
     try {
-      return await this.dataSource.transaction('READ COMMITTED', async (tx): Promise<AcceptOutcome> => {
-        if (!(await this.conversations.isMember(input.senderId, input.conversationId, tx))) return { kind: 'not-member' };
-        const previous = await this.existing(tx, input);
-        if (previous) return previous;
+      return await this.dataSource.transaction(async (tx): Promise<AcceptOutcome> => {
+        const context = await this.messages.acceptContext(tx, input.conversationId, input.senderId, input.messageId);
+        if (!context.member) return { kind: 'not-member' };
+        if (context.written) return this.compared(context.written, input);
         const { seq, now } = await this.write(tx, { ...input });
         // Replying implies having read everything before: the sender's horizon moves to its own message
         // (so its own messages are never unread), and if that skipped others' messages, they become READ.
@@ -99,7 +101,7 @@ export class MessageAcceptService {
   async acceptFromContact(input: ContactMessageInput): Promise<ContactMessageOutcome> {
     const sender = contactSenderId(input.channel, input.externalContact);
     const members = this.config.inboundMemberIds;
-    const outcome = await this.dataSource.transaction('READ COMMITTED', async (tx): Promise<ContactMessageOutcome> => {
+    const outcome = await this.dataSource.transaction(async (tx): Promise<ContactMessageOutcome> => {
       await this.messages.lockContact(tx, input.channel, input.externalContact);
       const existing = await this.messages.findByProviderMessage(tx, input.channel, input.providerMessageId);
       if (existing) return { messageId: existing.id, conversationId: existing.conversation_id, seq: Number(existing.seq), created: false, conversationCreated: false };
@@ -130,38 +132,39 @@ export class MessageAcceptService {
     return outcome;
   }
 
-  /** The one write of a message: next seq, the row, its messages.created event. */
+  /** The one write of a message: next seq and the row (one statement), its messages.created event. */
   private async write(tx: EntityManager, m: Accepted): Promise<{ seq: number; now: Date }> {
-    const counter = await this.conversations.claimNextSeq(tx, m.conversationId);
-    const inserted = await this.messages.insert(tx, {
+    const written = await this.messages.insertWithNextSeq(tx, {
       id: m.messageId,
       conversationId: m.conversationId,
-      seq: counter.seq,
       senderId: m.senderId,
       payload: m.payload,
       requestHash: m.requestHash,
-      createdAt: counter.now,
       provider: m.contact && { channel: m.contact.channel, messageId: m.contact.providerMessageId },
     });
-    if (!inserted) throw new DuplicateRace(`message ${m.messageId} exists already`);
+    if (written === 'duplicate') throw new DuplicateRace(`message ${m.messageId} exists already`);
     const created: MessageCreated = {
       message_id: m.messageId,
       conversation_id: m.conversationId,
-      seq: counter.seq,
+      seq: written.seq,
       sender_id: m.senderId,
-      channel: m.contact?.channel ?? counter.channel,
-      external_contact: m.contact?.externalContact ?? counter.externalContact,
+      channel: m.contact?.channel ?? written.channel,
+      external_contact: m.contact?.externalContact ?? written.externalContact,
       payload: m.payload,
-      created_at: counter.now.toISOString(),
+      created_at: written.now.toISOString(),
       origin: m.contact ? 'contact' : 'member',
     };
     await this.outbox.append(tx, Topics.messagesCreated, m.conversationId, createEnvelope(EventTypes.messageCreated, m.conversationId, created));
-    return { seq: counter.seq, now: counter.now };
+    return { seq: written.seq, now: written.now };
   }
 
   private async existing(m: EntityManager, input: MemberMessageInput): Promise<AcceptOutcome | undefined> {
     const row = await this.messages.findWritten(m, input.messageId);
-    if (!row) return undefined;
+    return row && this.compared(row, input);
+  }
+
+  /** The same message_id again: a replay if it is the same request from the same sender, a conflict otherwise. */
+  private compared(row: { request_hash: string; seq: string; sender_id: string }, input: MemberMessageInput): AcceptOutcome {
     if (row.request_hash !== input.requestHash || row.sender_id !== input.senderId) return { kind: 'conflict' };
     return { kind: 'replayed', seq: Number(row.seq) };
   }
