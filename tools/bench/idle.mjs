@@ -7,10 +7,9 @@
 //     apart, from a member to a conversation whose other member holds a WebSocket: the time from the
 //     POST leaving the client to the message.created frame arriving (p50/p99), and from the 202 to the frame.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { api, fmt, newCaller, percentile, startApp, startPipeline } from './lib.mjs';
+import { api, cpuSeconds, fmt, newCaller, percentile, startApp, startPipeline } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const WebSocket = require('ws');
@@ -19,12 +18,6 @@ const WARMUP_SECONDS = Number(process.env.BENCH_IDLE_WARMUP_SECONDS ?? 10);
 const SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 const MESSAGES = Number(process.env.BENCH_IDLE_MESSAGES ?? 50);
 const GAP_MS = Number(process.env.BENCH_IDLE_GAP_MS ?? 200);
-const CLK_TCK = 100;
-
-const cpuSeconds = (pid) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(stat[11]) + Number(stat[12])) / CLK_TCK;
-};
 
 const platform = await startPipeline({ relays: 1, workers: 1 });
 const grpc = { AUTH_GRPC_URL: `127.0.0.1:${platform.auth.grpcPort}`, MESSAGING_GRPC_URL: `127.0.0.1:${platform.gateway.grpcPort}` };

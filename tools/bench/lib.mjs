@@ -1,7 +1,7 @@
 // Helpers shared by the benchmarks: start built apps on free ports against the stack, percentiles.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,8 +77,8 @@ export async function api(gatewayUrl, caller, method, path, body) {
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
-/** Starts auth, a gateway and the given numbers of relays and workers (the message pipeline). */
-export async function startPipeline({ relays = 1, workers = 1, gatewayEnv = {} } = {}) {
+/** Starts auth, gateways (the first is `gateway`) and the given numbers of relays and workers (the message pipeline). */
+export async function startPipeline({ relays = 1, workers = 1, gateways = 1, gatewayEnv = {} } = {}) {
   const started = [];
   const track = async (promise) => {
     const app = await promise;
@@ -86,29 +86,49 @@ export async function startPipeline({ relays = 1, workers = 1, gatewayEnv = {} }
     return app;
   };
   try {
-    return await startPipelineApps(track, { relays, workers, gatewayEnv });
+    return await startPipelineApps(track, { relays, workers, gateways, gatewayEnv });
   } catch (error) {
     started.forEach((a) => a.stop());
     throw error;
   }
 }
 
-async function startPipelineApps(track, { relays, workers, gatewayEnv }) {
+async function startPipelineApps(track, { relays, workers, gateways, gatewayEnv }) {
   const auth = await track(startApp('auth'));
   const workerApps = await Promise.all(Array.from({ length: workers }, () => track(startApp('message-worker'))));
   const relayApps = await Promise.all(Array.from({ length: relays }, () => track(startApp('outbox-relay'))));
-  const gateway = await track(startApp('gateway', {
-    AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
-    ...(workerApps.length ? { DELIVERY_GRPC_URL: `127.0.0.1:${workerApps[0].grpcPort}` } : {}),
-    RATE_LIMIT_WRITE_PER_MINUTE: '1000000',
-    RATE_LIMIT_TOKEN_PER_CLIENT_PER_MINUTE: '100000',
-    ...gatewayEnv,
-  }));
+  const gatewayApps = await Promise.all(
+    Array.from({ length: gateways }, () =>
+      track(startApp('gateway', {
+        AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
+        ...(workerApps.length ? { DELIVERY_GRPC_URL: `127.0.0.1:${workerApps[0].grpcPort}` } : {}),
+        RATE_LIMIT_WRITE_PER_MINUTE: '1000000',
+        RATE_LIMIT_TOKEN_PER_CLIENT_PER_MINUTE: '100000',
+        ...gatewayEnv,
+      })),
+    ),
+  );
   return {
     auth,
-    gateway,
+    gateway: gatewayApps[0],
+    gateways: gatewayApps,
     relays: relayApps,
     workers: workerApps,
-    stopAll: () => [auth, gateway, ...relayApps, ...workerApps].forEach((a) => a.stop()),
+    stopAll: () => [auth, ...gatewayApps, ...relayApps, ...workerApps].forEach((a) => a.stop()),
   };
+}
+
+/** A process's CPU time so far (user + system), in seconds, from /proc/<pid>/stat. */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(stat[11]) + Number(stat[12])) / 100;
+}
+
+/** The machine's busy and total CPU time so far (jiffies, all cores), from /proc/stat. */
+export function machineCpu() {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const n = fields.map(Number);
+  const idle = n[3] + n[4];
+  const total = n.reduce((s, x) => s + x, 0);
+  return { busy: total - idle, total };
 }
