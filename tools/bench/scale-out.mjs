@@ -3,11 +3,12 @@
 // BENCH_SCALE_SECONDS (20) s, spread over the gateways) against 1 gateway, 1 relay and 1 worker, then
 // against BENCH_SCALE_INSTANCES (2) of each. For each run: accepted/s with the API's p50/p99, messages
 // processed by the workers per second (until every accepted one is), accept → processed p50/p99, and
-// how busy the machine's CPUs were while the clients sent. Then the ratios, scaled ÷ single.
+// how busy the machine's CPUs were while the clients sent, and each stage's CPU per message (its
+// apps' CPU time from the first send until every message was processed). Then the ratios, scaled ÷ single.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { api, fmt, machineCpu, newCaller, percentile, startPipeline } from './lib.mjs';
+import { api, cpuSeconds, fmt, machineCpu, newCaller, percentile, startPipeline } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
@@ -31,6 +32,9 @@ async function run(n) {
     const ids = [];
     const latencies = [];
     let errors = 0;
+    const roles = { gateway: platform.gateways, 'outbox-relay': platform.relays, 'message-worker': platform.workers, auth: [platform.auth] };
+    const roleCpu = () => Object.fromEntries(Object.entries(roles).map(([role, apps]) => [role, apps.reduce((s, a) => s + cpuSeconds(a.child.pid), 0)]));
+    const apps0 = roleCpu();
     const cpu0 = machineCpu();
     const started = Date.now();
     const deadline = started + SECONDS * 1000;
@@ -53,6 +57,8 @@ async function run(n) {
       const { rows } = await db.query(`SELECT count(*) AS n FROM message_worker.deliveries WHERE message_id = ANY($1::uuid[])`, [ids]);
       if (Number(rows[0].n) >= ids.length) break;
     }
+    const apps1 = roleCpu();
+    const cpu2 = machineCpu();
     const { rows } = await db.query(
       `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, count(*) AS n,
               extract(epoch FROM max(processed_at)) * 1000 AS last_ms
@@ -73,6 +79,12 @@ async function run(n) {
       e2eP50: Number(rows[0].p50),
       e2eP99: Number(rows[0].p99),
       cpuBusy: (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total),
+      // CPU of each stage per processed message, from the first send until every message was processed.
+      // "the rest": the machine's busy time minus these apps' (PostgreSQL, Kafka, Redis, Zipkin, the load generator).
+      cpuPerMessage: {
+        ...Object.fromEntries(Object.keys(roles).map((role) => [role, ((apps1[role] - apps0[role]) / processed) * 1e6])),
+        rest: (((cpu2.busy - cpu0.busy) / 100 - Object.keys(roles).reduce((sum, role) => sum + apps1[role] - apps0[role], 0)) / processed) * 1e6,
+      },
     };
   } finally {
     platform.stopAll();
@@ -89,6 +101,7 @@ try {
     const label = `${r.n} gateway${r.n > 1 ? 's' : ''}, ${r.n} relay${r.n > 1 ? 's' : ''}, ${r.n} worker${r.n > 1 ? 's' : ''}`;
     console.log(`  ${label}: ${fmt(r.accepted)} accepted/s (API p50 ${fmt(r.apiP50)} ms, p99 ${fmt(r.apiP99)} ms, ${r.errors} errors)   ${fmt(r.processedPerSecond)} processed/s (${r.processed} messages)   accept → processed p50 ${fmt(r.e2eP50)} ms, p99 ${fmt(r.e2eP99)} ms   CPUs busy ${fmt(r.cpuBusy * 100)} %`);
   }
+  for (const r of results) console.log(`  CPU per message, ${r.n}×: ${Object.entries(r.cpuPerMessage).map(([role, us]) => `${role} ${fmt(us, 0)} µs`).join('   ')}`);
   const [one, many] = results;
   console.log(`  ratio ${many.n}× ÷ 1×: accepted/s ${fmt(many.accepted / one.accepted, 2)}   processed/s ${fmt(many.processedPerSecond / one.processedPerSecond, 2)}   API p99 ${fmt(many.apiP99 / one.apiP99, 2)}   accept → processed p99 ${fmt(many.e2eP99 / one.e2eP99, 2)}`);
 } finally {
