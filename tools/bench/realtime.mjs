@@ -13,7 +13,7 @@
 //     channel, RATE publishes/s for SECONDS through its HTTP API; publish→receive p50/p99 (the payload
 //     carries the send time) and its CPU per delivery, then chat4all ÷ centrifugo for each.
 // BENCH_RT_CHAT4ALL=off skips phases 1 and 2 (to try phase 3 alone; no ratios then).
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -69,14 +69,16 @@ function stackCpuSeconds() {
     if (!postmaster || singles.some((pid) => !pid)) return undefined;
     const stat = readFileSync(`/proc/${postmaster}/stat`, 'utf8').split(') ')[1].split(' ');
     const reaped = (Number(stat[13]) + Number(stat[14])) / CLK_TCK;
-    const backends = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+    let backends = 0;
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
       try {
-        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === postmaster;
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        if (Number(fields[1]) === postmaster) backends += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
       } catch {
-        return false;
+        // exited while the list was read: its time is in the postmaster's reaped-children time
       }
-    });
-    return cpuSecondsOf([postmaster, ...singles]) + reaped + cpuSecondsOf(backends.map(Number).filter((pid) => existsSync(`/proc/${pid}`)));
+    }
+    return cpuSecondsOf([postmaster, ...singles]) + reaped + backends;
   } catch {
     return undefined; // a pid file left by a stopped service
   }
