@@ -4,13 +4,23 @@
 //     realtime instance, while one conversation of BENCH_RT_MEMBERS (100) members receives
 //     BENCH_RT_RATE (100) messages/s for BENCH_RT_SECONDS (20) s. Accept time is the message's
 //     created_at (the gateway's commit transaction), receive time the client's clock: same machine.
+//     CPU per delivery: CPU of the apps on the path (gateway, outbox-relay, message-worker, realtime)
+//     from the first send to the last delivery, divided by the deliveries.
 //  2. CPU and memory per connection of one realtime instance holding BENCH_RT_IDLE (10,000) idle
 //     connections: RSS growth / connections, and CPU over BENCH_RT_IDLE_SECONDS (30) s of heartbeats.
-import { readFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+//  3. Centrifugo (issue 17), the same load as phase 1 (BENCH_RT_CENTRIFUGO=off skips it): one local
+//     process (memory engine), CONNECTIONS WebSocket clients, MEMBERS of them subscribed to one
+//     channel, RATE publishes/s for SECONDS through its HTTP API; publish→receive p50/p99 (the payload
+//     carries the send time) and its CPU per delivery, then chat4all ÷ centrifugo for each.
+// BENCH_RT_CHAT4ALL=off skips phases 1 and 2 (to try phase 3 alone; no ratios then).
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { execFileSync, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRequire } from 'node:module';
-import { api, fmt, newCaller, percentile, startApp, startPipeline } from './lib.mjs';
+import { ROOT, api, fmt, freePort, newCaller, percentile, startApp, startPipeline } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const WebSocket = require('ws');
@@ -22,11 +32,61 @@ const SECONDS = Number(process.env.BENCH_RT_SECONDS ?? 20);
 const IDLE = Number(process.env.BENCH_RT_IDLE ?? 10000);
 const IDLE_SECONDS = Number(process.env.BENCH_RT_IDLE_SECONDS ?? 30);
 const CLK_TCK = 100;
+const onOff = (name) => {
+  const value = process.env[name] ?? 'on';
+  if (value !== 'on' && value !== 'off') throw new Error(`${name} must be on or off, got '${value}'`);
+  return value === 'on';
+};
+const CHAT4ALL = onOff('BENCH_RT_CHAT4ALL');
+const CENTRIFUGO = onOff('BENCH_RT_CENTRIFUGO');
 
 function procStats(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const rssPages = Number(stat[21]);
   return { cpuSeconds: (Number(stat[11]) + Number(stat[12])) / CLK_TCK, rssBytes: rssPages * 4096 };
+}
+
+const cpuSecondsOf = (pids) => pids.reduce((sum, pid) => sum + procStats(pid).cpuSeconds, 0);
+
+/**
+ * CPU seconds so far of the stack services on the delivery path (PostgreSQL with its backends, Redis,
+ * Kafka) when they are this stack instance's local processes; undefined when one is not (external).
+ * A PostgreSQL backend is a child process: the live ones are read one by one, the exited ones are in
+ * the postmaster's reaped-children time.
+ */
+function stackCpuSeconds() {
+  const stack = join(ROOT, '.stack', process.env.STACK_INSTANCE ?? 'dev');
+  const firstLine = (file) => {
+    try {
+      return Number(readFileSync(file, 'utf8').split('\n')[0]);
+    } catch {
+      return undefined;
+    }
+  };
+  const postmaster = firstLine(join(stack, 'data/postgres/postmaster.pid'));
+  const singles = ['redis', 'kafka'].map((name) => firstLine(join(stack, 'run', `${name}.pid`)));
+  try {
+    if (!postmaster || singles.some((pid) => !pid)) return undefined;
+    const stat = readFileSync(`/proc/${postmaster}/stat`, 'utf8').split(') ')[1].split(' ');
+    const reaped = (Number(stat[13]) + Number(stat[14])) / CLK_TCK;
+    let backends = 0;
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        if (Number(fields[1]) === postmaster) backends += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+      } catch {
+        // exited while the list was read: its time is in the postmaster's reaped-children time
+      }
+    }
+    return cpuSecondsOf([postmaster, ...singles]) + reaped + backends;
+  } catch {
+    return undefined; // a pid file left by a stopped service
+  }
+}
+
+/** Waits until `received()` reaches `expected` or 60 s pass; polls often, so the CPU window ends near the last delivery. */
+async function awaitDeliveries(received, expected) {
+  for (const deadline = Date.now() + 60_000; received() < expected && Date.now() < deadline; ) await sleep(50);
 }
 
 /** Opens `count` sockets in batches; resolves with them once each got its `ready` frame. */
@@ -59,77 +119,238 @@ const realtimeEnv = (gatewayGrpc, authGrpc) => ({
   LOG_LEVEL: 'warn',
 });
 
-const platform = await startPipeline({ relays: 1, workers: 1 });
-const url = platform.gateway.url;
-let realtime;
-try {
-  realtime = await startApp('realtime', realtimeEnv(platform.gateway.grpcPort, platform.auth.grpcPort));
-  const wsUrl = `${realtime.url.replace('http', 'ws')}/ws`;
+/** Phases 1 and 2 against Chat4All; prints their figures and returns phase 1's. */
+async function chat4allPhases() {
+  const platform = await startPipeline({ relays: 1, workers: 1 });
+  const url = platform.gateway.url;
+  let realtime;
+  try {
+    realtime = await startApp('realtime', realtimeEnv(platform.gateway.grpcPort, platform.auth.grpcPort));
+    const wsUrl = `${realtime.url.replace('http', 'ws')}/ws`;
 
-  // Phase 1: one busy conversation of MEMBERS members among CONNECTIONS connections.
-  console.log(`creating ${MEMBERS} members...`);
-  const members = [];
-  for (let i = 0; i < MEMBERS; i++) members.push(await newCaller(url, `rt-bench-${i}`));
-  const sender = members[0];
-  const conv = await api(url, sender, 'POST', '/v1/conversations', { type: 'group', member_ids: members.map((m) => m.userId), title: 'bench' });
-  if (conv.status !== 201) throw new Error(`conversation: ${conv.status} ${JSON.stringify(conv.body)}`);
-  const latencies = [];
-  const onFrame = (frame) => {
-    if (frame.type === 'message.created' && frame.conversation_id === conv.body.id) latencies.push(Date.now() - Date.parse(frame.message.created_at));
-  };
-  const idleUsers = [];
-  for (let i = 0; i < Math.ceil((CONNECTIONS - MEMBERS) / 1000); i++) idleUsers.push(await newCaller(url, `rt-idle-${i}`));
-  console.log(`opening ${CONNECTIONS} connections...`);
-  const sockets = [];
-  for (const m of members) sockets.push(...(await openMany(wsUrl, m.token, 1, onFrame)));
-  for (let i = 0; sockets.length < CONNECTIONS; i++) sockets.push(...(await openMany(wsUrl, idleUsers[Math.floor(i / 5)].token, Math.min(200, CONNECTIONS - sockets.length))));
+    // Phase 1: one busy conversation of MEMBERS members among CONNECTIONS connections.
+    console.log(`creating ${MEMBERS} members...`);
+    const members = [];
+    for (let i = 0; i < MEMBERS; i++) members.push(await newCaller(url, `rt-bench-${i}`));
+    const sender = members[0];
+    const conv = await api(url, sender, 'POST', '/v1/conversations', { type: 'group', member_ids: members.map((m) => m.userId), title: 'bench' });
+    if (conv.status !== 201) throw new Error(`conversation: ${conv.status} ${JSON.stringify(conv.body)}`);
+    const latencies = [];
+    const onFrame = (frame) => {
+      if (frame.type === 'message.created' && frame.conversation_id === conv.body.id) latencies.push(Date.now() - Date.parse(frame.message.created_at));
+    };
+    const idleUsers = [];
+    for (let i = 0; i < Math.ceil((CONNECTIONS - MEMBERS) / 1000); i++) idleUsers.push(await newCaller(url, `rt-idle-${i}`));
+    console.log(`opening ${CONNECTIONS} connections...`);
+    const sockets = [];
+    for (const m of members) sockets.push(...(await openMany(wsUrl, m.token, 1, onFrame)));
+    for (let i = 0; sockets.length < CONNECTIONS; i++) sockets.push(...(await openMany(wsUrl, idleUsers[Math.floor(i / 5)].token, Math.min(200, CONNECTIONS - sockets.length))));
 
-  console.log(`sending ${RATE} messages/s for ${SECONDS} s...`);
-  const total = RATE * SECONDS;
-  const started = performance.now();
-  const posts = [];
-  let rejected = 0;
-  for (let i = 0; i < total; i++) {
-    const wait = started + (i * 1000) / RATE - performance.now();
-    if (wait > 0) await sleep(wait);
-    posts.push(
-      api(url, sender, 'POST', '/v1/messages', { message_id: randomUUID(), conversation_id: conv.body.id, payload: { type: 'text', text: `load ${i}` } }).then((r) => {
-        if (r.status !== 202) rejected++;
-      }),
-    );
+    console.log(`sending ${RATE} messages/s for ${SECONDS} s...`);
+    const pathPids = [platform.gateway, ...platform.relays, ...platform.workers, realtime].map((a) => a.child.pid);
+    const total = RATE * SECONDS;
+    const cpuBefore = cpuSecondsOf(pathPids);
+    const stackBefore = stackCpuSeconds();
+    const started = performance.now();
+    const posts = [];
+    let rejected = 0;
+    for (let i = 0; i < total; i++) {
+      const wait = started + (i * 1000) / RATE - performance.now();
+      if (wait > 0) await sleep(wait);
+      posts.push(
+        api(url, sender, 'POST', '/v1/messages', { message_id: randomUUID(), conversation_id: conv.body.id, payload: { type: 'text', text: `load ${i}` } }).then((r) => {
+          if (r.status !== 202) rejected++;
+        }),
+      );
+    }
+    await Promise.all(posts);
+    const expected = (total - rejected) * MEMBERS;
+    await awaitDeliveries(() => latencies.length, expected);
+    const cpuSeconds = cpuSecondsOf(pathPids) - cpuBefore;
+    const stackAfter = stackCpuSeconds();
+    const stackSeconds = stackBefore === undefined || stackAfter === undefined ? undefined : stackAfter - stackBefore;
+    latencies.sort((a, b) => a - b);
+    const perDeliveryUs = (seconds) => (seconds / latencies.length) * 1e6;
+    const busy = {
+      received: latencies.length,
+      expected,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      rejected,
+      cpuPerDeliveryUs: perDeliveryUs(cpuSeconds),
+      withStackUs: stackSeconds === undefined ? undefined : perDeliveryUs(cpuSeconds + stackSeconds),
+    };
+    sockets.forEach((s) => s.terminate());
+    realtime.stop();
+    await realtime.exited;
+
+    // Phase 2: a fresh realtime instance, IDLE idle connections.
+    realtime = await startApp('realtime', realtimeEnv(platform.gateway.grpcPort, platform.auth.grpcPort));
+    const idleUrl = `${realtime.url.replace('http', 'ws')}/ws`;
+    const idleCallers = [];
+    for (let i = 0; i < Math.ceil(IDLE / 1000); i++) idleCallers.push(await newCaller(url, `rt-idle2-${i}`));
+    await sleep(2000);
+    const before = procStats(realtime.child.pid);
+    console.log(`opening ${IDLE} idle connections...`);
+    const idleSockets = [];
+    for (let i = 0; idleSockets.length < IDLE; i++) idleSockets.push(...(await openMany(idleUrl, idleCallers[Math.floor(i / 5)].token, Math.min(200, IDLE - idleSockets.length))));
+    await sleep(5000);
+    const held = procStats(realtime.child.pid);
+    await sleep(IDLE_SECONDS * 1000);
+    const after = procStats(realtime.child.pid);
+    idleSockets.forEach((s) => s.terminate());
+
+    console.log('');
+    console.log(`accept→receive, ${CONNECTIONS} connections on one realtime instance, one ${MEMBERS}-member conversation at ${RATE} msg/s for ${SECONDS} s:`);
+    console.log(`  p50 ${fmt(busy.p50)} ms   p99 ${fmt(busy.p99)} ms   (${busy.received} of ${busy.expected} deliveries, ${busy.rejected} sends rejected)`);
+    console.log(`  CPU per delivery (gateway + outbox-relay + message-worker + realtime, first send → last delivery): ${fmt(busy.cpuPerDeliveryUs)} µs`);
+    if (busy.withStackUs !== undefined) console.log(`  CPU per delivery with PostgreSQL (and its backends), Redis and Kafka added: ${fmt(busy.withStackUs)} µs`);
+    console.log(`one realtime instance holding ${IDLE} idle connections (heartbeat every 30 s):`);
+    console.log(`  memory: RSS ${fmt(before.rssBytes / 2 ** 20)} MiB → ${fmt(held.rssBytes / 2 ** 20)} MiB = ${fmt((held.rssBytes - before.rssBytes) / IDLE / 1024)} KiB per connection`);
+    console.log(`  CPU while idle: ${fmt(((after.cpuSeconds - held.cpuSeconds) / IDLE_SECONDS) * 100, 2)} % of one core over ${IDLE_SECONDS} s = ${fmt(((after.cpuSeconds - held.cpuSeconds) / IDLE_SECONDS / IDLE) * 1e6, 2)} µs of CPU per connection per second`);
+    return busy;
+  } finally {
+    realtime?.stop();
+    platform.stopAll();
+    // Exited, not just signalled: the Centrifugo phase runs next on the same cores.
+    await Promise.all([platform.auth, platform.gateway, ...platform.relays, ...platform.workers, realtime].filter(Boolean).map((a) => a.exited));
   }
-  await Promise.all(posts);
-  const expected = (total - rejected) * MEMBERS;
-  for (const deadline = Date.now() + 60_000; latencies.length < expected && Date.now() < deadline; ) await sleep(500);
-  latencies.sort((a, b) => a - b);
-  const busy = { received: latencies.length, expected, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rejected };
-  sockets.forEach((s) => s.terminate());
-  realtime.stop();
-  await realtime.exited;
+}
 
-  // Phase 2: a fresh realtime instance, IDLE idle connections.
-  realtime = await startApp('realtime', realtimeEnv(platform.gateway.grpcPort, platform.auth.grpcPort));
-  const idleUrl = `${realtime.url.replace('http', 'ws')}/ws`;
-  const idleCallers = [];
-  for (let i = 0; i < Math.ceil(IDLE / 1000); i++) idleCallers.push(await newCaller(url, `rt-idle2-${i}`));
-  await sleep(2000);
-  const before = procStats(realtime.child.pid);
-  console.log(`opening ${IDLE} idle connections...`);
-  const idleSockets = [];
-  for (let i = 0; idleSockets.length < IDLE; i++) idleSockets.push(...(await openMany(idleUrl, idleCallers[Math.floor(i / 5)].token, Math.min(200, IDLE - idleSockets.length))));
-  await sleep(5000);
-  const held = procStats(realtime.child.pid);
-  await sleep(IDLE_SECONDS * 1000);
-  const after = procStats(realtime.child.pid);
-  idleSockets.forEach((s) => s.terminate());
+const base64url = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
+/** A Centrifugo connection token: HS256 JWT with the user id in `sub`. */
+function centrifugoToken(secret, sub) {
+  const unsigned = `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url({ sub, exp: Math.floor(Date.now() / 1000) + 3600 })}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+/** Builds (once, cached) and starts Centrifugo on a free port with a generated config in a temp dir. */
+async function startCentrifugo() {
+  const bin = execFileSync('bash', [join(ROOT, 'tools/bench/centrifugo.sh')], { stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim();
+  // `centrifugo version` prints "Centrifugo v6.9.1 (Go version: ...)".
+  const version = /v\d+\.\d+\.\d+\S*/.exec(execFileSync(bin, ['version']).toString())?.[0] ?? 'unknown version';
+  const dir = mkdtempSync(join(tmpdir(), 'chat4all-centrifugo-'));
+  const port = await freePort();
+  const secret = randomBytes(32).toString('hex');
+  const apiKey = randomBytes(32).toString('hex');
+  // Centrifugo v6 config (nested keys): memory engine, HMAC connection tokens, an HTTP API key, and a
+  // namespace whose channels any authenticated client may subscribe to without a subscription token.
+  const config = {
+    http_server: { address: '127.0.0.1', port },
+    log: { level: 'warn' },
+    engine: { type: 'memory' },
+    client: { token: { hmac_secret_key: secret } },
+    http_api: { key: apiKey },
+    channel: { namespaces: [{ name: 'bench', allow_subscribe_for_client: true }] },
+    health: { enabled: true },
+    usage_stats: { disabled: true },
+  };
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
+  const child = spawn(bin, ['--config', join(dir, 'config.json')], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+  let exited = false;
+  const exitedPromise = new Promise((resolve) => child.once('exit', () => resolve((exited = true))));
+  const stop = async () => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exitedPromise;
+      clearTimeout(killer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const url = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline && !exited; await sleep(200)) {
+    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (ok) return { version, url, wsUrl: `ws://127.0.0.1:${port}/connection/websocket`, pid: child.pid, secret, apiKey, stop };
+  }
+  await stop();
+  throw new Error(`centrifugo did not become healthy${exited ? ' (it exited: see its log above)' : ''}`);
+}
+
+/**
+ * One client of Centrifugo's bidirectional JSON protocol: connect with a JWT, then subscribe to
+ * `channel` if given; resolves once that is done. Replies to server pings ({} → {}) so idle
+ * connections stay open.
+ */
+function openCentrifugoClient(cf, sub, channel, onPublication) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(cf.wsUrl);
+    ws.on('open', () => ws.send(JSON.stringify({ id: 1, connect: { token: centrifugoToken(cf.secret, sub), name: 'chat4all-bench' } })));
+    ws.on('message', (data) => {
+      // A frame may carry several replies, one JSON object per line.
+      for (const line of data.toString().split('\n')) {
+        if (!line) continue;
+        const reply = JSON.parse(line);
+        if (reply.error) reject(new Error(`centrifugo ${reply.id === 1 ? 'connect' : 'subscribe'}: ${JSON.stringify(reply.error)}`));
+        else if (reply.id === 1 && channel) ws.send(JSON.stringify({ id: 2, subscribe: { channel } }));
+        else if (reply.id === 1 || reply.id === 2) resolve(ws);
+        else if (reply.push?.pub) onPublication(reply.push.pub.data);
+        else if (!reply.id && !reply.push) ws.send('{}');
+      }
+    });
+    ws.on('error', reject);
+    ws.on('close', (code) => reject(new Error(`centrifugo closed ${code}`)));
+  });
+}
+
+/** Phase 3: phase 1's load against Centrifugo. */
+async function centrifugoPhase() {
+  const cf = await startCentrifugo();
+  const sockets = [];
+  try {
+    const channel = `bench:${randomUUID()}`;
+    const latencies = [];
+    const onPublication = (data) => latencies.push(performance.now() - data.sent_at);
+    console.log(`centrifugo ${cf.version}: opening ${CONNECTIONS} connections, ${MEMBERS} subscribed to one channel...`);
+    for (let i = 0; i < CONNECTIONS; i += 200) {
+      const batch = Array.from({ length: Math.min(200, CONNECTIONS - i) }, (_, j) => i + j);
+      sockets.push(...(await Promise.all(batch.map((n) => openCentrifugoClient(cf, `bench-${n}`, n < MEMBERS ? channel : undefined, onPublication)))));
+    }
+
+    console.log(`centrifugo: publishing ${RATE}/s for ${SECONDS} s through its HTTP API...`);
+    const total = RATE * SECONDS;
+    const cpuBefore = procStats(cf.pid).cpuSeconds;
+    const started = performance.now();
+    const posts = [];
+    let rejected = 0;
+    for (let i = 0; i < total; i++) {
+      const wait = started + (i * 1000) / RATE - performance.now();
+      if (wait > 0) await sleep(wait);
+      // The client and the publisher are this process: performance.now() is one clock for both ends.
+      const body = JSON.stringify({ channel, data: { sent_at: performance.now(), text: `load ${i}` } });
+      posts.push(
+        fetch(`${cf.url}/api/publish`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': cf.apiKey }, body }).then(
+          async (r) => {
+            const reply = await r.json();
+            if (!r.ok || reply.error) rejected++;
+          },
+          () => rejected++,
+        ),
+      );
+    }
+    await Promise.all(posts);
+    const expected = (total - rejected) * MEMBERS;
+    await awaitDeliveries(() => latencies.length, expected);
+    const cpuSeconds = procStats(cf.pid).cpuSeconds - cpuBefore;
+    latencies.sort((a, b) => a - b);
+    return { version: cf.version, received: latencies.length, expected, rejected, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuPerDeliveryUs: (cpuSeconds / latencies.length) * 1e6 };
+  } finally {
+    sockets.forEach((s) => s.terminate());
+    await cf.stop();
+  }
+}
+
+const busy = CHAT4ALL ? await chat4allPhases() : undefined;
+if (CENTRIFUGO) {
+  const cf = await centrifugoPhase();
   console.log('');
-  console.log(`accept→receive, ${CONNECTIONS} connections on one realtime instance, one ${MEMBERS}-member conversation at ${RATE} msg/s for ${SECONDS} s:`);
-  console.log(`  p50 ${fmt(busy.p50)} ms   p99 ${fmt(busy.p99)} ms   (${busy.received} of ${busy.expected} deliveries, ${busy.rejected} sends rejected)`);
-  console.log(`one realtime instance holding ${IDLE} idle connections (heartbeat every 30 s):`);
-  console.log(`  memory: RSS ${fmt(before.rssBytes / 2 ** 20)} MiB → ${fmt(held.rssBytes / 2 ** 20)} MiB = ${fmt((held.rssBytes - before.rssBytes) / IDLE / 1024)} KiB per connection`);
-  console.log(`  CPU while idle: ${fmt(((after.cpuSeconds - held.cpuSeconds) / IDLE_SECONDS) * 100, 2)} % of one core over ${IDLE_SECONDS} s = ${fmt(((after.cpuSeconds - held.cpuSeconds) / IDLE_SECONDS / IDLE) * 1e6, 2)} µs of CPU per connection per second`);
-} finally {
-  realtime?.stop();
-  platform.stopAll();
+  console.log(`publish→receive, centrifugo ${cf.version} (memory engine, one process), ${CONNECTIONS} connections, one ${MEMBERS}-subscriber channel at ${RATE} publishes/s (HTTP API) for ${SECONDS} s:`);
+  console.log(`  p50 ${fmt(cf.p50)} ms   p99 ${fmt(cf.p99)} ms   (${cf.received} of ${cf.expected} deliveries, ${cf.rejected} publishes rejected)`);
+  console.log(`  CPU per delivery (the centrifugo process, first publish → last delivery): ${fmt(cf.cpuPerDeliveryUs)} µs`);
+  if (busy) {
+    console.log('chat4all ÷ centrifugo, same load:');
+    console.log(`  p50 ${fmt(busy.p50 / cf.p50)}×   p99 ${fmt(busy.p99 / cf.p99)}×   CPU per delivery ${fmt(busy.cpuPerDeliveryUs / cf.cpuPerDeliveryUs)}×`);
+    if (busy.withStackUs !== undefined) console.log(`  CPU per delivery with PostgreSQL, Redis and Kafka added: ${fmt(busy.withStackUs / cf.cpuPerDeliveryUs)}×`);
+  }
 }
