@@ -1,7 +1,7 @@
 // Benchmark (issue 4), one run, printed side by side:
 //  1. POST /v1/messages: accepted messages/s and p50/p99 at a fixed concurrency, and pgbench running
-//     the same write transaction (member check, seq UPDATE, message INSERT, read horizon, outbox
-//     INSERT) on the same database at the same concurrency: their ratio is the API's overhead.
+//     the same write transaction (membership and duplicate check, seq UPDATE with the message INSERT,
+//     read horizon, outbox INSERT) on the same database at the same concurrency: their ratio is the API's overhead.
 //  2. End to end, accept → processed by the worker: p50/p99 at a steady rate below saturation.
 //  3. GET /v1/conversations p50/p95 for a user with 1,000 and with 10,000 conversations.
 // Env: BENCH_SECONDS (15), BENCH_CONCURRENCY (16), BENCH_E2E_RATE (50/s), BENCH_E2E_SECONDS (10),
@@ -65,16 +65,14 @@ async function apiThroughput(url, alice, bob, conversations) {
   return { perSecond: latencies.length / SECONDS, p50: percentile(latencies, 50), p99: percentile(latencies, 99), ok: latencies.length, errors, ids };
 }
 
-// The transaction of MessageWriteRepository.accept, statement for statement, with prepared statements.
+// The transaction of MessageAcceptService.acceptFromMember, statement for statement (6 round trips), with prepared statements.
 const PGBENCH_SCRIPT = `
 \\set c random(1, ${CONVERSATIONS})
 SELECT id AS conv, bucket FROM bench_conversations WHERE n = :c \\gset
 SELECT gen_random_uuid() AS mid, gen_random_uuid() AS eid \\gset
 BEGIN;
-SELECT 1 FROM gateway.conversation_members WHERE conversation_id = :conv AND user_id = :sender;
-SELECT request_hash, seq, sender_id FROM gateway.messages WHERE id = :mid;
-WITH next AS (UPDATE gateway.conversations SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = :conv RETURNING last_seq, channel, external_contact) SELECT last_seq AS seq, now() AS now FROM next \\gset
-INSERT INTO gateway.messages (id, conversation_id, seq, sender_id, payload, request_hash, created_at) VALUES (:mid, :conv, :seq, :sender, '{"type":"text","text":"pgbench"}', 'pgbench', now());
+SELECT EXISTS (SELECT 1 FROM gateway.conversation_members WHERE conversation_id = :conv AND user_id = :sender) AS member, m.request_hash, m.seq, m.sender_id FROM (SELECT 1) one LEFT JOIN gateway.messages m ON m.id = :mid;
+WITH next AS (UPDATE gateway.conversations SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = :conv RETURNING last_seq, channel, external_contact), ins AS (INSERT INTO gateway.messages (id, conversation_id, seq, sender_id, payload, request_hash, created_at, origin) SELECT :mid, :conv, next.last_seq, :sender, '{"type":"text","text":"pgbench"}', 'pgbench', now(), 'member' FROM next ON CONFLICT (id) DO NOTHING RETURNING id) SELECT last_seq AS seq, now() AS now, EXISTS (SELECT 1 FROM ins) AS inserted FROM next \\gset
 WITH old AS (SELECT read_seq FROM gateway.conversation_members WHERE conversation_id = :conv AND user_id = :sender FOR UPDATE), moved AS (UPDATE gateway.conversation_members SET read_seq = :seq WHERE conversation_id = :conv AND user_id = :sender AND read_seq < :seq RETURNING 1) SELECT old.read_seq FROM old;
 INSERT INTO gateway.outbox_events (event_id, topic, partition_key, bucket, event_type, envelope, headers) VALUES (:eid, 'messages.created', :conv, :bucket, 'message.created', jsonb_build_object('event_id', :eid::text, 'type', 'message.created', 'occurred_at', to_json(now()), 'aggregate_id', :conv::text, 'payload', jsonb_build_object('message_id', :mid::text, 'conversation_id', :conv::text, 'seq', :seq::bigint, 'sender_id', :sender::text, 'channel', 'internal', 'external_contact', null, 'payload', jsonb_build_object('type', 'text', 'text', 'pgbench'), 'created_at', to_json(now()))), '{}');
 COMMIT;
