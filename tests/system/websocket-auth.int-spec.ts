@@ -59,7 +59,9 @@ const sendMessage = (gatewayUrl: string, token: string) =>
 async function startAuthStack(authEnv: Record<string, string> = {}, verifierEnv: Record<string, string> = {}) {
   const auth = await startApp('auth', { env: authEnv });
   const env = { AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, ...verifierEnv };
-  const gateway = await startApp('gateway', { env });
+  // Token requests count against the per-IP write limit, whose Redis counters every test's gateway
+  // shares (127.0.0.1): this file is not about limits, so another file's traffic must not reach them.
+  const gateway = await startApp('gateway', { env: { ...env, RATE_LIMIT_WRITE_PER_MINUTE: '100000' } });
   // realtime loads each user's conversations from gateway's MessagingService.
   const realtime = await startApp('realtime', { env: { ...env, MESSAGING_GRPC_URL: `127.0.0.1:${gateway.grpcPort}` } });
   return { auth, gateway, realtime, wsUrl: `ws://127.0.0.1:${realtime.httpPort}/ws` };
