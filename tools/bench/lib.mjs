@@ -118,10 +118,24 @@ async function startPipelineApps(track, { relays, workers, gateways, gatewayEnv 
   };
 }
 
-/** A process's CPU time so far (user + system), in seconds, from /proc/<pid>/stat. */
-export function cpuSeconds(pid) {
+/** A process's CPU time so far (user + system, seconds) and resident memory (bytes), from /proc/<pid>/stat. */
+export function procStats(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(stat[11]) + Number(stat[12])) / 100;
+  return { cpuSeconds: (Number(stat[11]) + Number(stat[12])) / 100, rssBytes: Number(stat[21]) * 4096 };
+}
+
+export const cpuSeconds = (pid) => procStats(pid).cpuSeconds;
+
+/** Calls send(i) for i = 0 … total − 1, `rate` calls a second on schedule (never waiting for an answer); resolves with their results. */
+export async function atRate(total, rate, send) {
+  const started = performance.now();
+  const calls = [];
+  for (let i = 0; i < total; i++) {
+    const wait = started + (i * 1000) / rate - performance.now();
+    if (wait > 0) await sleep(wait);
+    calls.push(send(i));
+  }
+  return Promise.all(calls);
 }
 
 /** The machine's busy and total CPU time so far (jiffies, all cores), from /proc/stat. */
@@ -131,4 +145,37 @@ export function machineCpu() {
   const idle = n[3] + n[4];
   const total = n.reduce((s, x) => s + x, 0);
   return { busy: total - idle, total };
+}
+
+/**
+ * `clients` concurrent clients, each POSTing /v1/messages (alternating between the two callers,
+ * round the conversations) and sending the next once answered, for `seconds`; client w talks to
+ * urls[w % urls.length]. Resolves with the accepted ids, their latencies (ms, sorted) and the
+ * count of other answers.
+ */
+export async function postMessagesClosedLoop({ urls, callers, conversations, clients, seconds, label = 'bench' }) {
+  const latencies = [];
+  const ids = [];
+  let errors = 0;
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, w) => {
+      const url = urls[w % urls.length];
+      for (let i = 0; Date.now() < deadline; i++) {
+        const id = randomUUID();
+        const t0 = performance.now();
+        const res = await api(url, callers[i % callers.length], 'POST', '/v1/messages', {
+          message_id: id,
+          conversation_id: conversations[(w * 7 + i) % conversations.length],
+          payload: { type: 'text', text: `${label} ${w}/${i}` },
+        });
+        if (res.status === 202) {
+          latencies.push(performance.now() - t0);
+          ids.push(id);
+        } else errors++;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { ids, latencies, errors };
 }

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { api, fmt, newCaller, percentile, ROOT, startPipeline } from './lib.mjs';
+import { api, atRate, fmt, newCaller, percentile, postMessagesClosedLoop, ROOT, startPipeline } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
@@ -40,28 +40,7 @@ async function waitProcessed(ids, timeoutMs = 300_000) {
 }
 
 async function apiThroughput(url, alice, bob, conversations) {
-  const latencies = [];
-  let errors = 0;
-  const ids = [];
-  const deadline = Date.now() + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, w) => {
-      for (let i = 0; Date.now() < deadline; i++) {
-        const messageId = randomUUID();
-        const t0 = performance.now();
-        const res = await api(url, i % 2 ? alice : bob, 'POST', '/v1/messages', {
-          message_id: messageId,
-          conversation_id: conversations[(w * 7 + i) % conversations.length],
-          payload: { type: 'text', text: `bench ${w}/${i}` },
-        });
-        if (res.status === 202) {
-          latencies.push(performance.now() - t0);
-          ids.push(messageId);
-        } else errors++;
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
+  const { ids, latencies, errors } = await postMessagesClosedLoop({ urls: [url], callers: [bob, alice], conversations, clients: CONCURRENCY, seconds: SECONDS });
   return { perSecond: latencies.length / SECONDS, p50: percentile(latencies, 50), p99: percentile(latencies, 99), ok: latencies.length, errors, ids };
 }
 
@@ -93,18 +72,11 @@ function pgbench(sender) {
 
 async function endToEnd(url, alice, bob, conversations) {
   const ids = [];
-  const total = E2E_RATE * E2E_SECONDS;
-  const started = performance.now();
-  const inflight = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / E2E_RATE;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
+  await atRate(E2E_RATE * E2E_SECONDS, E2E_RATE, (i) => {
     const messageId = randomUUID();
     ids.push(messageId);
-    inflight.push(api(url, i % 2 ? alice : bob, 'POST', '/v1/messages', { message_id: messageId, conversation_id: conversations[i % conversations.length], payload: { type: 'text', text: `e2e ${i}` } }));
-  }
-  await Promise.all(inflight);
+    return api(url, i % 2 ? alice : bob, 'POST', '/v1/messages', { message_id: messageId, conversation_id: conversations[i % conversations.length], payload: { type: 'text', text: `e2e ${i}` } });
+  });
   await waitProcessed(ids);
   const { rows } = await db.query(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, count(*) AS n

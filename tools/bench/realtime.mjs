@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRequire } from 'node:module';
-import { ROOT, api, fmt, freePort, newCaller, percentile, startApp, startPipeline } from './lib.mjs';
+import { ROOT, api, atRate, fmt, freePort, newCaller, percentile, procStats, startApp, startPipeline } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const WebSocket = require('ws');
@@ -39,12 +39,6 @@ const onOff = (name) => {
 };
 const CHAT4ALL = onOff('BENCH_RT_CHAT4ALL');
 const CENTRIFUGO = onOff('BENCH_RT_CENTRIFUGO');
-
-function procStats(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const rssPages = Number(stat[21]);
-  return { cpuSeconds: (Number(stat[11]) + Number(stat[12])) / CLK_TCK, rssBytes: rssPages * 4096 };
-}
 
 const cpuSecondsOf = (pids) => pids.reduce((sum, pid) => sum + procStats(pid).cpuSeconds, 0);
 
@@ -151,19 +145,12 @@ async function chat4allPhases() {
     const total = RATE * SECONDS;
     const cpuBefore = cpuSecondsOf(pathPids);
     const stackBefore = stackCpuSeconds();
-    const started = performance.now();
-    const posts = [];
     let rejected = 0;
-    for (let i = 0; i < total; i++) {
-      const wait = started + (i * 1000) / RATE - performance.now();
-      if (wait > 0) await sleep(wait);
-      posts.push(
-        api(url, sender, 'POST', '/v1/messages', { message_id: randomUUID(), conversation_id: conv.body.id, payload: { type: 'text', text: `load ${i}` } }).then((r) => {
-          if (r.status !== 202) rejected++;
-        }),
-      );
-    }
-    await Promise.all(posts);
+    await atRate(total, RATE, (i) =>
+      api(url, sender, 'POST', '/v1/messages', { message_id: randomUUID(), conversation_id: conv.body.id, payload: { type: 'text', text: `load ${i}` } }).then((r) => {
+        if (r.status !== 202) rejected++;
+      }),
+    );
     const expected = (total - rejected) * MEMBERS;
     await awaitDeliveries(() => latencies.length, expected);
     const cpuSeconds = cpuSecondsOf(pathPids) - cpuBefore;
@@ -311,25 +298,18 @@ async function centrifugoPhase() {
     console.log(`centrifugo: publishing ${RATE}/s for ${SECONDS} s through its HTTP API...`);
     const total = RATE * SECONDS;
     const cpuBefore = procStats(cf.pid).cpuSeconds;
-    const started = performance.now();
-    const posts = [];
     let rejected = 0;
-    for (let i = 0; i < total; i++) {
-      const wait = started + (i * 1000) / RATE - performance.now();
-      if (wait > 0) await sleep(wait);
+    await atRate(total, RATE, (i) => {
       // The client and the publisher are this process: performance.now() is one clock for both ends.
       const body = JSON.stringify({ channel, data: { sent_at: performance.now(), text: `load ${i}` } });
-      posts.push(
-        fetch(`${cf.url}/api/publish`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': cf.apiKey }, body }).then(
-          async (r) => {
-            const reply = await r.json();
-            if (!r.ok || reply.error) rejected++;
-          },
-          () => rejected++,
-        ),
+      return fetch(`${cf.url}/api/publish`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': cf.apiKey }, body }).then(
+        async (r) => {
+          const reply = await r.json();
+          if (!r.ok || reply.error) rejected++;
+        },
+        () => rejected++,
       );
-    }
-    await Promise.all(posts);
+    });
     const expected = (total - rejected) * MEMBERS;
     await awaitDeliveries(() => latencies.length, expected);
     const cpuSeconds = procStats(cf.pid).cpuSeconds - cpuBefore;

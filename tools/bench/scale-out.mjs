@@ -5,10 +5,9 @@
 // processed by the workers per second (until every accepted one is), accept → processed p50/p99, and
 // how busy the machine's CPUs were while the clients sent, and each stage's CPU per message (its
 // apps' CPU time from the first send until every message was processed). Then the ratios, scaled ÷ single.
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { api, cpuSeconds, fmt, machineCpu, newCaller, percentile, startPipeline } from './lib.mjs';
+import { api, cpuSeconds, fmt, machineCpu, newCaller, percentile, postMessagesClosedLoop, startPipeline } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
@@ -29,29 +28,12 @@ async function run(n) {
     const conversations = [];
     for (let i = 0; i < CONVERSATIONS; i++) conversations.push((await api(urls[0], alice, 'POST', '/v1/conversations', { type: 'private', member_ids: [bob.userId] })).body.id);
 
-    const ids = [];
-    const latencies = [];
-    let errors = 0;
     const roles = { gateway: platform.gateways, 'outbox-relay': platform.relays, 'message-worker': platform.workers, auth: [platform.auth] };
     const roleCpu = () => Object.fromEntries(Object.entries(roles).map(([role, apps]) => [role, apps.reduce((s, a) => s + cpuSeconds(a.child.pid), 0)]));
     const apps0 = roleCpu();
     const cpu0 = machineCpu();
     const started = Date.now();
-    const deadline = started + SECONDS * 1000;
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async (_, w) => {
-        const url = urls[w % urls.length];
-        for (let i = 0; Date.now() < deadline; i++) {
-          const id = randomUUID();
-          const t0 = performance.now();
-          const res = await api(url, i % 2 ? alice : bob, 'POST', '/v1/messages', { message_id: id, conversation_id: conversations[(w * 7 + i) % conversations.length], payload: { type: 'text', text: `scale ${w}/${i}` } });
-          if (res.status === 202) {
-            latencies.push(performance.now() - t0);
-            ids.push(id);
-          } else errors++;
-        }
-      }),
-    );
+    const { ids, latencies, errors } = await postMessagesClosedLoop({ urls, callers: [bob, alice], conversations, clients: CLIENTS, seconds: SECONDS, label: 'scale' });
     const cpu1 = machineCpu();
     for (const until = Date.now() + 300_000; Date.now() < until; await sleep(250)) {
       const { rows } = await db.query(`SELECT count(*) AS n FROM message_worker.deliveries WHERE message_id = ANY($1::uuid[])`, [ids]);
@@ -66,7 +48,6 @@ async function run(n) {
                  FROM message_worker.deliveries d JOIN gateway.messages m ON m.id = d.message_id WHERE d.message_id = ANY($1::uuid[])) t`,
       [ids],
     );
-    latencies.sort((a, b) => a - b);
     const processed = Number(rows[0].n);
     return {
       n,
