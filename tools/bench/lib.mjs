@@ -1,7 +1,7 @@
 // Helpers shared by the benchmarks: start built apps on free ports against the stack, percentiles.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,6 +125,50 @@ export function procStats(pid) {
 }
 
 export const cpuSeconds = (pid) => procStats(pid).cpuSeconds;
+
+/**
+ * CPU seconds so far of each of this stack instance's local services (PostgreSQL with its backends,
+ * Redis, Kafka, Zipkin when it runs); undefined when PostgreSQL, Redis or Kafka is not a local
+ * process of it (an external one). A PostgreSQL backend is a child process: the live ones are read
+ * one by one, the exited ones are in the postmaster's reaped-children time.
+ */
+export function stackCpu() {
+  const stack = join(ROOT, '.stack', process.env.STACK_INSTANCE ?? 'dev');
+  const firstLine = (file) => {
+    try {
+      return Number(readFileSync(file, 'utf8').split('\n')[0]);
+    } catch {
+      return undefined;
+    }
+  };
+  const live = (pid) => {
+    try {
+      return pid ? procStats(pid).cpuSeconds : undefined;
+    } catch {
+      return undefined; // a pid file left by a stopped service
+    }
+  };
+  const postmaster = firstLine(join(stack, 'data/postgres/postmaster.pid'));
+  const [redis, kafka, zipkin] = ['redis', 'kafka', 'zipkin'].map((name) => live(firstLine(join(stack, 'run', `${name}.pid`))));
+  if (live(postmaster) === undefined || redis === undefined || kafka === undefined) return undefined;
+  const stat = readFileSync(`/proc/${postmaster}/stat`, 'utf8').split(') ')[1].split(' ');
+  let postgres = (Number(stat[11]) + Number(stat[12]) + Number(stat[13]) + Number(stat[14])) / 100;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(fields[1]) === postmaster) postgres += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // exited while the list was read: its time is in the postmaster's reaped-children time
+    }
+  }
+  return { postgres, redis, kafka, ...(zipkin === undefined ? {} : { zipkin }) };
+}
+
+/** PostgreSQL, Redis and Kafka together (stackCpu), or undefined. */
+export function stackCpuSeconds() {
+  const s = stackCpu();
+  return s && s.postgres + s.redis + s.kafka;
+}
 
 /** Calls send(i) for i = 0 … total − 1, `rate` calls a second on schedule (never waiting for an answer); resolves with their results. */
 export async function atRate(total, rate, send) {

@@ -13,14 +13,14 @@
 //     channel, RATE publishes/s for SECONDS through its HTTP API; publish→receive p50/p99 (the payload
 //     carries the send time) and its CPU per delivery, then chat4all ÷ centrifugo for each.
 // BENCH_RT_CHAT4ALL=off skips phases 1 and 2 (to try phase 3 alone; no ratios then).
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRequire } from 'node:module';
-import { ROOT, api, atRate, fmt, freePort, newCaller, percentile, procStats, startApp, startPipeline } from './lib.mjs';
+import { ROOT, api, atRate, fmt, freePort, newCaller, percentile, procStats, stackCpuSeconds, startApp, startPipeline } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const WebSocket = require('ws');
@@ -31,7 +31,6 @@ const RATE = Number(process.env.BENCH_RT_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_RT_SECONDS ?? 20);
 const IDLE = Number(process.env.BENCH_RT_IDLE ?? 10000);
 const IDLE_SECONDS = Number(process.env.BENCH_RT_IDLE_SECONDS ?? 30);
-const CLK_TCK = 100;
 const onOff = (name) => {
   const value = process.env[name] ?? 'on';
   if (value !== 'on' && value !== 'off') throw new Error(`${name} must be on or off, got '${value}'`);
@@ -41,42 +40,6 @@ const CHAT4ALL = onOff('BENCH_RT_CHAT4ALL');
 const CENTRIFUGO = onOff('BENCH_RT_CENTRIFUGO');
 
 const cpuSecondsOf = (pids) => pids.reduce((sum, pid) => sum + procStats(pid).cpuSeconds, 0);
-
-/**
- * CPU seconds so far of the stack services on the delivery path (PostgreSQL with its backends, Redis,
- * Kafka) when they are this stack instance's local processes; undefined when one is not (external).
- * A PostgreSQL backend is a child process: the live ones are read one by one, the exited ones are in
- * the postmaster's reaped-children time.
- */
-function stackCpuSeconds() {
-  const stack = join(ROOT, '.stack', process.env.STACK_INSTANCE ?? 'dev');
-  const firstLine = (file) => {
-    try {
-      return Number(readFileSync(file, 'utf8').split('\n')[0]);
-    } catch {
-      return undefined;
-    }
-  };
-  const postmaster = firstLine(join(stack, 'data/postgres/postmaster.pid'));
-  const singles = ['redis', 'kafka'].map((name) => firstLine(join(stack, 'run', `${name}.pid`)));
-  try {
-    if (!postmaster || singles.some((pid) => !pid)) return undefined;
-    const stat = readFileSync(`/proc/${postmaster}/stat`, 'utf8').split(') ')[1].split(' ');
-    const reaped = (Number(stat[13]) + Number(stat[14])) / CLK_TCK;
-    let backends = 0;
-    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-      try {
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-        if (Number(fields[1]) === postmaster) backends += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-      } catch {
-        // exited while the list was read: its time is in the postmaster's reaped-children time
-      }
-    }
-    return cpuSecondsOf([postmaster, ...singles]) + reaped + backends;
-  } catch {
-    return undefined; // a pid file left by a stopped service
-  }
-}
 
 /** Waits until `received()` reaches `expected` or 60 s pass; polls often, so the CPU window ends near the last delivery. */
 async function awaitDeliveries(received, expected) {

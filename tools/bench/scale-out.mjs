@@ -7,7 +7,7 @@
 // apps' CPU time from the first send until every message was processed). Then the ratios, scaled ÷ single.
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { api, cpuSeconds, fmt, machineCpu, newCaller, percentile, postMessagesClosedLoop, startPipeline } from './lib.mjs';
+import { api, cpuSeconds, fmt, machineCpu, newCaller, percentile, postMessagesClosedLoop, stackCpu, startPipeline } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
@@ -31,6 +31,8 @@ async function run(n) {
     const roles = { gateway: platform.gateways, 'outbox-relay': platform.relays, 'message-worker': platform.workers, auth: [platform.auth] };
     const roleCpu = () => Object.fromEntries(Object.entries(roles).map(([role, apps]) => [role, apps.reduce((s, a) => s + cpuSeconds(a.child.pid), 0)]));
     const apps0 = roleCpu();
+    const stack0 = stackCpu();
+    const load0 = process.cpuUsage();
     const cpu0 = machineCpu();
     const started = Date.now();
     const { ids, latencies, errors } = await postMessagesClosedLoop({ urls, callers: [bob, alice], conversations, clients: CLIENTS, seconds: SECONDS, label: 'scale' });
@@ -40,6 +42,8 @@ async function run(n) {
       if (Number(rows[0].n) >= ids.length) break;
     }
     const apps1 = roleCpu();
+    const stack1 = stackCpu();
+    const load1 = process.cpuUsage(load0);
     const cpu2 = machineCpu();
     const { rows } = await db.query(
       `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, count(*) AS n,
@@ -49,6 +53,12 @@ async function run(n) {
       [ids],
     );
     const processed = Number(rows[0].n);
+    const perMessage = (seconds) => (seconds / processed) * 1e6;
+    const appSeconds = Object.keys(roles).reduce((sum, role) => sum + apps1[role] - apps0[role], 0);
+    // The services of the stack, one by one (when they are local processes), and this load generator.
+    const services = stack0 && stack1 ? Object.fromEntries(Object.keys(stack1).map((name) => [name, stack1[name] - (stack0[name] ?? 0)])) : {};
+    services['load generator'] = (load1.user + load1.system) / 1e6;
+    const servicesSeconds = Object.values(services).reduce((a, b) => a + b, 0);
     return {
       n,
       accepted: ids.length / SECONDS,
@@ -61,10 +71,11 @@ async function run(n) {
       e2eP99: Number(rows[0].p99),
       cpuBusy: (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total),
       // CPU of each stage per processed message, from the first send until every message was processed.
-      // "the rest": the machine's busy time minus these apps' (PostgreSQL, Kafka, Redis, Zipkin, the load generator).
+      // "other": the machine's busy time minus all of the above (the kernel's own work, other processes).
       cpuPerMessage: {
-        ...Object.fromEntries(Object.keys(roles).map((role) => [role, ((apps1[role] - apps0[role]) / processed) * 1e6])),
-        rest: (((cpu2.busy - cpu0.busy) / 100 - Object.keys(roles).reduce((sum, role) => sum + apps1[role] - apps0[role], 0)) / processed) * 1e6,
+        ...Object.fromEntries(Object.keys(roles).map((role) => [role, perMessage(apps1[role] - apps0[role])])),
+        ...Object.fromEntries(Object.entries(services).map(([name, seconds]) => [name, perMessage(seconds)])),
+        other: perMessage((cpu2.busy - cpu0.busy) / 100 - appSeconds - servicesSeconds),
       },
     };
   } finally {
