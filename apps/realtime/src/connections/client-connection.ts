@@ -37,19 +37,23 @@ export class ClientConnection {
     this.write(type, frame);
   }
 
-  /** Sends a live frame about a conversation, in order and at most once per message. */
-  deliver(conversationId: string, type: string, seq: number, frame: Buffer, acceptedAt?: number): void {
+  /**
+   * Sends a live frame about a conversation, in order and at most once per message; false when it is
+   * not written now (held back during a replay, or already sent).
+   */
+  deliver(conversationId: string, type: string, seq: number, frame: Buffer, acceptedAt?: number): boolean {
     const waiting = this.replaying.get(conversationId);
     if (waiting) {
       waiting.push({ type, seq, bytes: frame, acceptedAt });
-      return;
+      return false;
     }
     if (type === 'message.created') {
-      if (seq <= (this.sentSeq.get(conversationId) ?? 0)) return;
+      if (seq <= (this.sentSeq.get(conversationId) ?? 0)) return false;
       this.sentSeq.set(conversationId, seq);
     }
     this.write(type, frame);
     if (acceptedAt !== undefined) observeDelivered(acceptedAt);
+    return true;
   }
 
   private write(type: string, bytes: string | Buffer): void {
