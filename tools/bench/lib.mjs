@@ -2,20 +2,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, openSync, readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+// The test kit's (built by run.sh before any benchmark): a free port outside the ephemeral range.
+export const { freePort } = createRequire(import.meta.url)(join(ROOT, 'dist/libs/testing/src/ports.js'));
 
 export async function startApp(name, env = {}) {
   // Ports given in env win (a caller that must know the port before the app starts picks it).
