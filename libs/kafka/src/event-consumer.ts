@@ -47,6 +47,16 @@ export interface EventConsumerOptions {
 
 const tracer = trace.getTracer('@chat4all/kafka');
 const HEARTBEAT_INTERVAL_MS = 3_000;
+const KAFKAJS_SESSION_TIMEOUT_MS = 30_000;
+
+/**
+ * A third of the session timeout, Kafka's own guidance (heartbeat.interval.ms "no higher than 1/3
+ * of session.timeout.ms"): three beats may be lost before the member is. Every consumer is its own
+ * group (one per topic) and heartbeats whether or not there is traffic, so at idle these beats were
+ * most of what a Kafka app did; a member learns of a rebalance at its next beat, so this is also the
+ * longest it takes to join one.
+ */
+export const heartbeatIntervalFor = (sessionTimeoutMs: number): number => Math.floor(sessionTimeoutMs / 3);
 
 /**
  * Keeps the group membership alive while a handler runs, however long it takes (a retry pause, a
@@ -106,10 +116,12 @@ export class EventConsumer {
   }
 
   private newConsumer(): Consumer {
+    const config = this.options.consumerConfig ?? {};
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
-      ...this.options.consumerConfig,
+      ...config,
+      heartbeatInterval: config.heartbeatInterval ?? heartbeatIntervalFor(config.sessionTimeout ?? KAFKAJS_SESSION_TIMEOUT_MS),
     });
     consumer.on(consumer.events.CRASH, (event) => void this.crashed(event));
     return consumer;

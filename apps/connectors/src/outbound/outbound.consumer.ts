@@ -31,7 +31,7 @@ export class OutboundConsumer implements OnApplicationBootstrap, BeforeApplicati
       fromBeginning: true,
       partitionsConsumedConcurrently: settings.partitionConcurrency,
       keysConsumedConcurrently: settings.conversationConcurrency,
-      consumerConfig: { sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.floor(settings.sessionTimeoutMs / 10) },
+      consumerConfig: { sessionTimeout: settings.sessionTimeoutMs },
       handle: (e) => this.handle(e),
       onInvalid: (m, topic, partition, reason) => this.invalid(m, topic, partition, reason),
     });

@@ -29,7 +29,7 @@ export class DeadLetterRecorder implements OnApplicationBootstrap, BeforeApplica
       topics: [Topics.deadLetters],
       fromBeginning: true,
       partitionsConsumedConcurrently: config.partitionConcurrency,
-      consumerConfig: { sessionTimeout: config.sessionTimeoutMs, heartbeatInterval: Math.floor(config.sessionTimeoutMs / 10) },
+      consumerConfig: { sessionTimeout: config.sessionTimeoutMs },
       handle: (e) => this.record({ partition: e.partition, offset: e.offset, key: e.key, value: e.value, headers: stringHeaders(e.headers) }),
       // A record dead-lettered for not being an envelope is still a dead letter.
       onInvalid: (m, _topic, partition) =>

@@ -59,7 +59,7 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
       topics: Object.keys(this.handlers),
       fromBeginning: true,
       partitionsConsumedConcurrently: config.partitionConcurrency,
-      consumerConfig: { sessionTimeout: config.sessionTimeoutMs, heartbeatInterval: Math.floor(config.sessionTimeoutMs / 10) },
+      consumerConfig: { sessionTimeout: config.sessionTimeoutMs },
       handle: (e) => this.handle(e),
       onInvalid: (m, topic, partition, reason) => this.invalid(m, topic, partition, reason),
     });
