@@ -61,11 +61,11 @@ export async function newCaller(gatewayUrl, name, scopes = 'read,write') {
   return { userId: user.user_id, token: access_token };
 }
 
-/** A JSON request to the gateway as a caller; resolves with { status, body, headers }. */
-export async function api(gatewayUrl, caller, method, path, body) {
+/** A JSON request to the gateway as a caller (extra headers optional, e.g. Idempotency-Key); resolves with { status, body, headers }. */
+export async function api(gatewayUrl, caller, method, path, body, headers = {}) {
   const res = await fetch(`${gatewayUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${caller.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { authorization: `Bearer ${caller.token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
