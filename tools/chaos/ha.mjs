@@ -106,6 +106,9 @@ class Receiver {
     this.seen = new Map(conversations.map((c) => [c, new Set()]));
     this.ids = new Map(); // message_id -> first arrival time
     this.duplicates = 0;
+    this.duplicateDetails = []; // what each repeated frame was: first and second arrival (connection, replay or live)
+    this.firstArrival = new Map();
+    this.connection = 0;
     this.outOfOrder = 0;
     this.reconnects = 0;
     this.closes = [];
@@ -117,18 +120,30 @@ class Receiver {
   connect() {
     const ws = new WebSocket(`${REALTIME}?token=${this.caller.token}`);
     this.ws = ws;
+    const connection = ++this.connection;
+    const replaying = new Set();
+    let readyAt;
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString());
       if (frame.type === 'ready') {
+        readyAt = now();
+        for (const c of this.last.keys()) replaying.add(c);
         ws.send(JSON.stringify({ type: 'resume', positions: Object.fromEntries(this.last) }));
-      } else if (frame.type === 'resume.done') {
-        this.onFirstReady();
+      } else if (frame.type === 'resume.done' || frame.type === 'resume.reset') {
+        replaying.delete(frame.conversation_id);
+        if (frame.type === 'resume.reset') this.resets = (this.resets ?? 0) + 1;
+        if (replaying.size === 0) this.onFirstReady();
       } else if (frame.type === 'message.created' && this.seen.has(frame.conversation_id)) {
         const t = now();
         if (this.lastArrival !== undefined && this.measuring) this.longestGap = Math.max(this.longestGap, t - this.lastArrival);
         this.lastArrival = t;
         const seen = this.seen.get(frame.conversation_id);
-        if (seen.has(frame.seq)) this.duplicates++;
+        const key = `${frame.conversation_id}/${frame.seq}`;
+        const arrival = { connection, phase: replaying.has(frame.conversation_id) ? 'replay' : 'live', msAfterReady: Math.round(t - readyAt) };
+        if (seen.has(frame.seq)) {
+          this.duplicates++;
+          this.duplicateDetails.push({ seq: frame.seq, first: this.firstArrival.get(key), again: arrival, lastBefore: this.last.get(frame.conversation_id) });
+        } else this.firstArrival.set(key, arrival);
         seen.add(frame.seq);
         const prev = this.last.get(frame.conversation_id);
         if (frame.seq !== prev + 1 && frame.seq > prev) this.outOfOrder++;
@@ -254,6 +269,7 @@ function printCommon(c, v, receivers) {
   console.log(`  accept→receive p50/p99/max: ${v.latencies.length ? `${percentile(v.latencies, 50).toFixed(0)} / ${percentile(v.latencies, 99).toFixed(0)} / ${v.latencies.at(-1).toFixed(0)} ms` : '-'}`);
   console.log(`  longest consumer stall:     ${Math.max(...receivers.map((r) => r.longestGap)).toFixed(0)} ms (longest gap between two message.created on one socket while loaded)`);
   console.log(`  socket reconnects:          ${receivers.reduce((s, r) => s + r.reconnects, 0)} (close codes ${JSON.stringify(receivers.flatMap((r) => r.closes))})`);
+  for (const r of receivers) for (const d of r.duplicateDetails) console.log(`  repeated frame:             ${r.label} seq ${d.seq}: first ${JSON.stringify(d.first)}, again ${JSON.stringify(d.again)}, highest seq held before ${d.lastBefore}`);
 }
 const baseOk = (v) => v.lost === 0 && v.deliveries.n === v.deliveries.d && v.duplicatesOnSockets === 0 && v.gaps === 0 && v.seqHoles === 0 && v.orderViolations === 0 && v.idMismatch === 0 && v.deliveries.d === v.ids.length;
 
