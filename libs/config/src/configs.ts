@@ -30,6 +30,26 @@ export interface ServiceConfig {
   logShipping?: { url: string; flushIntervalMs: number; maxBufferedLines: number };
   /** How often gauges that cost a query are refreshed (@chat4all/platform MetricsRefresh). */
   metrics: { refreshIntervalMs: number; eventLoopResolutionMs: number };
+  /** Deadlines and circuit breakers of the gRPC calls this app makes (@chat4all/platform grpc-circuit). */
+  grpcClient: GrpcClientCallConfig;
+}
+
+export interface CircuitBreakerConfig {
+  /** Share of failed calls in the window (1-100) that opens the breaker. */
+  failurePercent: number;
+  /** Calls the window must hold before it may open. */
+  minCalls: number;
+  windowMs: number;
+  /** How long it stays open (failing at once) before one trial call. */
+  openMs: number;
+}
+
+export interface GrpcClientCallConfig {
+  /** Deadline of a call whose caller set none, unless `methodDeadlinesMs` names its method or service. */
+  deadlineMs: number;
+  /** By `package.Service/Method` or `package.Service`; the method wins. */
+  methodDeadlinesMs: Readonly<Record<string, number>>;
+  breaker: CircuitBreakerConfig;
 }
 
 const toPublicHttpConfig = (e: PublicHttpEnv): PublicHttpConfig => {
@@ -65,6 +85,16 @@ const toServiceConfigChecked = (name: string, e: ServiceEnv & Partial<PublicHttp
     ? { url: e.LOG_SHIP_URL, flushIntervalMs: e.LOG_SHIP_FLUSH_INTERVAL_MS, maxBufferedLines: e.LOG_SHIP_MAX_BUFFERED_LINES }
     : undefined,
   metrics: { refreshIntervalMs: e.METRICS_REFRESH_INTERVAL_MS, eventLoopResolutionMs: e.METRICS_EVENT_LOOP_RESOLUTION_MS },
+  grpcClient: {
+    deadlineMs: e.GRPC_CLIENT_DEADLINE_MS,
+    methodDeadlinesMs: e.GRPC_CLIENT_METHOD_DEADLINES_MS,
+    breaker: {
+      failurePercent: e.GRPC_CLIENT_BREAKER_FAILURE_PERCENT,
+      minCalls: e.GRPC_CLIENT_BREAKER_MIN_CALLS,
+      windowMs: e.GRPC_CLIENT_BREAKER_WINDOW_MS,
+      openMs: e.GRPC_CLIENT_BREAKER_OPEN_MS,
+    },
+  },
 });
 
 export interface DatabaseConfig {
@@ -81,9 +111,15 @@ export const toDatabaseConfig = (e: Env<typeof databaseEnv>): DatabaseConfig => 
 
 export interface RedisConfig {
   url: string;
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
 }
 
-export const toRedisConfig = (e: Env<typeof redisEnv>): RedisConfig => ({ url: e.REDIS_URL });
+export const toRedisConfig = (e: Env<typeof redisEnv>): RedisConfig => ({
+  url: e.REDIS_URL,
+  commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+  connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+});
 
 export interface KafkaConfig {
   brokers: string[];
@@ -108,6 +144,9 @@ export interface StorageConfig {
   secretAccessKey: string;
   bucket: string;
   forcePathStyle: boolean;
+  /** NodeHttpHandler's connectionTimeout, requestTimeout (to the response headers; 0: none) and socketTimeout (inactivity). */
+  timeouts: { connectMs: number; requestMs: number; socketIdleMs: number };
+  breaker: CircuitBreakerConfig;
 }
 
 export const toStorageConfig = (e: Env<typeof s3Env>): StorageConfig => ({
@@ -117,6 +156,13 @@ export const toStorageConfig = (e: Env<typeof s3Env>): StorageConfig => ({
   secretAccessKey: e.S3_SECRET_ACCESS_KEY,
   bucket: e.S3_BUCKET,
   forcePathStyle: e.S3_FORCE_PATH_STYLE,
+  timeouts: { connectMs: e.S3_CONNECT_TIMEOUT_MS, requestMs: e.S3_REQUEST_TIMEOUT_MS, socketIdleMs: e.S3_SOCKET_TIMEOUT_MS },
+  breaker: {
+    failurePercent: e.S3_BREAKER_FAILURE_PERCENT,
+    minCalls: e.S3_BREAKER_MIN_CALLS,
+    windowMs: e.S3_BREAKER_WINDOW_MS,
+    openMs: e.S3_BREAKER_OPEN_MS,
+  },
 });
 
 /** What a service that verifies access tokens needs (libs/auth-guard): auth's address and the token rules. */

@@ -4,6 +4,37 @@ import { bool, csvList, hostPort, intInRange, port, urlWithProtocol } from './en
 // One fragment per concern. Apps compose the fragments they need into one schema, so a variable has
 // the same name, type and default in every app.
 
+// Every gRPC call this app makes (NFR-004): a deadline when the caller sets none, and a circuit
+// breaker per target service that opens on UNAVAILABLE / DEADLINE_EXCEEDED (never on business errors
+// such as NOT_FOUND), answers UNAVAILABLE at once while open, and lets one trial call through after
+// GRPC_CLIENT_BREAKER_OPEN_MS. In every app's schema: apps without gRPC clients ignore them.
+const METHOD_DEADLINE = /^[A-Za-z][\w.]*(\/[A-Za-z]\w*)?=\d+$/;
+// The same budgets the callers give themselves (their rxjs timeout()): the deadline is what reaches
+// the server and the breaker, so it must not be longer than the caller waits.
+export const DEFAULT_GRPC_METHOD_DEADLINES_MS: Readonly<Record<string, number>> = {
+  'chat4all.auth.v1.AuthService/IssueToken': 5_000,
+  'chat4all.auth.v1.AuthService/RefreshToken': 5_000,
+  'chat4all.auth.v1.AuthService/RevokeToken': 5_000,
+  'chat4all.messaging.v1.MessagingService': 5_000,
+  'chat4all.delivery.v1.DeliveryService': 3_000,
+  'chat4all.file.v1.FileService': 3_000,
+};
+const methodDeadlines = () =>
+  csvList()
+    .pipe(z.array(z.string().regex(METHOD_DEADLINE, 'must be <package.Service>[/<Method>]=<ms>')))
+    .transform((entries) => Object.fromEntries(entries.map((e) => [e.slice(0, e.lastIndexOf('=')), Number(e.slice(e.lastIndexOf('=') + 1))])))
+    .pipe(z.record(z.string(), z.number().int().min(10).max(600_000)));
+const grpcClientCallEnv = {
+  GRPC_CLIENT_DEADLINE_MS: intInRange(10, 600_000).default(2_000),
+  // Per service or method, replacing the whole default list: `chat4all.file.v1.FileService=3000,...`.
+  GRPC_CLIENT_METHOD_DEADLINES_MS: methodDeadlines().default({ ...DEFAULT_GRPC_METHOD_DEADLINES_MS }),
+  // Opens when this share of the calls in the window failed, once the window holds at least MIN_CALLS.
+  GRPC_CLIENT_BREAKER_FAILURE_PERCENT: intInRange(1, 100).default(50),
+  GRPC_CLIENT_BREAKER_MIN_CALLS: intInRange(1, 10_000).default(10),
+  GRPC_CLIENT_BREAKER_WINDOW_MS: intInRange(1_000, 600_000).default(10_000),
+  GRPC_CLIENT_BREAKER_OPEN_MS: intInRange(100, 600_000).default(5_000),
+};
+
 export const serviceEnv = (defaults: { internalPort: number }) => ({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -32,6 +63,7 @@ export const serviceEnv = (defaults: { internalPort: number }) => ({
   // The event-loop delay histogram (nodejs_eventloop_lag_*) samples the loop this often: each sample
   // is a wake-up of an idle process (prom-client's 10 ms is 100 a second, most of an idle app's CPU).
   METRICS_EVENT_LOOP_RESOLUTION_MS: intInRange(1, 1_000).default(100),
+  ...grpcClientCallEnv,
 });
 // The public listener, only in apps with an HTTP API for outsiders (gateway, realtime, connectors).
 export const publicHttpEnv = (defaults: { httpPort: number }) => ({
@@ -52,6 +84,10 @@ export const databaseEnv = {
 
 export const redisEnv = {
   REDIS_URL: urlWithProtocol('redis', 'rediss'),
+  // No command waits longer than this (a reply lost across a reconnect would hang its caller); while
+  // the connection is down commands fail at once (no offline queue), which is the breaker's job here.
+  REDIS_COMMAND_TIMEOUT_MS: intInRange(10, 60_000).default(2_000),
+  REDIS_CONNECT_TIMEOUT_MS: intInRange(100, 60_000).default(5_000),
 };
 
 export const kafkaEnv = {
@@ -68,6 +104,19 @@ export const s3Env = {
   S3_SECRET_ACCESS_KEY: z.string().min(8),
   S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name'),
   S3_FORCE_PATH_STYLE: bool().default(true),
+  // TCP connect to S3; then the time from sending a request to its response headers (0: no bound;
+  // uploads whose body streams from a client have none: their socket inactivity bounds them); then
+  // the longest a socket may stay silent mid-request (above FILE_CHUNK_IDLE_TIMEOUT_MS, so a pausing
+  // uploader is cut by that one, not blamed on S3).
+  S3_CONNECT_TIMEOUT_MS: intInRange(100, 60_000).default(3_000),
+  S3_REQUEST_TIMEOUT_MS: intInRange(0, 3_600_000).default(30_000),
+  S3_SOCKET_TIMEOUT_MS: intInRange(1_000, 3_600_000).default(120_000),
+  // A breaker around every S3 call: opens when this share of calls in the window failed with a
+  // timeout, a network error or a 5xx (not 4xx such as NoSuchKey), then fails at once (503) for OPEN_MS.
+  S3_BREAKER_FAILURE_PERCENT: intInRange(1, 100).default(50),
+  S3_BREAKER_MIN_CALLS: intInRange(1, 10_000).default(10),
+  S3_BREAKER_WINDOW_MS: intInRange(1_000, 600_000).default(10_000),
+  S3_BREAKER_OPEN_MS: intInRange(100, 600_000).default(5_000),
 };
 
 export const grpcServerEnv = (defaults: { grpcPort: number }) => ({

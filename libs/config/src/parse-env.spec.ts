@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, parseEnv } from './parse-env';
-import { databaseEnv, kafkaEnv, publicHttpEnv, serviceEnv } from './fragments';
-import { toKafkaConfig, toServiceConfig } from './configs';
+import { databaseEnv, DEFAULT_GRPC_METHOD_DEADLINES_MS, kafkaEnv, publicHttpEnv, redisEnv, s3Env, serviceEnv } from './fragments';
+import { toKafkaConfig, toRedisConfig, toServiceConfig, toStorageConfig } from './configs';
 
 const schema = z.object({ ...serviceEnv({ internalPort: 9080 }), ...publicHttpEnv({ httpPort: 8080 }), ...databaseEnv, ...kafkaEnv });
 const valid = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', KAFKA_BROKERS: '127.0.0.1:9092' };
@@ -72,5 +72,45 @@ describe('toServiceConfig', () => {
 
   it('refuses the internal listener on the public port', () => {
     expect(() => toServiceConfig('gateway', { ...base, INTERNAL_HTTP_PORT: 8080 })).toThrow(/INTERNAL_HTTP_PORT: must differ from HTTP_PORT/);
+  });
+});
+
+describe('deadlines, timeouts and circuit breakers of internal calls (NFR-004)', () => {
+  const service = z.object(serviceEnv({ internalPort: 9080 }));
+  const storage = z.object({ ...s3Env, ...redisEnv });
+  const s3 = { S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 'secret-key', S3_BUCKET: 'files', REDIS_URL: 'redis://127.0.0.1:6379' };
+
+  it('gives gRPC calls a 2 s deadline, the callers\' longer budgets by method or service, and a breaker at 50 % of 10 calls in 10 s, open 5 s', () => {
+    const grpc = toServiceConfig('gateway', parseEnv(service, {})).grpcClient;
+    expect(grpc.deadlineMs).toBe(2_000);
+    expect(grpc.methodDeadlinesMs).toEqual(DEFAULT_GRPC_METHOD_DEADLINES_MS);
+    expect(grpc.methodDeadlinesMs['chat4all.auth.v1.AuthService/IssueToken']).toBe(5_000);
+    expect(grpc.breaker).toEqual({ failurePercent: 50, minCalls: 10, windowMs: 10_000, openMs: 5_000 });
+  });
+
+  it('parses a deadline table and refuses a malformed entry or one past its limits', () => {
+    const table = (v: string) => toServiceConfig('gateway', parseEnv(service, { GRPC_CLIENT_METHOD_DEADLINES_MS: v })).grpcClient.methodDeadlinesMs;
+    expect(table('chat4all.file.v1.FileService=10, chat4all.auth.v1.AuthService/IssueToken=600000')).toEqual({
+      'chat4all.file.v1.FileService': 10,
+      'chat4all.auth.v1.AuthService/IssueToken': 600_000,
+    });
+    expect(() => table('chat4all.file.v1.FileService=9')).toThrow(/GRPC_CLIENT_METHOD_DEADLINES_MS/);
+    expect(() => table('chat4all.file.v1.FileService=600001')).toThrow(/GRPC_CLIENT_METHOD_DEADLINES_MS/);
+    expect(() => table('FileService:3000')).toThrow(/GRPC_CLIENT_METHOD_DEADLINES_MS.0: must be <package.Service>/);
+    expect(parseEnv(service, { GRPC_CLIENT_DEADLINE_MS: '10' }).GRPC_CLIENT_DEADLINE_MS).toBe(10);
+    expect(() => parseEnv(service, { GRPC_CLIENT_DEADLINE_MS: '9' })).toThrow(/GRPC_CLIENT_DEADLINE_MS/);
+    expect(() => parseEnv(service, { GRPC_CLIENT_BREAKER_FAILURE_PERCENT: '101' })).toThrow(/GRPC_CLIENT_BREAKER_FAILURE_PERCENT/);
+    expect(() => parseEnv(service, { GRPC_CLIENT_BREAKER_OPEN_MS: '99' })).toThrow(/GRPC_CLIENT_BREAKER_OPEN_MS/);
+  });
+
+  it('bounds S3 connect, request and socket inactivity, breaks S3 calls like gRPC ones, and bounds Redis commands', () => {
+    const e = parseEnv(storage, s3);
+    expect(toStorageConfig(e).timeouts).toEqual({ connectMs: 3_000, requestMs: 30_000, socketIdleMs: 120_000 });
+    expect(toStorageConfig(e).breaker).toEqual({ failurePercent: 50, minCalls: 10, windowMs: 10_000, openMs: 5_000 });
+    expect(toStorageConfig(parseEnv(storage, { ...s3, S3_REQUEST_TIMEOUT_MS: '0' })).timeouts.requestMs).toBe(0);
+    expect(() => parseEnv(storage, { ...s3, S3_CONNECT_TIMEOUT_MS: '99' })).toThrow(/S3_CONNECT_TIMEOUT_MS/);
+    expect(() => parseEnv(storage, { ...s3, S3_SOCKET_TIMEOUT_MS: '999' })).toThrow(/S3_SOCKET_TIMEOUT_MS/);
+    expect(toRedisConfig(e)).toEqual({ url: 'redis://127.0.0.1:6379', commandTimeoutMs: 2_000, connectTimeoutMs: 5_000 });
+    expect(() => parseEnv(storage, { ...s3, REDIS_COMMAND_TIMEOUT_MS: '9' })).toThrow(/REDIS_COMMAND_TIMEOUT_MS/);
   });
 });

@@ -20,15 +20,18 @@ interface ErrorLike {
   cause?: unknown;
   driverError?: unknown;
   details?: unknown;
+  /** Set by a client that knows which dependency failed (@chat4all/storage: `s3`). */
+  dependency?: unknown;
 }
 
-/** The dependency a failure points at (`postgres`, `redis`, `grpc`, `network`), or undefined for any other error. */
+/** The dependency a failure points at (`postgres`, `redis`, `grpc`, `s3`, `network`), or undefined for any other error. */
 export function unavailableDependency(error: unknown): string | undefined {
   const seen = new Set<unknown>();
   for (let e = error as ErrorLike | undefined; e && typeof e === 'object' && !seen.has(e); e = (e.driverError ?? e.cause) as ErrorLike | undefined) {
     seen.add(e);
     const code = e.code;
     const message = typeof e.message === 'string' ? e.message : '';
+    if (typeof e.dependency === 'string') return e.dependency;
     if (typeof code === 'string' && POSTGRES_UNAVAILABLE.test(code)) return 'postgres';
     if (POSTGRES_MESSAGES.test(message)) return 'postgres';
     if (REDIS_MESSAGES.test(message) || e.name === 'MaxRetriesPerRequestError') return 'redis';

@@ -8,6 +8,7 @@ import { SERVICE_CONFIG } from './service-config.token';
 /**
  * The Nest module of one gRPC client (inject it as `token`, a ClientGrpc), measured under the calling
  * app's name, which comes from PlatformModule: feature modules need not be told which app they are in.
+ * Its calls get the app's deadlines and the target's circuit breaker (GRPC_CLIENT_* variables).
  */
 export function grpcClientModule(token: string | symbol, contract: GrpcContract, url: string): DynamicModule {
   return ClientsModule.registerAsync([
@@ -15,7 +16,7 @@ export function grpcClientModule(token: string | symbol, contract: GrpcContract,
       name: token,
       inject: [SERVICE_CONFIG],
       useFactory: (service: ServiceConfig) => {
-        const { name: _name, ...client } = grpcClientOptions(token, contract, url, service.name);
+        const { name: _name, ...client } = grpcClientOptions(token, contract, url, service.name, service.grpcClient);
         return client;
       },
     },

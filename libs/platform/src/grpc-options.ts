@@ -1,5 +1,7 @@
+import type { GrpcClientCallConfig } from '@chat4all/config';
 import type { GrpcContract } from '@chat4all/proto';
 import { Transport, type ClientProviderOptions, type GrpcOptions } from '@nestjs/microservices';
+import { grpcClientCircuit } from './grpc-circuit';
 import { grpcClientMetrics, grpcServerMetrics } from './grpc-metrics';
 
 const loader = { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true };
@@ -24,8 +26,14 @@ export function withGrpcServerMetrics(options: GrpcOptions, service: string): Gr
   return { ...options, options: { ...options.options, channelOptions: { ...channelOptions, interceptors: [...interceptors, grpcServerMetrics(service)] } } };
 }
 
-/** A client of `contract`; with `service` (the calling app's name), its calls are measured in `<service>_grpc_client_duration_seconds`. */
-export function grpcClientOptions(token: string | symbol, contract: GrpcContract, url: string, service?: string): ClientProviderOptions {
+/**
+ * A client of `contract`; with `service` (the calling app's name), its calls are measured in
+ * `<service>_grpc_client_duration_seconds`; with `calls` too, they get a deadline and go through the
+ * target's circuit breaker (grpc-circuit.ts).
+ */
+export function grpcClientOptions(token: string | symbol, contract: GrpcContract, url: string, service?: string, calls?: GrpcClientCallConfig): ClientProviderOptions {
+  // The first interceptor is the outermost: metrics also see the calls the open breaker refuses.
+  const interceptors = service ? [grpcClientMetrics(service), ...(calls ? [grpcClientCircuit(service, `${contract.packageName}.${contract.serviceName}`, url, calls)] : [])] : [];
   return {
     name: token,
     transport: Transport.GRPC,
@@ -35,7 +43,7 @@ export function grpcClientOptions(token: string | symbol, contract: GrpcContract
       url,
       loader,
       // grpc-js reads `interceptors` from the client's options (Nest passes channelOptions there).
-      ...(service ? { channelOptions: { interceptors: [grpcClientMetrics(service)] } } : {}),
+      ...(interceptors.length > 0 ? { channelOptions: { interceptors } } : {}),
     },
   };
 }

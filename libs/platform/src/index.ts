@@ -1,4 +1,5 @@
 export type { DependencyCheck, DependencyCheckType } from './dependency-check';
+export { unavailableDependency } from './dependency-errors';
 export { HealthModule } from './health.module';
 export { ProblemDetailsFilter, ProblemException } from './problem.filter';
 export { PlatformModule } from './platform.module';
@@ -10,6 +11,7 @@ export { STREAMED_CONTENT_TYPES } from './streamed-body';
 export { grpcClientOptions, grpcServerOptions, withGrpcServerMetrics } from './grpc-options';
 export { grpcClientModule } from './grpc-client.module';
 export { grpcClientMetrics, grpcCodeName, grpcServerMetrics } from './grpc-metrics';
+export { CIRCUIT_STATE, deadlineMsFor, grpcCircuitState, grpcClientCircuit, shutdownGrpcCircuits } from './grpc-circuit';
 export { MetricsRefresh } from './metrics-refresh';
 export type { MetricRefresh } from './metrics-refresh';
 export { SERVICE_CONFIG } from './service-config.token';

@@ -2,10 +2,11 @@ import type { RedisConfig } from '@chat4all/config';
 import { startup } from '@chat4all/platform';
 import { Redis } from 'ioredis';
 
-// Commands fail fast while Redis is unreachable instead of queueing without bound in memory, and no
-// command waits longer than the command timeout (a reply lost across a reconnect would otherwise
-// hang its caller); the client keeps reconnecting with capped backoff.
-export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
+// Commands fail fast while Redis is unreachable instead of queueing without bound in memory (no
+// offline queue, one retry), and no command waits longer than REDIS_COMMAND_TIMEOUT_MS (a reply lost
+// across a reconnect would otherwise hang its caller); the client keeps reconnecting with capped
+// backoff. That is a circuit breaker's effect already (NFR-004): while the connection is down every
+// command fails at once, and the reconnect loop is the half-open probe.
 
 export function createRedisClient(config: RedisConfig, connectionName: string): Redis {
   const client = new Redis(config.url, {
@@ -13,8 +14,8 @@ export function createRedisClient(config: RedisConfig, connectionName: string): 
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    connectTimeout: 5_000,
-    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeout: config.connectTimeoutMs,
+    commandTimeout: config.commandTimeoutMs,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
   // Connection errors surface through readiness (/health/ready names Redis) and through the commands
@@ -30,6 +31,7 @@ export function createRedisSubscriber(config: RedisConfig, connectionName: strin
     lazyConnect: true,
     enableOfflineQueue: true,
     autoResubscribe: true,
+    connectTimeout: config.connectTimeoutMs,
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });

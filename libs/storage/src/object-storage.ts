@@ -19,10 +19,20 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
+import { withStorageCircuit } from './storage-circuit';
 
 export function createS3Client(config: StorageConfig, endpoint = config.endpoint): S3Client {
   return new S3Client({
     endpoint,
+    // The SDK builds its NodeHttpHandler (@smithy/node-http-handler) from these (NFR-004): a dead S3
+    // fails the connect, a stuck one the request (to its response headers) or the socket's silence.
+    // throwOnRequestTimeout: without it the request timeout only logs a warning.
+    requestHandler: {
+      connectionTimeout: config.timeouts.connectMs,
+      requestTimeout: config.timeouts.requestMs,
+      socketTimeout: config.timeouts.socketIdleMs,
+      throwOnRequestTimeout: true,
+    },
     region: config.region,
     forcePathStyle: config.forcePathStyle,
     credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
@@ -59,8 +69,11 @@ export class ObjectStorage {
     private readonly config?: StorageConfig,
   ) {}
 
-  static fromConfig(config: StorageConfig): ObjectStorage {
-    return new ObjectStorage(createS3Client(config), config.bucket, config);
+  /** With the circuit breaker of S3_BREAKER_*; `service` names its gauge (`<service>_s3_circuit_state`). */
+  static fromConfig(config: StorageConfig, service?: string): ObjectStorage {
+    const client = createS3Client(config);
+    withStorageCircuit(client, config.breaker, service);
+    return new ObjectStorage(client, config.bucket, config);
   }
 
   async ensureBucket(): Promise<void> {
@@ -96,11 +109,15 @@ export class ObjectStorage {
     return { etag: result.ETag };
   }
 
-  /** One PUT of exactly `sizeBytes` streamed bytes (S3 refuses the object if the stream ends short). */
+  /**
+   * One PUT of exactly `sizeBytes` streamed bytes (S3 refuses the object if the stream ends short).
+   * A stream from a client takes as long as the client sends: no request timeout, the socket's
+   * inactivity bound (and the caller's own idle abort) stop it instead.
+   */
   async putStream(key: string, body: Readable | Buffer, sizeBytes: number, options: { contentType?: string; abortSignal?: AbortSignal } = {}): Promise<void> {
     await this.client.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: sizeBytes, ContentType: options.contentType ?? 'application/octet-stream' }),
-      { abortSignal: options.abortSignal },
+      { abortSignal: options.abortSignal, requestTimeout: Buffer.isBuffer(body) ? undefined : 0 },
     );
   }
 

@@ -1,5 +1,5 @@
-import type { StorageConfig } from '@chat4all/config';
-import { startup } from '@chat4all/platform';
+import type { ServiceConfig, StorageConfig } from '@chat4all/config';
+import { SERVICE_CONFIG, startup } from '@chat4all/platform';
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { ObjectStorage } from './object-storage';
 
@@ -40,8 +40,9 @@ export class StorageModule {
       providers: [
         {
           provide: ObjectStorage,
-          useFactory: async () => {
-            const storage = ObjectStorage.fromConfig(config);
+          inject: [SERVICE_CONFIG],
+          useFactory: async (service: ServiceConfig) => {
+            const storage = ObjectStorage.fromConfig(config, service.name);
             await startup.step('s3', `bucket ${config.bucket}`, () => storage.ensureBucket(), { isPermanent: isPermanentS3Error });
             return storage;
           },
