@@ -139,7 +139,7 @@ class Receiver {
         this.lastArrival = t;
         const seen = this.seen.get(frame.conversation_id);
         const key = `${frame.conversation_id}/${frame.seq}`;
-        const arrival = { connection, phase: replaying.has(frame.conversation_id) ? 'replay' : 'live', msAfterReady: Math.round(t - readyAt) };
+        const arrival = { connection, phase: replaying.has(frame.conversation_id) ? 'resuming' : 'live', msAfterReady: Math.round(t - readyAt) };
         if (seen.has(frame.seq)) {
           this.duplicates++;
           this.duplicateDetails.push({ seq: frame.seq, first: this.firstArrival.get(key), again: arrival, lastBefore: this.last.get(frame.conversation_id) });
@@ -269,7 +269,8 @@ function printCommon(c, v, receivers) {
   console.log(`  accept→receive p50/p99/max: ${v.latencies.length ? `${percentile(v.latencies, 50).toFixed(0)} / ${percentile(v.latencies, 99).toFixed(0)} / ${v.latencies.at(-1).toFixed(0)} ms` : '-'}`);
   console.log(`  longest consumer stall:     ${Math.max(...receivers.map((r) => r.longestGap)).toFixed(0)} ms (longest gap between two message.created on one socket while loaded)`);
   console.log(`  socket reconnects:          ${receivers.reduce((s, r) => s + r.reconnects, 0)} (close codes ${JSON.stringify(receivers.flatMap((r) => r.closes))})`);
-  for (const r of receivers) for (const d of r.duplicateDetails) console.log(`  repeated frame:             ${r.label} seq ${d.seq}: first ${JSON.stringify(d.first)}, again ${JSON.stringify(d.again)}, highest seq held before ${d.lastBefore}`);
+  // 'resuming': between the connection's ready frame and its resume.done (the resume was sent with the positions held at ready).
+  for (const r of receivers) for (const d of r.duplicateDetails) console.log(`  repeated frame:             ${r.label} seq ${d.seq}: first ${JSON.stringify(d.first)}, again ${JSON.stringify(d.again)}, highest seq held before ${d.lastBefore}${d.first?.connection === d.again.connection ? ' (twice on one connection)' : ''}`);
 }
 const baseOk = (v) => v.lost === 0 && v.deliveries.n === v.deliveries.d && v.duplicatesOnSockets === 0 && v.gaps === 0 && v.seqHoles === 0 && v.orderViolations === 0 && v.idMismatch === 0 && v.deliveries.d === v.ids.length;
 
