@@ -86,6 +86,9 @@ const schema = z
     CONNECTOR_SENT_RETENTION_DAYS: intInRange(1, 3650).default(30),
     // How long a receipt that arrived before its send was recorded waits for it before it is dropped.
     CONNECTOR_EARLY_RECEIPT_RETENTION_HOURS: intInRange(1, 720).default(24),
+    // How often parked receipts are matched again and expired. A receipt is matched right after its
+    // send is recorded; only what a crash left between the two waits for this sweep.
+    CONNECTOR_RECEIPT_SWEEP_INTERVAL_MS: intInRange(1_000, 3_600_000).default(30_000),
     // Largest inbound message text accepted from a webhook (longer ones are cut, never dropped).
     WEBHOOK_MAX_TEXT_CHARS: intInRange(1, 100_000).default(4_096),
     // Largest webhook body read (its signature is checked over all of it before anything parses it).
@@ -160,6 +163,7 @@ export function loadConnectorsConfig(source?: EnvSource) {
       webhookRateLimit: { limit: env.WEBHOOK_RATE_LIMIT_REQUESTS, windowSeconds: env.WEBHOOK_RATE_LIMIT_WINDOW_SECONDS },
       sentRetentionDays: env.CONNECTOR_SENT_RETENTION_DAYS,
       earlyReceiptRetentionHours: env.CONNECTOR_EARLY_RECEIPT_RETENTION_HOURS,
+      receiptSweepIntervalMs: env.CONNECTOR_RECEIPT_SWEEP_INTERVAL_MS,
       simulator: {
         latencyMedianMs: env.SIMULATOR_LATENCY_MEDIAN_MS,
         transientFailureRate: env.SIMULATOR_TRANSIENT_FAILURE_RATE,

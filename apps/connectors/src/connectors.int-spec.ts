@@ -147,6 +147,7 @@ describe('connectors: four simulated providers end to end', () => {
     connectors = await startApp('connectors', {
       env: {
         CONNECTOR_CONSUMER_GROUP: groupId,
+        CONNECTOR_RECEIPT_SWEEP_INTERVAL_MS: '2000',
         FILE_GRPC_URL: `127.0.0.1:${files.grpcPort}`,
         HTTP_PORT: String(connectorsPort),
         ...channelEnv,
@@ -357,8 +358,8 @@ describe('connectors: four simulated providers end to end', () => {
          VALUES ('whatsapp', $1, 'DELIVERED', now(), now() - interval '23 hours 59 minutes'), ('whatsapp', $2, 'DELIVERED', now(), now() - interval '24 hours 1 minute')`,
         [kept, dropped],
       );
-      // The sweep runs every 10 s.
-      await waitFor(async () => (await metric('connectors_receipts_expired_total', 'channel="whatsapp"')) === expiredBefore + 1, { timeoutMs: 20_000, description: 'one receipt expired' });
+      // The sweep runs every CONNECTOR_RECEIPT_SWEEP_INTERVAL_MS (2 s here).
+      await waitFor(async () => (await metric('connectors_receipts_expired_total', 'channel="whatsapp"')) === expiredBefore + 1, { timeoutMs: 10_000, description: 'one receipt expired' });
       const left = await db.query<{ provider_message_id: string }[]>(`SELECT provider_message_id FROM connectors.early_receipts WHERE provider_message_id = ANY($1)`, [[kept, dropped]]);
       expect(left.map((r) => r.provider_message_id)).toEqual([kept]);
       await db.query(`DELETE FROM connectors.early_receipts WHERE provider_message_id = $1`, [kept]);

@@ -10,7 +10,7 @@ const schema = z.object({
   OUTBOX_BATCH_SIZE: intInRange(1, 5_000).default(500),
   // Writers wake the relay when they commit (LISTEN/NOTIFY); polling is the safety net: at this pace
   // while the listening connection is up, at the fallback pace while it is down.
-  OUTBOX_POLL_INTERVAL_MS: intInRange(10, 60_000).default(2_000),
+  OUTBOX_POLL_INTERVAL_MS: intInRange(10, 60_000).default(10_000),
   OUTBOX_FALLBACK_POLL_INTERVAL_MS: intInRange(10, 10_000).default(100),
   // The outbox tables drained (schema.table), each with buckets locked apart from the others'.
   OUTBOX_TABLES: csvList().pipe(z.array(z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be schema.table')).min(1)).default([...OUTBOX_TABLES]),

@@ -30,4 +30,45 @@ describe('RevocationList', () => {
     await expect(l.ready()).resolves.toBeUndefined(); // loaded once: no wait, the list stays in force
     expect(l.isRevoked(principal(90))).toBe(true);
   });
+
+  it('re-reads the list when the source announces a change, again when one arrives during a read, and unwatches on stop', async () => {
+    let announce: () => void = () => undefined;
+    let unwatched = false;
+    let reads = 0;
+    let release: () => void = () => undefined;
+    let current: Revocation[] = [];
+    const l = new RevocationList(
+      {
+        fetch: async () => {
+          reads++;
+          const seen = current; // what the database held when the read began
+          await new Promise<void>((resolve) => (release = resolve));
+          return seen;
+        },
+        watch: (changed) => {
+          announce = changed;
+          return () => (unwatched = true);
+        },
+      },
+      600_000,
+    );
+    l.start();
+    announce(); // a read begins and sees the empty list...
+    current = [{ kind: 'user', subject: 'u1', revokedAt: 100 }];
+    announce(); // ...the revocation commits meanwhile: one more read is due once this one ends
+    release();
+    await waitFor(() => reads === 2);
+    release();
+    await waitFor(() => l.isRevoked(principal(100)));
+    expect(reads).toBe(2);
+    l.stop();
+    expect(unwatched).toBe(true);
+  });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !condition(); ) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

@@ -13,6 +13,11 @@ export interface Revocation {
 
 export interface RevocationSource {
   fetch(): Promise<Revocation[]>;
+  /**
+   * Calls `changed` whenever the list may have changed (and once on each (re)connection), until the
+   * returned function is called. Optional: without it the list is only polled.
+   */
+  watch?(changed: () => void): () => void;
 }
 
 const entries = new Gauge({ name: 'auth_revocations', help: 'Entries in the revocation list this verifier enforces', registers: [register] });
@@ -36,8 +41,9 @@ const keyOf = (kind: RevocationKind, subject: string) => `${kind}:${subject}`;
 
 // Access tokens are verified locally and live up to ACCESS_TOKEN_TTL_SECONDS; disabling a user or a
 // client, or revoking a refresh-token family, must end them sooner (NFR-019). Every verifier keeps
-// the list of such revocations, polled from auth every AUTH_REVOCATION_POLL_MS, and refuses a token
-// issued at or before an entry for its user, client or session. A failed poll keeps the last list
+// the list of such revocations, re-read from auth each time auth says it changed (the source's
+// watch) and polled every AUTH_REVOCATION_POLL_MS as the safety net for a watch that is down, and
+// refuses a token issued at or before an entry for its user, client or session. A failed poll keeps the last list
 // (auth briefly down must not let revoked tokens back in, nor lock everyone out); before the first
 // successful load, verification waits for it.
 export class RevocationList {
@@ -46,6 +52,9 @@ export class RevocationList {
   private loadedAt = 0;
   private loading?: Promise<void>;
   private timer?: NodeJS.Timeout;
+  private unwatch?: () => void;
+  /** A change was announced while a refresh was in flight (which may have read the list before it). */
+  private changedMeanwhile = false;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -56,11 +65,19 @@ export class RevocationList {
   start(): void {
     enforcedAge = () => this.ageSeconds();
     this.timer ??= setInterval(() => void this.refresh().catch(() => undefined), this.pollMs).unref();
+    this.unwatch ??= this.source.watch?.(() => this.changed());
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.unwatch?.();
+    this.unwatch = undefined;
+  }
+
+  private changed(): void {
+    if (this.loading) this.changedMeanwhile = true;
+    else void this.refresh().catch(() => undefined);
   }
 
   /** Seconds since the last successful refresh (0 before the first). */
@@ -102,7 +119,13 @@ export class RevocationList {
         this.logger.warn({ err: error, message: 'revocation list not refreshed (the last one stays in force)' });
         throw error;
       })
-      .finally(() => (this.loading = undefined));
+      .finally(() => {
+        this.loading = undefined;
+        if (this.changedMeanwhile) {
+          this.changedMeanwhile = false;
+          void this.refresh().catch(() => undefined);
+        }
+      });
     return this.loading;
   }
 }

@@ -133,7 +133,7 @@ export const tokenEnv = {
   AUTH_AUDIENCE: z.string().min(1).default('chat4all-api'),
   // Tolerated clock difference when verifying exp/nbf/iat.
   AUTH_CLOCK_SKEW_SECONDS: intInRange(0, 300).default(30),
-  // How often verifiers poll auth's revocation list: a disabled user's or client's tokens, and a
-  // revoked session's, are refused (and their sockets closed) within about this long.
-  AUTH_REVOCATION_POLL_MS: intInRange(200, 60_000).default(2_000),
+  // How often verifiers poll auth's revocation list, the safety net of auth's push (WatchRevocations):
+  // only while that stream is down does a revocation take up to this long to reach them.
+  AUTH_REVOCATION_POLL_MS: intInRange(200, 600_000).default(30_000),
 };

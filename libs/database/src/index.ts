@@ -7,3 +7,5 @@ export { DatabaseHealth } from './database.health';
 export { DatabaseModule, isPermanentPostgresError } from './database.module';
 export { instrumentPool, poolStats } from './pool-metrics';
 export type { PoolCounts, PoolStats } from './pool-metrics';
+export { ChannelListener } from './channel-listener';
+export type { ChannelListenerOptions } from './channel-listener';

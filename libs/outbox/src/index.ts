@@ -5,5 +5,4 @@ export { OUTBOX_TABLE, OUTBOX_TABLE_NAME, OUTBOX_TABLES } from './outbox-table';
 export { OutboxWriter } from './outbox-writer';
 export { OUTBOX_LOCK_NAMESPACE, OutboxRepository, RELAY_LOCK_NAMESPACE } from './outbox.repository';
 export type { OutboxPendingStats, PendingOutboxEvent } from './outbox.repository';
-export { OUTBOX_CHANNEL, OutboxListener, outboxCommitSignal } from './outbox-signal';
-export type { OutboxListenerOptions } from './outbox-signal';
+export { OUTBOX_CHANNEL, outboxCommitSignal } from './outbox-signal';

@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { Client, type Notification } from 'pg';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 
 /** The PostgreSQL channel on which writers tell relays that an outbox table has new rows (payload: schema.table). */
@@ -79,71 +78,4 @@ export function outboxCommitSignal(dataSource: DataSource): CommitSignal {
     signals.set(dataSource, signal);
   }
   return signal;
-}
-
-export interface OutboxListenerOptions {
-  /** The database the outbox tables live in. */
-  url: string;
-  /** Called with the table (schema.table) that has new rows. */
-  onSignal(table: string): void;
-  /** Pause before reconnecting after the connection dropped (doubles up to maxReconnectDelayMs). */
-  reconnectDelayMs?: number;
-  maxReconnectDelayMs?: number;
-}
-
-/**
- * The relay's side: one connection LISTENing on OUTBOX_CHANNEL, reconnected with backoff when it
- * drops. `listening` tells whether signals can arrive now (when not, the relay polls at its fallback pace).
- */
-export class OutboxListener {
-  private readonly logger = new Logger(OutboxListener.name);
-  private client?: Client;
-  private stopped = false;
-  private timer?: NodeJS.Timeout;
-  private delayMs: number;
-  listening = false;
-
-  constructor(private readonly options: OutboxListenerOptions) {
-    this.delayMs = options.reconnectDelayMs ?? 500;
-  }
-
-  async start(): Promise<void> {
-    await this.connect();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.listening = false;
-    await this.client?.end().catch(() => undefined);
-  }
-
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({ connectionString: this.options.url, application_name: 'outbox-listener' });
-    this.client = client;
-    client.on('notification', (n: Notification) => this.options.onSignal(n.payload ?? ''));
-    client.on('error', (err) => this.dropped(client, err));
-    client.on('end', () => this.dropped(client));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      this.listening = true;
-      this.delayMs = this.options.reconnectDelayMs ?? 500;
-      // Rows written while nobody listened are found by this pass.
-      this.options.onSignal('*');
-    } catch (err) {
-      this.dropped(client, err);
-    }
-  }
-
-  private dropped(client: Client, err?: unknown): void {
-    if (client !== this.client || this.stopped) return;
-    this.client = undefined;
-    this.listening = false;
-    void client.end().catch(() => undefined);
-    this.logger.warn({ err, retry_in_ms: this.delayMs, message: 'outbox listener connection lost; polling until it is back' });
-    this.timer = setTimeout(() => void this.connect(), this.delayMs);
-    this.delayMs = Math.min(this.delayMs * 2, this.options.maxReconnectDelayMs ?? 10_000);
-  }
 }

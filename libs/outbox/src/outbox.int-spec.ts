@@ -6,7 +6,8 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { outboxBucket } from './outbox-buckets';
-import { OutboxListener } from './outbox-signal';
+import { Client } from 'pg';
+import { OUTBOX_CHANNEL } from './outbox-signal';
 import { OutboxWriter } from './outbox-writer';
 import { OutboxRepository, RELAY_LOCK_NAMESPACE, type PendingOutboxEvent } from './outbox.repository';
 
@@ -125,10 +126,12 @@ describe('outbox (real PostgreSQL)', () => {
 
   it('wakes a listening relay when a transaction that wrote an event commits, not before, and never on rollback', async () => {
     const signals: { table: string; at: number }[] = [];
-    const listener = new OutboxListener({ url: stackEnv().database.url, onSignal: (t) => signals.push({ table: t, at: Date.now() }) });
-    await listener.start();
+    // What a relay does (apps/outbox-relay, through libs/database ChannelListener): LISTEN on the channel.
+    const listener = new Client({ connectionString: stackEnv().database.url });
+    listener.on('notification', (n) => signals.push({ table: n.payload ?? '', at: Date.now() }));
+    await listener.connect();
+    await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
     try {
-      expect(listener.listening).toBe(true);
       const ours = () => signals.filter((s) => s.table === table);
       const until = async (done: () => boolean) => {
         for (const deadline = Date.now() + 5_000; !done() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
@@ -157,7 +160,7 @@ describe('outbox (real PostgreSQL)', () => {
       expect(ours().length).toBe(2);
       expect(await rows()).toBe(3);
     } finally {
-      await listener.stop();
+      await listener.end();
     }
   });
 });

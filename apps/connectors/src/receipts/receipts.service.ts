@@ -11,15 +11,14 @@ import { ThreadReceiptRepository } from './thread-receipt.repository';
 export type Receipt = Omit<Extract<InboundEvent, { kind: 'status' }>, 'kind'>;
 export type ThreadReceipt = Omit<Extract<InboundEvent, { kind: 'thread-status' }>, 'kind'>;
 
-/** How often parked receipts are matched again (a crash between recording a send and releasing them) and expired. */
-const SWEEP_INTERVAL_MS = 10_000;
 const SWEEP_BATCH = 1_000;
 
 // Receipts name the provider's message id, which we only know once the send's answer is recorded in
 // sent_messages. A provider may call the webhook before that (its API answer and its webhook race,
 // and our write of the answer can be retried for a while): such a receipt is parked in
 // early_receipts, so the webhook can be acknowledged without losing it, and published as soon as the
-// send is on record (right after the send, and by a sweep every few seconds for whatever a crash left).
+// send is on record (right after the send, and by a sweep every CONNECTOR_RECEIPT_SWEEP_INTERVAL_MS for
+// whatever a crash left).
 // Receipts still unmatched after CONNECTOR_EARLY_RECEIPT_RETENTION_HOURS (a message sent by someone
 // else on the same account, or a send whose answer a crash lost) are dropped and counted.
 @Injectable()
@@ -36,7 +35,7 @@ export class Receipts implements OnApplicationBootstrap, BeforeApplicationShutdo
   ) {}
 
   onApplicationBootstrap(): void {
-    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS).unref();
+    this.sweepTimer = setInterval(() => void this.sweep(), this.settings.receiptSweepIntervalMs).unref();
   }
 
   beforeApplicationShutdown(): void {

@@ -1,5 +1,6 @@
+import { ChannelListener } from '@chat4all/database';
 import { EventPublisher, RetryPolicy, RetryStoppedError } from '@chat4all/kafka';
-import { OutboxListener, OutboxRepository, type PendingOutboxEvent } from '@chat4all/outbox';
+import { OUTBOX_CHANNEL, OutboxRepository, type PendingOutboxEvent } from '@chat4all/outbox';
 import { MetricsRefresh } from '@chat4all/platform';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Counter, Gauge, register } from 'prom-client';
@@ -23,14 +24,14 @@ export const OUTBOX_REPOSITORIES = Symbol('OUTBOX_REPOSITORIES');
 // The claim/publish/delete transaction and its per-bucket lock live in @chat4all/outbox; this loop
 // visits the buckets and backs off on failure. Each table's depth and lag are refreshed apart from
 // the loop (METRICS_REFRESH_INTERVAL_MS), so they show even while the loop is stuck. Writers wake the
-// loop when they commit (OutboxListener); the poll timer only covers signals lost while the listening
+// loop when they commit (a ChannelListener on OUTBOX_CHANNEL); the poll timer only covers signals lost while the listening
 // connection was down.
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly stopping = new AbortController();
   private loop?: Promise<void>;
-  private readonly listener: OutboxListener;
+  private readonly listener: ChannelListener;
   /** A signal came while a pass ran: run another at once. */
   private signalled = false;
   private wake?: () => void;
@@ -51,7 +52,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(MetricsRefresh) refresh: MetricsRefresh,
   ) {
     refresh.add('outbox depth', () => this.measureOutboxes());
-    this.listener = new OutboxListener({ url: config.databaseUrl, onSignal: () => this.signal() });
+    this.listener = new ChannelListener({
+      url: config.databaseUrl,
+      channel: OUTBOX_CHANNEL,
+      applicationName: 'outbox-listener',
+      onNotification: () => this.signal(),
+      // Rows written while nobody listened are found by this pass.
+      onListening: () => this.signal(),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
