@@ -13,10 +13,15 @@ import {
   type ServerUnaryCall,
   type ServerWritableStream,
 } from '@grpc/grpc-js';
+import { fileV1, GrpcContracts } from '@chat4all/proto';
+import { freePort } from '@chat4all/testing';
 import { ConsoleLogger, Logger } from '@nestjs/common';
+import { ClientProxyFactory, type ClientGrpcProxy } from '@nestjs/microservices';
+import { firstValueFrom } from 'rxjs';
 import { register } from 'prom-client';
 import { deadlineMsFor, grpcCircuitState, grpcClientCircuit, shutdownGrpcCircuits } from './grpc-circuit';
 import { grpcClientMetrics } from './grpc-metrics';
+import { grpcClientOptions } from './grpc-options';
 
 // A real grpc-js server and client in-process, with a raw-bytes method: what the handler does next
 // is set by each test.
@@ -198,5 +203,29 @@ describe('gRPC client deadlines and circuit breaker (real grpc-js server)', () =
     for (let i = 0; i < 10; i++) expect((await call(c)).code).toBe(status.NOT_FOUND);
     expect(grpcCircuitState('circuit-test', TARGET, url)).toBe('closed');
     expect(handled).toBe(10);
+  });
+
+  it('is on the clients grpcClientOptions builds for Nest: a service that is not there opens it, then Nest callers get UNAVAILABLE at once', async () => {
+    const fileUrl = `127.0.0.1:${await freePort()}`;
+    const { name: _name, ...options } = grpcClientOptions('file', GrpcContracts.file, fileUrl, 'circuit-nest-test', config());
+    const proxy = ClientProxyFactory.create(options) as unknown as ClientGrpcProxy;
+    try {
+      const files = proxy.getService<fileV1.FileServiceClient>(fileV1.FILE_SERVICE_NAME);
+      const getFile = async () => {
+        const started = Date.now();
+        const error = await firstValueFrom(files.getFile({ fileId: 'f', withDownloadUrl: false })).then(
+          () => undefined,
+          (e: unknown) => e as { code?: number; details?: string },
+        );
+        return { ...error, ms: Date.now() - started };
+      };
+      for (let i = 0; i < 4; i++) expect((await getFile()).code).toBe(status.UNAVAILABLE);
+      await until(() => grpcCircuitState('circuit-nest-test', 'chat4all.file.v1.FileService', fileUrl) === 'open', 1_000);
+      const fast = await getFile();
+      expect(fast).toMatchObject({ code: status.UNAVAILABLE, details: expect.stringMatching(/circuit breaker open for chat4all\.file\.v1\.FileService/) as unknown });
+      expect(fast.ms).toBeLessThan(50);
+    } finally {
+      proxy.close();
+    }
   });
 });
