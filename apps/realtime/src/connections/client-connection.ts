@@ -11,9 +11,6 @@ export interface HeldFrame {
   acceptedAt?: number;
 }
 
-/** How many live message.created seqs a connection remembers per conversation (see sentLive). */
-export const LIVE_SENT_MEMORY = 256;
-
 /** One WebSocket of one user on this instance, and where it stands in each conversation. */
 export class ClientConnection {
   /** Highest message.created seq sent per conversation: live frames at or below it are not sent again. */
@@ -22,12 +19,6 @@ export class ClientConnection {
   readonly replaying = new Map<string, HeldFrame[]>();
   /** The last resume asked for per conversation: the next one of the same conversation runs after it. */
   readonly resumes = new Map<string, Promise<void>>();
-  /**
-   * The last LIVE_SENT_MEMORY message.created seqs sent live per conversation. A client that
-   * reconnects gets live frames from its first moment, before its resume (which names the last seq it
-   * saw before the drop) arrives: the replay skips those, so each message reaches the socket once.
-   */
-  private readonly liveSent = new Map<string, Set<number>>();
   lastSeenAt = Date.now();
 
   constructor(
@@ -59,23 +50,10 @@ export class ClientConnection {
     if (type === 'message.created') {
       if (seq <= (this.sentSeq.get(conversationId) ?? 0)) return false;
       this.sentSeq.set(conversationId, seq);
-      this.rememberLive(conversationId, seq);
     }
     this.write(type, frame);
     if (acceptedAt !== undefined) observeDelivered(acceptedAt);
     return true;
-  }
-
-  /** Whether this message.created was already sent live on this connection (within LIVE_SENT_MEMORY). */
-  sentLive(conversationId: string, seq: number): boolean {
-    return this.liveSent.get(conversationId)?.has(seq) ?? false;
-  }
-
-  private rememberLive(conversationId: string, seq: number): void {
-    let seqs = this.liveSent.get(conversationId);
-    if (!seqs) this.liveSent.set(conversationId, (seqs = new Set()));
-    seqs.add(seq);
-    if (seqs.size > LIVE_SENT_MEMORY) seqs.delete(seqs.values().next().value as number);
   }
 
   private write(type: string, bytes: string | Buffer): void {

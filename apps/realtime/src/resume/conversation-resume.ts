@@ -43,6 +43,7 @@ export class ConversationResume {
       return;
     }
     connection.replaying.set(conversationId, []);
+    connection.sentSeq.set(conversationId, afterSeq);
     let last = afterSeq;
     let horizons: MemberHorizons = { readSeqs: {}, deliveredSeqs: {} };
     try {
@@ -56,11 +57,10 @@ export class ConversationResume {
         }
         for (const m of page.messages ?? []) {
           const seq = Number(m.seq);
-          last = seq;
-          if (connection.sentLive(conversationId, seq)) continue; // it went out live before the resume arrived
           connection.send(
             ServerFrames.messageCreated(conversationId, seq, { message_id: m.messageId, sender_id: m.senderId, payload: JSON.parse(m.payloadJson) as unknown, created_at: m.createdAt }),
           );
+          last = seq;
         }
         if ((page.messages ?? []).length < HISTORY_PAGE) break;
       }
