@@ -47,6 +47,7 @@ export class AuthGuardModule implements OnApplicationBootstrap, OnApplicationShu
               issuer: options.issuer,
               audience: options.audience,
               clockToleranceSeconds: options.clockToleranceSeconds,
+              verifiedCacheSize: options.verifiedTokenCacheSize,
               jwks: new GrpcJwksSource(client.getService<authV1.AuthServiceClient>(authV1.AUTH_SERVICE_NAME)),
               revocations,
             }),

@@ -17,6 +17,13 @@ export interface TokenVerifierOptions {
   maxKeyAgeMs?: number;
   /** Tokens of disabled users and clients and of revoked sessions, refused before they expire. */
   revocations?: Pick<RevocationList, 'ready' | 'isRevoked'>;
+  /**
+   * How many verified tokens are remembered (0: none), so a client's next request with the same token
+   * skips the ES256 signature check (~0.4 ms of CPU, the gateway's largest cost per message after its
+   * database round trips). Expiry and revocation are still checked on every use; the whole cache is
+   * dropped whenever the signing keys are re-read.
+   */
+  verifiedCacheSize?: number;
 }
 
 export interface Principal {
@@ -54,10 +61,27 @@ export class TokenVerifier {
   private keys?: { resolve: ReturnType<typeof createLocalJWKSet>; fetchedAt: number };
   private refreshing?: Promise<void>;
   private lastUnknownKidRefresh = 0;
+  /** Verified tokens and what they said, oldest first (evicted in insertion order). */
+  private readonly verified = new Map<string, Principal>();
 
   constructor(private readonly options: TokenVerifierOptions) {}
 
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    const principal = known && Date.now() <= this.endOf(known).getTime() ? known : await this.verifySignature(token);
+    if (this.options.revocations) {
+      try {
+        await this.options.revocations.ready();
+      } catch (error) {
+        throw new KeysUnavailableError(error);
+      }
+      if (this.options.revocations.isRevoked(principal)) throw new InvalidTokenError('token revoked');
+    }
+    return principal;
+  }
+
+  private async verifySignature(token: string): Promise<Principal> {
+    this.verified.delete(token); // expired, if it was there
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, (header, input) => this.resolveKey(header, input), {
@@ -86,13 +110,10 @@ export class TokenVerifier {
       expiresAt: new Date((claims.exp as number) * 1000),
       ...(typeof claims.sid === 'string' ? { sessionId: claims.sid } : {}),
     };
-    if (this.options.revocations) {
-      try {
-        await this.options.revocations.ready();
-      } catch (error) {
-        throw new KeysUnavailableError(error);
-      }
-      if (this.options.revocations.isRevoked(principal)) throw new InvalidTokenError('token revoked');
+    const max = this.options.verifiedCacheSize ?? 0;
+    if (max > 0) {
+      this.verified.set(token, principal);
+      if (this.verified.size > max) this.verified.delete(this.verified.keys().next().value as string);
     }
     return principal;
   }
@@ -128,6 +149,7 @@ export class TokenVerifier {
       .fetch()
       .then((set) => {
         this.keys = { resolve: createLocalJWKSet(set), fetchedAt: Date.now() };
+        this.verified.clear(); // a key may have been withdrawn: its tokens are checked again
       })
       .catch((error: unknown) => {
         if (!this.keys) throw new KeysUnavailableError(error);

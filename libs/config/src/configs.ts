@@ -172,6 +172,7 @@ export interface TokenVerificationConfig {
   audience: string;
   clockToleranceSeconds: number;
   revocationPollMs: number;
+  verifiedTokenCacheSize: number;
 }
 
 export const toTokenVerificationConfig = (e: Env<typeof tokenEnv> & { AUTH_GRPC_URL: string }): TokenVerificationConfig => ({
@@ -180,4 +181,5 @@ export const toTokenVerificationConfig = (e: Env<typeof tokenEnv> & { AUTH_GRPC_
   audience: e.AUTH_AUDIENCE,
   clockToleranceSeconds: e.AUTH_CLOCK_SKEW_SECONDS,
   revocationPollMs: e.AUTH_REVOCATION_POLL_MS,
+  verifiedTokenCacheSize: e.AUTH_VERIFIED_TOKEN_CACHE_SIZE,
 });

@@ -136,4 +136,7 @@ export const tokenEnv = {
   // How often verifiers poll auth's revocation list, the safety net of auth's push (WatchRevocations):
   // only while that stream is down does a revocation take up to this long to reach them.
   AUTH_REVOCATION_POLL_MS: intInRange(200, 600_000).default(30_000),
+  // Verified access tokens each verifier remembers (0: none), so a token's signature is checked once,
+  // not on every request; expiry and revocation are still checked every time. About 1 KiB each.
+  AUTH_VERIFIED_TOKEN_CACHE_SIZE: intInRange(0, 1_000_000).default(10_000),
 };
