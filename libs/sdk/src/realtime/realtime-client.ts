@@ -115,6 +115,8 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   private readonly resuming = new Set<string>();
   private attempt = 0;
   private stopped = false;
+  /** connect() calls so far: one whose token arrives after a later call began gives way to it. */
+  private connects = 0;
   private reconnectTimer?: Timer;
   private reauthTimer?: Timer;
   private ackTimer?: Timer;
@@ -153,6 +155,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     // Forgotten at once: its close event comes later and must not touch a socket start() opens meanwhile.
     const socket = this.socket;
     this.socket = undefined;
+    this.resuming.clear();
     if (socket) {
       socket.close(1000, 'client closing');
       this.emit('disconnected', { code: 1000, reason: 'client closing' });
@@ -180,6 +183,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
+    const attempt = ++this.connects;
     let token: string;
     try {
       token = await this.options.token();
@@ -188,6 +192,9 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       this.scheduleReconnect();
       return;
     }
+    // stop() while the token was on its way (and perhaps start() again, whose own connect() runs):
+    // opening a socket now would leave two live ones, each delivering the same frames.
+    if (this.stopped || attempt !== this.connects) return;
     const url = new URL(this.options.url);
     url.searchParams.set('token', token);
     const open: (url: string) => WebSocketLike =
@@ -200,7 +207,9 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       });
     const socket = open(url.toString());
     this.socket = socket;
-    socket.addEventListener('message', (event) => this.receive(event.data));
+    socket.addEventListener('message', (event) => {
+      if (this.socket === socket) this.receive(event.data); // a socket stop() let go of is done
+    });
     socket.addEventListener('close', ({ code, reason }) => {
       if (this.socket !== socket) return;
       clearTimeout(this.reauthTimer);
