@@ -284,7 +284,9 @@ minio_healthy() { curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$MINIO_PO
 hap_app_backend() { # name, app, port kind (http|grpc), frontend port
   local name="$1" app="$2" kind="$3" front="$4" inst port
   printf '\nlisten %s\n  bind 127.0.0.1:%s\n  mode tcp\n  option httpchk GET /health/ready\n  http-check expect status 200\n' "$name" "$front"
-  printf '  default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2 on-marked-down shutdown-sessions\n'
+  # A dead instance refuses connections (retried elsewhere at once, redispatch) and fails its checks
+  # within ~1.5 s; a slow one (a busy machine) keeps its open requests and sockets: no shutdown-sessions.
+  printf '  default-server inter 1s fastinter 500ms downinter 1s fall 3 rise 2\n'
   for inst in $(instances_of "$app"); do
     if [ "$kind" = grpc ]; then port="$(grpc_port "$inst")"; else port="$(http_port "$inst")"; fi
     printf '  server %s 127.0.0.1:%s check port %s\n' "$inst" "$port" "$(internal_port "$inst")"
@@ -306,7 +308,7 @@ defaults
   retries 3
   option redispatch
   timeout connect 1s
-  timeout check 2s
+  timeout check 3s
   # Long-lived connections: WebSockets, gRPC (HTTP/2) and the apps' PostgreSQL pools.
   timeout client 1h
   timeout server 1h
