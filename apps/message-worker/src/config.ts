@@ -26,6 +26,9 @@ const schema = z.object({
   ...grpcClientEnv('MESSAGING_GRPC_URL', '127.0.0.1:50052'),
   // FR-DP-05: pauses before each retry of a failing event; after the last one it is dead-lettered.
   WORKER_RETRY_BACKOFF_MS: csvList().pipe(z.array(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().int().max(600_000))).max(10)).default([1000, 2000, 4000]),
+  // How long an event whose failure says a dependency is down (PostgreSQL failing over, the gateway
+  // unreachable) keeps being retried, at the last pause, before it is dead-lettered anyway.
+  WORKER_OUTAGE_RETRY_MAX_MS: intInRange(0, 3_600_000).default(300_000),
   // Partitions processed at once by one instance (records of one partition: always one at a time).
   WORKER_PARTITION_CONCURRENCY: intInRange(1, 64).default(4),
   // Prefix of the consumer groups: one per topic, `<prefix>.<topic>`; also the inbox's dedupe scope.
@@ -46,6 +49,7 @@ export function loadMessageWorkerConfig(source?: EnvSource) {
     messagingGrpcUrl: env.MESSAGING_GRPC_URL,
     worker: {
       retryBackoffMs: env.WORKER_RETRY_BACKOFF_MS,
+      outageRetryMaxMs: env.WORKER_OUTAGE_RETRY_MAX_MS,
       partitionConcurrency: env.WORKER_PARTITION_CONCURRENCY,
       consumerGroup: env.WORKER_CONSUMER_GROUP,
       sessionTimeoutMs: env.WORKER_SESSION_TIMEOUT_MS,

@@ -72,4 +72,20 @@ describe('RetryPolicy', () => {
     await expect(new RetryPolicy({ backoff: { kind: 'pauses', pausesMs: [] } }).execute(work, { signal: stop.signal })).rejects.toBeInstanceOf(RetryStoppedError);
     expect(work).not.toHaveBeenCalled();
   });
+
+  it('keeps retrying an outage past its pauses, for up to outage.maxMs, and nothing else', async () => {
+    const down = () => Object.assign(new Error('Connection terminated unexpectedly'), { outage: true });
+    const outage = { is: (e: unknown) => (e as { outage?: boolean }).outage === true, maxMs: 200 };
+    const policy = new RetryPolicy({ backoff: { kind: 'pauses', pausesMs: [1, 1, 5] }, outage });
+    // 10 failures: far more than 1 + 3 retries, but over in ~40 ms of pauses, inside 200 ms.
+    await expect(policy.execute(failing(10, down))).resolves.toBe('ok on 11');
+    // Another failure gives up after its pauses, as before.
+    await expect(policy.execute(failing(10))).rejects.toMatchObject({ attempts: 4, permanent: false });
+    // An outage that lasts longer than maxMs is given up on in the end, naming every attempt.
+    const started = Date.now();
+    const error = (await policy.execute(failing(1_000, down)).catch((e: unknown) => e)) as GaveUpError;
+    expect(error).toBeInstanceOf(GaveUpError);
+    expect(error.attempts).toBeGreaterThan(4);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
 });

@@ -20,6 +20,13 @@ export interface RetryPolicyOptions {
   requestedDelayMs?(error: unknown): number | undefined;
   /** Before each pause: for the caller's log line and retry counter. */
   onRetry?(retry: { attempt: number; delayMs: number; error: unknown }): void;
+  /**
+   * Failures that say a dependency is down (a database failing over, a broker restarting), not that
+   * the work is bad: once the retries run out on one, the work is tried again, at the last pause, for
+   * up to `maxMs` from the first failure before it is given up on. Dead-lettering work because its
+   * database took 12 s to fail over would leave it waiting for an operator for nothing.
+   */
+  outage?: { is(error: unknown): boolean; maxMs: number };
 }
 
 export interface RetryExecution {
@@ -85,6 +92,25 @@ export class RetryPolicy {
    * retries run out or the failure is permanent, RetryStoppedError when `options.signal` aborts first.
    */
   async execute<T>(work: (attempt: number) => Promise<T>, options: RetryExecution = {}): Promise<T> {
+    const outage = this.options.outage;
+    const started = Date.now();
+    let made = 0;
+    for (;;) {
+      try {
+        return await this.executeOnce(work, options, made);
+      } catch (error) {
+        if (!(error instanceof GaveUpError) || error.permanent || !outage?.is(error.cause)) throw error;
+        made = error.attempts;
+        const pauseMs = this.delayMs(this.maxRetries, error.cause);
+        if (Date.now() + pauseMs - started > outage.maxMs) throw error;
+        this.options.onRetry?.({ attempt: made, delayMs: pauseMs, error: error.cause });
+        options.onRetry?.({ attempt: made, delayMs: pauseMs, error: error.cause });
+        await this.pause(pauseMs, options.signal);
+      }
+    }
+  }
+
+  private async executeOnce<T>(work: (attempt: number) => Promise<T>, options: RetryExecution, before: number): Promise<T> {
     const { signal } = options;
     let attempts = 0;
     let pauseMs = 0;
@@ -103,7 +129,7 @@ export class RetryPolicy {
       return await policy.execute(async ({ attempt }) => {
         if (attempt > 0) await this.pause(pauseMs, signal);
         if (signal?.aborted) throw new RetryStoppedError();
-        attempts = attempt + 1;
+        attempts = before + attempt + 1;
         return work(attempts);
       }, signal);
     } catch (error) {

@@ -10,6 +10,7 @@ import {
   RetryPolicy,
   type ConsumedEvent,
 } from '@chat4all/kafka';
+import { unavailableDependency } from '@chat4all/platform';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { ZodError } from 'zod';
@@ -53,7 +54,13 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
       [Topics.messagesInbound]: (e) => this.inbound.messageInbound(e.envelope),
     };
     // A payload that breaks the contract fails the same way every time: no point retrying it.
-    this.retry = new RetryPolicy({ backoff: { kind: 'pauses', pausesMs: config.retryBackoffMs }, isPermanent: (e) => e instanceof ZodError || e instanceof PermanentInboundError });
+    // A dependency down (unavailableDependency: PostgreSQL, Redis, gRPC, the network) is waited out
+    // for WORKER_OUTAGE_RETRY_MAX_MS: the event is fine, its database is failing over.
+    this.retry = new RetryPolicy({
+      backoff: { kind: 'pauses', pausesMs: config.retryBackoffMs },
+      isPermanent: (e) => e instanceof ZodError || e instanceof PermanentInboundError,
+      outage: { is: (e) => unavailableDependency(e) !== undefined, maxMs: config.outageRetryMaxMs },
+    });
     this.consumers = new ConsumerPerTopic(kafka, {
       groupPrefix: config.consumerGroup,
       topics: Object.keys(this.handlers),
