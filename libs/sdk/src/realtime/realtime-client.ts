@@ -67,6 +67,11 @@ export interface RealtimeClientOptions {
    */
   autoAck?: boolean;
   ackDelayMs?: number;
+  /**
+   * Frames this client sends per second at most (10): acks beyond it wait for the next second. Keep
+   * it under the server's limit (WS_MAX_FRAMES_PER_SECOND, 20), which closes the socket with 4008.
+   */
+  maxFramesPerSecond?: number;
 }
 
 /** Statuses remembered per message to drop any that would move it backwards (a bounded memory). */
@@ -120,6 +125,9 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   private reconnectTimer?: Timer;
   private reauthTimer?: Timer;
   private ackTimer?: Timer;
+  /** Frames sent in the current one-second window (maxFramesPerSecond). */
+  private framesInWindow = 0;
+  private windowStartedAt = 0;
   private readonly unacked = new Set<string>();
   private readonly statuses = new Map<string, MessageStatus>();
   private readonly ackFailures = new Map<string, number>();
@@ -173,7 +181,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     const ids = conversationIds ?? [...this.positions.keys()];
     if (ids.length === 0 || !this.connected) return;
     ids.forEach((c) => this.resuming.add(c));
-    this.socket?.send(serializeFrame(ClientFrames.resume(Object.fromEntries(ids.map((c) => [c, this.positions.get(c) ?? 0])))));
+    this.sendFrame(this.socket, serializeFrame(ClientFrames.resume(Object.fromEntries(ids.map((c) => [c, this.positions.get(c) ?? 0])))));
   }
 
   /** Starts tracking a conversation from a known position (e.g. after loading it over REST). */
@@ -217,9 +225,11 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       this.ackTimer = undefined;
       this.resuming.clear();
       this.emit('disconnected', { code, reason: String(reason) });
-      // 4008: a limit (too many connections, too many frames); reconnecting would hit it again.
+      // 4008: a limit. Too many connections: reconnecting would hit it again. Too many frames (this
+      // client keeps under maxFramesPerSecond, so another client of the app's, or a lower server
+      // limit): reconnecting, with backoff, is right.
       // 4001 (token expired or revoked): reconnecting asks token() for a fresh one first.
-      if (code === CloseCodes.policy) this.stopped = true;
+      if (code === CloseCodes.policy && !/frames per second/.test(String(reason))) this.stopped = true;
       this.scheduleReconnect();
     });
     socket.addEventListener('error', (event) => this.emit('error', (event as { error?: unknown }).error ?? new Error('WebSocket error')));
@@ -332,7 +342,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       return;
     }
     if (this.socket !== socket || !this.connected) return;
-    socket?.send(serializeFrame(ClientFrames.auth(token)));
+    this.sendFrame(socket, serializeFrame(ClientFrames.auth(token)));
   }
 
   private retryResume(conversationId: string): void {
@@ -387,15 +397,39 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   private acknowledge(conversationId: string): void {
     if (this.options.autoAck === false) return;
     this.unacked.add(conversationId);
-    this.ackTimer ??= setTimeout(() => {
-      this.ackTimer = undefined;
-      if (!this.connected) return;
-      for (const c of this.unacked) {
-        const seq = this.positions.get(c) ?? 0;
-        if (seq > 0) this.socket?.send(serializeFrame(ClientFrames.ack(c, seq)));
+    this.ackTimer ??= setTimeout(() => this.flushAcks(), this.options.ackDelayMs ?? 100);
+  }
+
+  /** One ack per conversation waiting for one, within the frame budget; the rest in the next window. */
+  private flushAcks(): void {
+    this.ackTimer = undefined;
+    if (!this.connected) return;
+    for (const c of this.unacked) {
+      if (this.framesLeft() <= 0) {
+        this.ackTimer = setTimeout(() => this.flushAcks(), Math.max(1, this.windowStartedAt + 1_000 - Date.now()));
+        return;
       }
-      this.unacked.clear();
-    }, this.options.ackDelayMs ?? 100);
+      const seq = this.positions.get(c) ?? 0;
+      if (seq > 0) this.sendFrame(this.socket, serializeFrame(ClientFrames.ack(c, seq)));
+      this.unacked.delete(c);
+    }
+  }
+
+  /** Frames that may still go out in the current one-second window. */
+  private framesLeft(): number {
+    if (Date.now() - this.windowStartedAt >= 1_000) {
+      this.windowStartedAt = Date.now();
+      this.framesInWindow = 0;
+    }
+    return (this.options.maxFramesPerSecond ?? 10) - this.framesInWindow;
+  }
+
+  /** Every frame this client sends goes through here, so it counts against maxFramesPerSecond. */
+  private sendFrame(socket: WebSocketLike | undefined, data: string): void {
+    if (!socket) return;
+    this.framesLeft();
+    this.framesInWindow++;
+    socket.send(data);
   }
 }
 
