@@ -218,3 +218,27 @@ export async function postMessagesClosedLoop({ urls, callers, conversations, cli
   latencies.sort((a, b) => a - b);
   return { ids, latencies, errors };
 }
+
+/**
+ * A Prometheus histogram an app serves on /metrics, read as counts per bucket: the upper bound (ms)
+ * of the bucket each percentile falls in, e.g. { p50: 25, p99: 250, count }. Bounds, not exact
+ * values: what the app's own buckets can tell of one stage. `before` (an earlier read) is subtracted.
+ */
+export async function histogramAt(internalUrl, name) {
+  const text = await fetch(`${internalUrl}/metrics`).then((r) => r.text());
+  const buckets = new Map();
+  for (const m of text.matchAll(new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\} (\\d+(?:\\.\\d+)?)`, 'gm'))) {
+    const le = m[1] === '+Inf' ? Infinity : Number(m[1]) * 1000;
+    buckets.set(le, (buckets.get(le) ?? 0) + Number(m[2]));
+  }
+  return buckets;
+}
+
+export function histogramPercentiles(after, before = new Map(), ps = [50, 99]) {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const cumulative = bounds.map((le) => [le, after.get(le) - (before.get(le) ?? 0)]);
+  const count = cumulative.at(-1)?.[1] ?? 0;
+  const out = { count };
+  for (const p of ps) out[`p${p}`] = cumulative.find(([, c]) => c >= (p / 100) * count)?.[0];
+  return out;
+}

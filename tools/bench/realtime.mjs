@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRequire } from 'node:module';
-import { ROOT, api, atRate, fmt, freePort, newCaller, percentile, procStats, stackCpuSeconds, startApp, startPipeline } from './lib.mjs';
+import { ROOT, api, atRate, fmt, freePort, histogramAt, histogramPercentiles, newCaller, percentile, procStats, stackCpuSeconds, startApp, startPipeline } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const WebSocket = require('ws');
@@ -108,6 +108,9 @@ async function chat4allPhases() {
     const total = RATE * SECONDS;
     const cpuBefore = cpuSecondsOf(pathPids);
     const stackBefore = stackCpuSeconds();
+    // Where the time goes: the worker's and realtime's own accept→ histograms, read around the load.
+    const stageHistograms = () => Promise.all([histogramAt(platform.workers[0].internalUrl, 'message_worker_accept_to_processed_seconds'), histogramAt(realtime.internalUrl, 'realtime_accept_to_delivered_seconds')]);
+    const stagesBefore = await stageHistograms();
     let rejected = 0;
     await atRate(total, RATE, (i) =>
       api(url, sender, 'POST', '/v1/messages', { message_id: randomUUID(), conversation_id: conv.body.id, payload: { type: 'text', text: `load ${i}` } }).then((r) => {
@@ -119,6 +122,8 @@ async function chat4allPhases() {
     const cpuSeconds = cpuSecondsOf(pathPids) - cpuBefore;
     const stackAfter = stackCpuSeconds();
     const stackSeconds = stackBefore === undefined || stackAfter === undefined ? undefined : stackAfter - stackBefore;
+    const stagesAfter = await stageHistograms();
+    const stages = stagesAfter.map((h, i) => histogramPercentiles(h, stagesBefore[i]));
     latencies.sort((a, b) => a - b);
     const perDeliveryUs = (seconds) => (seconds / latencies.length) * 1e6;
     const busy = {
@@ -128,6 +133,7 @@ async function chat4allPhases() {
       p99: percentile(latencies, 99),
       rejected,
       cpuPerDeliveryUs: perDeliveryUs(cpuSeconds),
+      stages,
       withStackUs: stackSeconds === undefined ? undefined : perDeliveryUs(cpuSeconds + stackSeconds),
     };
     sockets.forEach((s) => s.terminate());
@@ -153,6 +159,9 @@ async function chat4allPhases() {
     console.log('');
     console.log(`accept→receive, ${CONNECTIONS} connections on one realtime instance, one ${MEMBERS}-member conversation at ${RATE} msg/s for ${SECONDS} s:`);
     console.log(`  p50 ${fmt(busy.p50)} ms   p99 ${fmt(busy.p99)} ms   (${busy.received} of ${busy.expected} deliveries, ${busy.rejected} sends rejected)`);
+    const [processed, written] = busy.stages;
+    const bound = (ms) => (ms === Infinity ? '> 30000' : `≤ ${fmt(ms, 0)}`);
+    console.log(`  stages (bucket bounds of the apps' histograms): accept → processed by the worker p50 ${bound(processed.p50)} ms, p99 ${bound(processed.p99)} ms (${processed.count} messages)   accept → written to a socket by realtime p50 ${bound(written.p50)} ms, p99 ${bound(written.p99)} ms (${written.count} frames)`);
     console.log(`  CPU per delivery (gateway + outbox-relay + message-worker + realtime, first send → last delivery): ${fmt(busy.cpuPerDeliveryUs)} µs`);
     if (busy.withStackUs !== undefined) console.log(`  CPU per delivery with PostgreSQL (and its backends), Redis and Kafka added: ${fmt(busy.withStackUs)} µs`);
     console.log(`one realtime instance holding ${IDLE} idle connections (heartbeat every 30 s):`);
