@@ -13,6 +13,8 @@ const PER_SERVICE = {
     'db_pool_requests_waiting',
     'redis_errors_total',
     'kafka_client_errors_total',
+    'grpc_client_circuit_state',
+    's3_circuit_state',
   ],
   histograms: ['http_request_duration_seconds', 'grpc_server_duration_seconds', 'grpc_client_duration_seconds'],
 };
@@ -55,7 +57,7 @@ const catalogued = (name: string) =>
 // clauses, range selectors, functions and keywords are taken out.
 const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'and', 'or', 'unless', 'bool']);
 function metricsOf(expr: string): { names: string[]; suffixes: string[] } {
-  const suffixes = [...expr.matchAll(/__name__=~"\.\+_([a-z_]+)"/g)].map((m) => m[1]);
+  const suffixes = [...expr.matchAll(/__name__=~"\.\+_([a-z0-9_]+)"/g)].map((m) => m[1]);
   const bare = expr
     .replace(/"[^"]*"/g, '""')
     .replace(/\{[^}]*\}/g, '')
