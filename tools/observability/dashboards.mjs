@@ -182,15 +182,12 @@ export const DEFINITIONS = [
             queries: [{ expr: `sum by (service, method, code) (${rate(anyService('grpc_server_duration_seconds_count', 'code!="OK"'))})`, legend: '{{service}} {{method}} {{code}}' }],
           },
           {
-            title: 'Internal circuit breakers (gRPC targets, S3)',
-            description: '0 closed, 1 half-open, 2 open: calls fail at once (alert DependencyCircuitOpen after 2 minutes open).',
+            title: 'gRPC client circuit breakers',
+            description: '0 closed, 1 half-open, 2 open: calls to that target fail at once with UNAVAILABLE (alert DependencyCircuitOpen after 2 minutes open, which also covers file-service\'s S3 breaker, <service>_s3_circuit_state).',
             max: 2,
             steps: true,
             mappings: [{ type: 'value', options: { 0: { text: 'closed', color: 'green' }, 1: { text: 'half-open', color: 'orange' }, 2: { text: 'open', color: 'red' } } }],
-            queries: [
-              { expr: `max by (service, instance, target) (${anyService('grpc_client_circuit_state')})`, legend: '{{service}} → {{target}} {{instance}}' },
-              { expr: `max by (service, instance) (${anyService('s3_circuit_state')})`, legend: '{{service}} → S3 {{instance}}' },
-            ],
+            queries: [{ expr: `max by (service, instance, target) (${anyService('grpc_client_circuit_state')})`, legend: '{{service}} → {{target}} {{instance}}' }],
           },
         ],
       },
