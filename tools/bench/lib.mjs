@@ -219,11 +219,7 @@ export async function postMessagesClosedLoop({ urls, callers, conversations, cli
   return { ids, latencies, errors };
 }
 
-/**
- * A Prometheus histogram an app serves on /metrics, read as counts per bucket: the upper bound (ms)
- * of the bucket each percentile falls in, e.g. { p50: 25, p99: 250, count }. Bounds, not exact
- * values: what the app's own buckets can tell of one stage. `before` (an earlier read) is subtracted.
- */
+/** A Prometheus histogram an app serves on /metrics: cumulative count per bucket upper bound (ms), all series summed. */
 export async function histogramAt(internalUrl, name) {
   const text = await fetch(`${internalUrl}/metrics`).then((r) => r.text());
   const buckets = new Map();
@@ -234,6 +230,11 @@ export async function histogramAt(internalUrl, name) {
   return buckets;
 }
 
+/**
+ * The upper bound (ms) of the bucket each percentile falls in, e.g. { p50: 25, p99: 250, count }, of
+ * what was observed between two reads of histogramAt (`before` is subtracted). Bounds, not exact
+ * values: what the app's own buckets can tell of one stage.
+ */
 export function histogramPercentiles(after, before = new Map(), ps = [50, 99]) {
   const bounds = [...after.keys()].sort((a, b) => a - b);
   const cumulative = bounds.map((le) => [le, after.get(le) - (before.get(le) ?? 0)]);
