@@ -44,17 +44,13 @@ async function apiThroughput(url, alice, bob, conversations) {
   return { perSecond: latencies.length / SECONDS, p50: percentile(latencies, 50), p99: percentile(latencies, 99), ok: latencies.length, errors, ids };
 }
 
-// The transaction of MessageAcceptService.acceptFromMember, statement for statement (6 round trips), with prepared statements.
+// The transaction of MessageAcceptService.acceptFromMember, as the gateway sends it: one call of
+// gateway.accept_member_message (one round trip), with prepared statements and the same outbox rows.
 const PGBENCH_SCRIPT = `
 \\set c random(1, ${CONVERSATIONS})
 SELECT id AS conv, bucket FROM bench_conversations WHERE n = :c \\gset
-SELECT gen_random_uuid() AS mid, gen_random_uuid() AS eid \\gset
-BEGIN;
-SELECT EXISTS (SELECT 1 FROM gateway.conversation_members WHERE conversation_id = :conv AND user_id = :sender) AS member, m.request_hash, m.seq, m.sender_id FROM (SELECT 1) one LEFT JOIN gateway.messages m ON m.id = :mid;
-WITH next AS (UPDATE gateway.conversations SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = :conv RETURNING last_seq, channel, external_contact), ins AS (INSERT INTO gateway.messages (id, conversation_id, seq, sender_id, payload, request_hash, created_at, origin) SELECT :mid, :conv, next.last_seq, :sender, '{"type":"text","text":"pgbench"}', 'pgbench', now(), 'member' FROM next ON CONFLICT (id) DO NOTHING RETURNING id) SELECT last_seq AS seq, now() AS now, EXISTS (SELECT 1 FROM ins) AS inserted FROM next \\gset
-WITH old AS (SELECT read_seq FROM gateway.conversation_members WHERE conversation_id = :conv AND user_id = :sender FOR UPDATE), moved AS (UPDATE gateway.conversation_members SET read_seq = :seq WHERE conversation_id = :conv AND user_id = :sender AND read_seq < :seq RETURNING 1) SELECT old.read_seq FROM old;
-INSERT INTO gateway.outbox_events (event_id, topic, partition_key, bucket, event_type, envelope, headers) VALUES (:eid, 'messages.created', :conv, :bucket, 'message.created', jsonb_build_object('event_id', :eid::text, 'type', 'message.created', 'occurred_at', to_json(now()), 'aggregate_id', :conv::text, 'payload', jsonb_build_object('message_id', :mid::text, 'conversation_id', :conv::text, 'seq', :seq::bigint, 'sender_id', :sender::text, 'channel', 'internal', 'external_contact', null, 'payload', jsonb_build_object('type', 'text', 'text', 'pgbench'), 'created_at', to_json(now()))), '{}');
-COMMIT;
+SELECT gen_random_uuid() AS mid, gen_random_uuid() AS eid, gen_random_uuid() AS rid \\gset
+SELECT outcome FROM gateway.accept_member_message(:mid, :conv, :sender, '{"type":"text","text":"pgbench"}', 'pgbench', NULL, jsonb_build_object('event_id', :eid::text, 'topic', 'messages.created', 'partition_key', :conv::text, 'bucket', :bucket, 'event_type', 'message.created', 'headers', '{}'::jsonb, 'envelope', jsonb_build_object('event_id', :eid::text, 'type', 'message.created', 'occurred_at', to_json(now()), 'aggregate_id', :conv::text, 'payload', jsonb_build_object('message_id', :mid::text, 'conversation_id', :conv::text, 'seq', 0, 'sender_id', :sender::text, 'channel', 'internal', 'external_contact', null, 'payload', jsonb_build_object('type', 'text', 'text', 'pgbench'), 'created_at', '', 'origin', 'member'))), jsonb_build_object('event_id', :rid::text, 'topic', 'conversations.read', 'partition_key', :conv::text, 'bucket', :bucket, 'event_type', 'conversation.read', 'headers', '{}'::jsonb, 'envelope', jsonb_build_object('event_id', :rid::text, 'type', 'conversation.read', 'occurred_at', to_json(now()), 'aggregate_id', :conv::text, 'payload', jsonb_build_object('conversation_id', :conv::text, 'user_id', :sender::text, 'read_seq', 0, 'previous_read_seq', 0, 'at', ''))));
 `;
 
 function pgbench(sender) {

@@ -14,6 +14,7 @@ import { DropOutboxPublishedAt1764040800000 } from './migrations/1764040800000-d
 import { DropMemberDeliveredSeq1764040900000 } from './migrations/1764040900000-drop-member-delivered-seq';
 import { MemberDeliveredSeq1764041400000 } from './migrations/1764041400000-member-delivered-seq';
 import { MessageFileId1764041700000 } from './migrations/1764041700000-message-file-id';
+import { AcceptMessageFunctions1764041800000 } from './migrations/1764041800000-accept-message-functions';
 
 export const GATEWAY_SCHEMA = 'gateway';
 
@@ -26,5 +27,6 @@ export const gatewayDataSourceSpec: DataSourceSpec = {
     InboundMessages1764040700000, DropOutboxPublishedAt1764040800000, DropMemberDeliveredSeq1764040900000,
     MemberDeliveredSeq1764041400000,
     MessageFileId1764041700000,
+    AcceptMessageFunctions1764041800000,
   ],
 };

@@ -1,12 +1,11 @@
-import { contactSenderId, createEnvelope, EventTypes, nameUuid, Topics, type ExternalChannel, type MessageCreated } from '@chat4all/contracts';
+import { contactSenderId, createEnvelope, EventTypes, nameUuid, Topics, type ConversationRead, type ExternalChannel, type MessageCreated } from '@chat4all/contracts';
 import { OutboxWriter } from '@chat4all/outbox';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ConversationsService } from '../conversations/conversations.service';
-import { ReadHorizonService } from '../conversations/read-horizon.service';
 import { requestHash } from './message.dto';
-import { MessagesRepository } from './messages.repository';
+import { isDuplicateMessage, MessagesRepository } from './messages.repository';
 
 export interface MemberMessageInput {
   messageId: string;
@@ -41,8 +40,6 @@ export interface ContactMessageOutcome {
 /** No member is configured to receive a new contact's conversation (INBOUND_MEMBER_IDS). */
 export class NoInboundMembersError extends Error {}
 
-class DuplicateRace extends Error {}
-
 interface Accepted {
   messageId: string;
   conversationId: string;
@@ -55,39 +52,43 @@ interface Accepted {
 // Accepting a message (ARCHITECTURE §2), for a member (POST /v1/messages) and for an external
 // contact (gRPC IngestInboundMessage) alike: one READ COMMITTED transaction (every connection's
 // default, set at connect: no SET TRANSACTION round trip) takes the conversation's next gapless seq,
-// writes the message and its messages.created outbox event. The seq UPDATE is the per-conversation
-// lock: concurrent writers queue there, so seq order is commit order. A member's message is 6 round
-// trips: BEGIN, membership and duplicate check, seq and message, read horizon, outbox, COMMIT (the
-// relay's NOTIFY follows the commit, see OutboxWriter).
+// writes the message and its messages.created outbox event (gateway.write_message). The seq UPDATE is
+// the per-conversation lock: concurrent writers queue there, so seq order is commit order. A member's
+// message is one round trip: gateway.accept_member_message runs the membership and duplicate check,
+// the write and the read horizon as one statement (the relay's NOTIFY follows, see OutboxWriter).
 @Injectable()
 export class MessageAcceptService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly messages: MessagesRepository,
     private readonly conversations: ConversationsService,
-    private readonly readHorizons: ReadHorizonService,
     private readonly outbox: OutboxWriter,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   /** A member's message: only into their own conversations; the same message_id again is a replay or a conflict. */
   async acceptFromMember(input: MemberMessageInput): Promise<AcceptOutcome> {
+    // Replying implies having read everything before: the sender's horizon moves to its own message
+    // (so its own messages are never unread), and if that skipped others' messages, they become READ
+    // (the conversations.read row, written after the message's own event, so consumers see the message
+    // before the read horizon passes it). The database fills in seq, clocks and horizons.
+    const created = this.outbox.row(Topics.messagesCreated, input.conversationId, createEnvelope(EventTypes.messageCreated, input.conversationId, this.created(input)));
+    const read: ConversationRead = { conversation_id: input.conversationId, user_id: input.senderId, read_seq: 0, previous_read_seq: 0, at: '' };
+    const readRow = this.outbox.row(Topics.conversationsRead, input.conversationId, createEnvelope(EventTypes.conversationRead, input.conversationId, read));
     try {
-      return await this.dataSource.transaction(async (tx): Promise<AcceptOutcome> => {
-        const context = await this.messages.acceptContext(tx, input.conversationId, input.senderId, input.messageId);
-        if (!context.member) return { kind: 'not-member' };
-        if (context.written) return this.compared(context.written, input);
-        const { seq, now } = await this.write(tx, { ...input });
-        // Replying implies having read everything before: the sender's horizon moves to its own message
-        // (so its own messages are never unread), and if that skipped others' messages, they become READ.
-        // After the message's own event, so consumers see the message before the read horizon passes it.
-        await this.readHorizons.advance(tx, input.conversationId, input.senderId, { to: seq, ownSeq: seq, at: now });
-        return { kind: 'accepted', seq };
-      });
+      const result = await this.messages.acceptMember(
+        { id: input.messageId, conversationId: input.conversationId, senderId: input.senderId, payload: input.payload, requestHash: input.requestHash },
+        created,
+        readRow,
+      );
+      if (result.outcome === 'not-member') return { kind: 'not-member' };
+      if (result.outcome === 'written') return this.compared(result.written, input);
+      this.outbox.written(this.dataSource.manager);
+      return { kind: 'accepted', seq: result.seq };
     } catch (error) {
       // The same message_id committed by a concurrent request between our check and our insert:
-      // our transaction (and the seq it took) is rolled back; answer as a retry would be answered.
-      if (error instanceof DuplicateRace) return (await this.existing(this.dataSource.manager, input)) ?? { kind: 'conflict' };
+      // our statement (and the seq it took) is rolled back; answer as a retry would be answered.
+      if (isDuplicateMessage(error)) return (await this.existing(this.dataSource.manager, input)) ?? { kind: 'conflict' };
       throw error;
     }
   }
@@ -132,30 +133,28 @@ export class MessageAcceptService {
     return outcome;
   }
 
-  /** The one write of a message: next seq and the row (one statement), its messages.created event. */
+  /** The one write of a message (gateway.write_message): next seq, the row and its messages.created event. */
   private async write(tx: EntityManager, m: Accepted): Promise<{ seq: number; now: Date }> {
-    const written = await this.messages.insertWithNextSeq(tx, {
-      id: m.messageId,
-      conversationId: m.conversationId,
-      senderId: m.senderId,
-      payload: m.payload,
-      requestHash: m.requestHash,
-      provider: m.contact && { channel: m.contact.channel, messageId: m.contact.providerMessageId },
-    });
-    if (written === 'duplicate') throw new DuplicateRace(`message ${m.messageId} exists already`);
-    const created: MessageCreated = {
+    const created = this.outbox.row(Topics.messagesCreated, m.conversationId, createEnvelope(EventTypes.messageCreated, m.conversationId, this.created(m)));
+    const provider = m.contact && { channel: m.contact.channel, messageId: m.contact.providerMessageId };
+    const written = await this.messages.insertWithNextSeq(tx, { id: m.messageId, conversationId: m.conversationId, senderId: m.senderId, payload: m.payload, requestHash: m.requestHash, provider }, created);
+    this.outbox.written(tx);
+    return { seq: written.seq, now: written.now };
+  }
+
+  /** A messages.created payload without what the database assigns (seq, created_at, the conversation's channel and contact). */
+  private created(m: Omit<Accepted, 'contact'> & { contact?: Accepted['contact'] }): MessageCreated {
+    return {
       message_id: m.messageId,
       conversation_id: m.conversationId,
-      seq: written.seq,
+      seq: 0,
       sender_id: m.senderId,
-      channel: m.contact?.channel ?? written.channel,
-      external_contact: m.contact?.externalContact ?? written.externalContact,
+      channel: m.contact?.channel ?? 'internal',
+      external_contact: m.contact?.externalContact ?? null,
       payload: m.payload,
-      created_at: written.now.toISOString(),
+      created_at: '',
       origin: m.contact ? 'contact' : 'member',
     };
-    await this.outbox.append(tx, Topics.messagesCreated, m.conversationId, createEnvelope(EventTypes.messageCreated, m.conversationId, created));
-    return { seq: written.seq, now: written.now };
   }
 
   private async existing(m: EntityManager, input: MemberMessageInput): Promise<AcceptOutcome | undefined> {

@@ -1,6 +1,7 @@
 import type { MessageContent, MessageCreated } from '@chat4all/contracts';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { OutboxRow } from '@chat4all/outbox';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 
 export interface MessageRow {
   id: string;
@@ -31,11 +32,15 @@ export interface WrittenMessage {
   now: Date;
 }
 
-/** What a member's new message is checked against: their membership, and a message of that id already written. */
-export interface AcceptContext {
-  member: boolean;
-  written?: { request_hash: string; seq: string; sender_id: string };
-}
+/** What accepting a member's message did (gateway.accept_member_message). */
+export type MemberAcceptResult =
+  | { outcome: 'not-member' }
+  | { outcome: 'written'; written: { request_hash: string; seq: string; sender_id: string } }
+  | { outcome: 'accepted'; seq: number };
+
+/** A message id that exists already: the write raised unique_violation on the primary key (nothing was written). */
+export const isDuplicateMessage = (error: unknown): boolean =>
+  error instanceof QueryFailedError && (error.driverError as { code?: string; constraint?: string }).code === '23505' && (error.driverError as { constraint?: string }).constraint === 'PK_messages';
 
 const MESSAGE_COLUMNS = 'id, conversation_id, seq, sender_id, origin, payload, created_at';
 
@@ -54,16 +59,21 @@ export class MessagesRepository {
     return row;
   }
 
-  /** Membership and an earlier write of the message id, in one round trip. */
-  async acceptContext(tx: EntityManager, conversationId: string, senderId: string, messageId: string): Promise<AcceptContext> {
-    const [row] = await tx.query<{ member: boolean; request_hash: string | null; seq: string | null; sender_id: string | null }[]>(
-      `SELECT EXISTS (SELECT 1 FROM gateway.conversation_members WHERE conversation_id = $1 AND user_id = $2) AS member,
-              m.request_hash, m.seq, m.sender_id
-         FROM (SELECT 1) one LEFT JOIN gateway.messages m ON m.id = $3`,
-      [conversationId, senderId, messageId],
+  /**
+   * A member's message, in one statement (its own transaction): membership, an earlier write of the
+   * id, the write (gateway.write_message) and the sender's read horizon, with the messages.created
+   * row and, if the horizon skips others' messages, the conversations.read row (both completed by the
+   * database: see migration AcceptMessageFunctions1764041800000). A concurrent request that wrote the
+   * same id first makes it throw (isDuplicateMessage).
+   */
+  async acceptMember(m: Omit<NewMessage, 'provider'>, created: OutboxRow, read: OutboxRow): Promise<MemberAcceptResult> {
+    const [row] = await this.dataSource.query<{ outcome: MemberAcceptResult['outcome']; seq: string | null; request_hash: string | null; sender_id: string | null }[]>(
+      `SELECT outcome, seq, request_hash, sender_id FROM gateway.accept_member_message($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [m.id, m.conversationId, m.senderId, JSON.stringify(m.payload), m.requestHash, fileIdOf(m.payload), JSON.stringify(created), JSON.stringify(read)],
     );
-    const written = row.seq === null ? undefined : { request_hash: row.request_hash!, seq: row.seq, sender_id: row.sender_id! };
-    return { member: row.member, ...(written ? { written } : {}) };
+    if (row.outcome === 'not-member') return { outcome: 'not-member' };
+    if (row.outcome === 'written') return { outcome: 'written', written: { request_hash: row.request_hash!, seq: row.seq!, sender_id: row.sender_id! } };
+    return { outcome: 'accepted', seq: Number(row.seq) };
   }
 
   /** What a retry of the same message_id is compared with. */
@@ -105,30 +115,21 @@ export class MessagesRepository {
   }
 
   /**
-   * Inserts the message; false if its id exists already (a concurrent request committed it). A
-   * contact's message carries origin `contact` and its provider id.
+   * Takes the conversation's next gapless seq and writes the message and its messages.created row
+   * (completed with seq, created_at, channel and contact by the database), in one statement: the seq
+   * UPDATE holds the conversation's row until `tx` ends (concurrent writers queue there, so seq order
+   * is commit order). A message id that exists already throws (isDuplicateMessage).
    */
-  /**
-   * Takes the conversation's next gapless seq and writes the message with it, in one statement: the
-   * seq UPDATE holds the conversation's row until `tx` ends (concurrent writers queue there, so seq
-   * order is commit order). 'duplicate' if a message with that id exists (nothing written; the caller
-   * rolls back the seq it took).
-   */
-  async insertWithNextSeq(tx: EntityManager, m: NewMessage): Promise<WrittenMessage | 'duplicate'> {
-    const [row] = await tx.query<{ last_seq: string; channel: MessageCreated['channel']; external_contact: string | null; now: Date; inserted: boolean }[]>(
-      `WITH next AS (UPDATE gateway.conversations SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $2
-                     RETURNING last_seq, channel, external_contact),
-            ins AS (INSERT INTO gateway.messages (id, conversation_id, seq, sender_id, payload, request_hash, created_at, origin, provider_channel, provider_message_id, file_id)
-                    SELECT $1, $2, next.last_seq, $3, $4, $5, now(), $6, $7, $8, $9 FROM next
-                    ON CONFLICT (id) DO NOTHING RETURNING id)
-       SELECT last_seq, channel, external_contact, now() AS now, EXISTS (SELECT 1 FROM ins) AS inserted FROM next`,
+  async insertWithNextSeq(tx: EntityManager, m: NewMessage, created: OutboxRow): Promise<WrittenMessage> {
+    const [row] = await tx.query<{ seq: string; channel: MessageCreated['channel']; external_contact: string | null; created_at: Date }[]>(
+      `SELECT seq, channel, external_contact, created_at FROM gateway.write_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         m.id, m.conversationId, m.senderId, JSON.stringify(m.payload), m.requestHash, m.provider ? 'contact' : 'member',
-        m.provider?.channel ?? null, m.provider?.messageId ?? null, m.payload.type === 'file' ? m.payload.file_id : null,
+        m.provider?.channel ?? null, m.provider?.messageId ?? null, fileIdOf(m.payload), JSON.stringify(created),
       ],
     );
-    if (!row) throw new Error(`conversation ${m.conversationId} does not exist`);
-    if (!row.inserted) return 'duplicate';
-    return { seq: Number(row.last_seq), channel: row.channel, externalContact: row.external_contact, now: row.now };
+    return { seq: Number(row.seq), channel: row.channel, externalContact: row.external_contact, now: row.created_at };
   }
 }
+
+const fileIdOf = (payload: MessageCreated['payload']): string | null => (payload.type === 'file' ? payload.file_id : null);
