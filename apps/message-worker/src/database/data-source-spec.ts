@@ -9,6 +9,7 @@ import { CreateProcessedEvents1764040200000 } from './migrations/1764040200000-c
 import { CreateDeliveriesAndDeadLetters1764040600000 } from './migrations/1764040600000-create-deliveries-and-dead-letters';
 import { CreateAuditEvents1764041200000 } from './migrations/1764041200000-create-audit-events';
 import { MemberHorizons1764041500000 } from './migrations/1764041500000-member-horizons';
+import { RecordMessageFunction1764041800000 } from './migrations/1764041800000-record-message-function';
 
 export const MESSAGE_WORKER_SCHEMA = 'message_worker';
 
@@ -16,5 +17,5 @@ export const messageWorkerDataSourceSpec: DataSourceSpec = {
   schema: MESSAGE_WORKER_SCHEMA,
   applicationName: 'message-worker',
   entities: [ProcessedEvent, Delivery, DeliveryStatusChange, DeadLetter, MemberHorizon, AuditEvent],
-  migrations: [CreateProcessedEvents1764040200000, CreateDeliveriesAndDeadLetters1764040600000, CreateAuditEvents1764041200000, MemberHorizons1764041500000],
+  migrations: [CreateProcessedEvents1764040200000, CreateDeliveriesAndDeadLetters1764040600000, CreateAuditEvents1764041200000, MemberHorizons1764041500000, RecordMessageFunction1764041800000],
 };

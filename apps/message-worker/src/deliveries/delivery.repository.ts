@@ -1,4 +1,4 @@
-import type { MessageCreated, MessageStatusEvent } from '@chat4all/contracts';
+import type { MessageCreated, MessageStatus, MessageStatusEvent } from '@chat4all/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -15,6 +15,8 @@ export interface MovedDelivery {
   seq: string;
 }
 
+const conversationLockKey = (conversationId: string): string => `conversation:${conversationId}`;
+
 // The SQL of message_worker.deliveries, delivery_status_history and member_horizons. Writes run in the
 // caller's transaction (the one that also claims the event in the inbox).
 @Injectable()
@@ -28,31 +30,30 @@ export class DeliveryRepository {
    * COMMITTED). Held until the transaction ends.
    */
   async lockConversation(tx: EntityManager, conversationId: string): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 42))`, [`conversation:${conversationId}`]);
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 42))`, [conversationLockKey(conversationId)]);
   }
 
-  /** Whether a member other than `senderId` has received, and read, the conversation up to `seq` or beyond. */
-  async reachedByAnotherMember(tx: EntityManager, conversationId: string, senderId: string, seq: number): Promise<{ delivered: boolean; read: boolean }> {
-    const [row] = await tx.query<{ delivered: boolean | null; read: boolean | null }[]>(
-      `SELECT bool_or(delivered_seq >= $3) AS delivered, bool_or(read_seq >= $3) AS read
-         FROM message_worker.member_horizons WHERE conversation_id = $1 AND user_id <> $2`,
-      [conversationId, senderId, seq],
+  /**
+   * messages.created's effect in one statement (message_worker.record_message): the inbox claim, the
+   * conversation lock, the delivery row and its history, at the statuses of `statuses` that the other
+   * members' horizons select (none reached, delivered, read). 'duplicate' if the consumer group had
+   * the event already (nothing written). In `m`'s transaction if it has one, its own otherwise.
+   */
+  async recordMessage(
+    m: EntityManager,
+    consumerGroup: string,
+    eventId: string,
+    message: MessageCreated,
+    statuses: Record<'none' | 'delivered' | 'read', readonly MessageStatus[]>,
+  ): Promise<{ outcome: 'duplicate' } | { outcome: 'processed'; statuses: MessageStatus[] }> {
+    const [row] = await m.query<{ outcome: 'duplicate' | 'processed'; statuses: MessageStatus[] | null }[]>(
+      `SELECT outcome, statuses FROM message_worker.record_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        consumerGroup, eventId, message.message_id, message.conversation_id, message.seq, message.sender_id, message.channel, message.created_at,
+        JSON.stringify(statuses), conversationLockKey(message.conversation_id),
+      ],
     );
-    return { delivered: row?.delivered === true, read: row?.read === true };
-  }
-
-  /** The delivery row at the last of `reached`, with one history row per status it went through. */
-  async insert(tx: EntityManager, m: MessageCreated, reached: readonly string[]): Promise<void> {
-    await tx.query(
-      `INSERT INTO message_worker.deliveries (message_id, conversation_id, seq, sender_id, channel, status, accepted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [m.message_id, m.conversation_id, m.seq, m.sender_id, m.channel, reached.at(-1), m.created_at],
-    );
-    await tx.query(
-      `INSERT INTO message_worker.delivery_status_history (message_id, status, occurred_at)
-       SELECT $1, s, CASE WHEN s = 'ACCEPTED' THEN $2::timestamptz ELSE now() END FROM unnest($3::text[]) s`,
-      [m.message_id, m.created_at, reached],
-    );
+    return row.outcome === 'duplicate' ? { outcome: 'duplicate' } : { outcome: 'processed', statuses: row.statuses! };
   }
 
   /** Moves the status only from one of `from` (guarded: forward only); empty when it did not move. */

@@ -34,21 +34,32 @@ export class DeliveryService {
    * frames: the message, then each status it reached beyond ACCEPTED, in order (the sender's UI
    * shows SENT as soon as the members can see the message).
    */
-  messageCreated(envelope: EventEnvelope): Promise<Effect> {
+  async messageCreated(envelope: EventEnvelope): Promise<Effect> {
     const m = messageCreatedSchema.parse(envelope.payload);
-    return this.once(envelope, async (tx) => {
-      await this.deliveries.lockConversation(tx, m.conversation_id);
-      const reached = await this.deliveries.reachedByAnotherMember(tx, m.conversation_id, m.sender_id, m.seq);
-      const statuses = statusesOnArrival({ viaProvider: viaProvider(m), deliveredAlready: reached.delivered, readAlready: reached.read });
-      await this.deliveries.insert(tx, m, statuses);
-      await this.routing.route(m);
-      acceptToProcessed.observe((Date.now() - Date.parse(m.created_at)) / 1000);
-      const at = new Date().toISOString();
-      return [
-        ServerFrames.messageCreated(m.conversation_id, m.seq, { message_id: m.message_id, sender_id: m.sender_id, payload: m.payload, created_at: m.created_at }),
-        ...statuses.slice(1).map((status) => ServerFrames.messageStatus(m.conversation_id, m.seq, { message_id: m.message_id, status, at })),
-      ];
-    });
+    const external = viaProvider(m);
+    const statuses = {
+      none: statusesOnArrival({ viaProvider: external, deliveredAlready: false, readAlready: false }),
+      delivered: statusesOnArrival({ viaProvider: external, deliveredAlready: true, readAlready: false }),
+      read: statusesOnArrival({ viaProvider: external, deliveredAlready: true, readAlready: true }),
+    };
+    const group = this.config.consumerGroup;
+    // One round trip for an internal message; one going to a connector is published inside the
+    // transaction, so a failed publish undoes the claim and the event is retried.
+    const recorded = external
+      ? await this.dataSource.transaction(async (tx) => {
+          const r = await this.deliveries.recordMessage(tx, group, envelope.event_id, m, statuses);
+          if (r.outcome === 'processed') await this.routing.route(m);
+          return r;
+        })
+      : await this.deliveries.recordMessage(this.dataSource.manager, group, envelope.event_id, m, statuses);
+    if (recorded.outcome === 'duplicate') return 'duplicate';
+    acceptToProcessed.observe((Date.now() - Date.parse(m.created_at)) / 1000);
+    const at = new Date().toISOString();
+    await this.realtime.publish([
+      ServerFrames.messageCreated(m.conversation_id, m.seq, { message_id: m.message_id, sender_id: m.sender_id, payload: m.payload, created_at: m.created_at }),
+      ...recorded.statuses.slice(1).map((status) => ServerFrames.messageStatus(m.conversation_id, m.seq, { message_id: m.message_id, status, at })),
+    ]);
+    return 'processed';
   }
 
   /** messages.status: a receipt moves the status forward only; late or repeated ones change nothing. */
