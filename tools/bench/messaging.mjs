@@ -50,7 +50,7 @@ const PGBENCH_SCRIPT = `
 \\set c random(1, ${CONVERSATIONS})
 SELECT id AS conv, bucket FROM bench_conversations WHERE n = :c \\gset
 SELECT gen_random_uuid() AS mid, gen_random_uuid() AS eid, gen_random_uuid() AS rid \\gset
-SELECT outcome FROM gateway.accept_member_message(:mid, :conv, :sender, '{"type":"text","text":"pgbench"}', 'pgbench', NULL, jsonb_build_object('event_id', :eid::text, 'topic', 'messages.created', 'partition_key', :conv::text, 'bucket', :bucket, 'event_type', 'message.created', 'headers', '{}'::jsonb, 'envelope', jsonb_build_object('event_id', :eid::text, 'type', 'message.created', 'occurred_at', to_json(now()), 'aggregate_id', :conv::text, 'payload', jsonb_build_object('message_id', :mid::text, 'conversation_id', :conv::text, 'seq', 0, 'sender_id', :sender::text, 'channel', 'internal', 'external_contact', null, 'payload', jsonb_build_object('type', 'text', 'text', 'pgbench'), 'created_at', '', 'origin', 'member'))), jsonb_build_object('event_id', :rid::text, 'topic', 'conversations.read', 'partition_key', :conv::text, 'bucket', :bucket, 'event_type', 'conversation.read', 'headers', '{}'::jsonb, 'envelope', jsonb_build_object('event_id', :rid::text, 'type', 'conversation.read', 'occurred_at', to_json(now()), 'aggregate_id', :conv::text, 'payload', jsonb_build_object('conversation_id', :conv::text, 'user_id', :sender::text, 'read_seq', 0, 'previous_read_seq', 0, 'at', ''))));
+SELECT outcome FROM gateway.accept_member_message(:mid, :conv, :sender, '{"type":"text","text":"pgbench"}', 'pgbench', NULL, jsonb_build_object('event_id', :eid::text, 'topic', 'messages.created', 'partition_key', :conv::text, 'bucket', :bucket::int, 'event_type', 'message.created', 'headers', '{}'::jsonb, 'envelope', jsonb_build_object('event_id', :eid::text, 'type', 'message.created', 'occurred_at', to_json(now()), 'aggregate_id', :conv::text, 'payload', jsonb_build_object('message_id', :mid::text, 'conversation_id', :conv::text, 'seq', 0, 'sender_id', :sender::text, 'channel', 'internal', 'external_contact', null, 'payload', jsonb_build_object('type', 'text', 'text', 'pgbench'), 'created_at', '', 'origin', 'member'))), jsonb_build_object('event_id', :rid::text, 'topic', 'conversations.read', 'partition_key', :conv::text, 'bucket', :bucket::int, 'event_type', 'conversation.read', 'headers', '{}'::jsonb, 'envelope', jsonb_build_object('event_id', :rid::text, 'type', 'conversation.read', 'occurred_at', to_json(now()), 'aggregate_id', :conv::text, 'payload', jsonb_build_object('conversation_id', :conv::text, 'user_id', :sender::text, 'read_seq', 0, 'previous_read_seq', 0, 'at', ''))));
 `;
 
 function pgbench(sender) {
@@ -131,6 +131,8 @@ try {
   p = pgbench(alice.userId);
   await db.query(`DROP TABLE public.bench_conversations`);
   await db.query(`DELETE FROM gateway.outbox_events WHERE partition_key = ANY($1::text[])`, [conversations]);
+  // Phase 2's relay scans this table: vacuumed now, not by autovacuum while phase 2 measures.
+  await db.query(`VACUUM (ANALYZE) gateway.outbox_events`);
 } finally {
   platform.stopAll();
   await platform.gateway.exited;
