@@ -139,11 +139,11 @@ export class MessageAcceptService {
     const provider = m.contact && { channel: m.contact.channel, messageId: m.contact.providerMessageId };
     const written = await this.messages.insertWithNextSeq(tx, { id: m.messageId, conversationId: m.conversationId, senderId: m.senderId, payload: m.payload, requestHash: m.requestHash, provider }, created);
     this.outbox.written(tx);
-    return { seq: written.seq, now: written.now };
+    return written;
   }
 
   /** A messages.created payload without what the database assigns (seq, created_at, the conversation's channel and contact). */
-  private created(m: Omit<Accepted, 'contact'> & { contact?: Accepted['contact'] }): MessageCreated {
+  private created(m: Accepted): MessageCreated {
     return {
       message_id: m.messageId,
       conversation_id: m.conversationId,

@@ -26,8 +26,6 @@ export interface NewMessage {
 /** A message written with its conversation's next seq. */
 export interface WrittenMessage {
   seq: number;
-  channel: MessageCreated['channel'];
-  externalContact: string | null;
   /** The transaction's clock: the message's created_at. */
   now: Date;
 }
@@ -39,8 +37,10 @@ export type MemberAcceptResult =
   | { outcome: 'accepted'; seq: number };
 
 /** A message id that exists already: the write raised unique_violation on the primary key (nothing was written). */
-export const isDuplicateMessage = (error: unknown): boolean =>
-  error instanceof QueryFailedError && (error.driverError as { code?: string; constraint?: string }).code === '23505' && (error.driverError as { constraint?: string }).constraint === 'PK_messages';
+export const isDuplicateMessage = (error: unknown): boolean => {
+  const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+  return driverError?.code === '23505' && driverError.constraint === 'PK_messages';
+};
 
 const MESSAGE_COLUMNS = 'id, conversation_id, seq, sender_id, origin, payload, created_at';
 
@@ -121,14 +121,14 @@ export class MessagesRepository {
    * is commit order). A message id that exists already throws (isDuplicateMessage).
    */
   async insertWithNextSeq(tx: EntityManager, m: NewMessage, created: OutboxRow): Promise<WrittenMessage> {
-    const [row] = await tx.query<{ seq: string; channel: MessageCreated['channel']; external_contact: string | null; created_at: Date }[]>(
-      `SELECT seq, channel, external_contact, created_at FROM gateway.write_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    const [row] = await tx.query<{ seq: string; created_at: Date }[]>(
+      `SELECT seq, created_at FROM gateway.write_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         m.id, m.conversationId, m.senderId, JSON.stringify(m.payload), m.requestHash, m.provider ? 'contact' : 'member',
         m.provider?.channel ?? null, m.provider?.messageId ?? null, fileIdOf(m.payload), JSON.stringify(created),
       ],
     );
-    return { seq: Number(row.seq), channel: row.channel, externalContact: row.external_contact, now: row.created_at };
+    return { seq: Number(row.seq), now: row.created_at };
   }
 }
 

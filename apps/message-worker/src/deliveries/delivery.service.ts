@@ -13,6 +13,14 @@ export type Effect = 'processed' | 'duplicate';
 
 export const MAX_STATUS_FRAMES_PER_READ = 100;
 
+/** The statuses a new message may go through, by whether others already received or read past it (record_message picks one). */
+const arrivalStatuses = (viaProvider: boolean) => ({
+  none: statusesOnArrival({ viaProvider, deliveredAlready: false, readAlready: false }),
+  delivered: statusesOnArrival({ viaProvider, deliveredAlready: true, readAlready: false }),
+  read: statusesOnArrival({ viaProvider, deliveredAlready: true, readAlready: true }),
+});
+const ARRIVAL_STATUSES = { internal: arrivalStatuses(false), viaProvider: arrivalStatuses(true) };
+
 /** A failure worth retrying: the same event may well succeed later. */
 export class RetryableError extends Error {}
 
@@ -37,11 +45,7 @@ export class DeliveryService {
   async messageCreated(envelope: EventEnvelope): Promise<Effect> {
     const m = messageCreatedSchema.parse(envelope.payload);
     const external = viaProvider(m);
-    const statuses = {
-      none: statusesOnArrival({ viaProvider: external, deliveredAlready: false, readAlready: false }),
-      delivered: statusesOnArrival({ viaProvider: external, deliveredAlready: true, readAlready: false }),
-      read: statusesOnArrival({ viaProvider: external, deliveredAlready: true, readAlready: true }),
-    };
+    const statuses = external ? ARRIVAL_STATUSES.viaProvider : ARRIVAL_STATUSES.internal;
     const group = this.config.consumerGroup;
     // One round trip for an internal message; one going to a connector is published inside the
     // transaction, so a failed publish undoes the claim and the event is retried.
